@@ -1,0 +1,49 @@
+import pytest
+
+from widget.session_options import InvalidOption, parse_bool, parse_options, with_defaults
+
+
+def allow_local(url):
+    return url.startswith("http://localhost")
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("true", True), ("TRUE", True), ("1", True), (True, True),
+    ("false", False), ("False", False), ("0", False), (False, False),
+])
+def test_booleans(value, expected):
+    assert parse_bool("captive_mode", value) is expected
+
+
+@pytest.mark.parametrize("values, message", [
+    ({"captive_mode": "maybe"}, "captive_mode"),
+    ({"select_accounts": "yes"}, "select_accounts"),
+    ({"font_color": "red;}"}, "font_color"),
+    ({"elements_color": "#12345"}, "elements_color"),
+    ({"font": "Arial; background:url(x)"}, "font"),
+    ({"redirect_url": "https://evil.example/"}, "redirect_url"),
+    ({"redirect_uri": "javascript:alert(1)"}, "redirect_url"),
+    ({"aspsp_callback_uri": "https://evil.example/"}, "aspsp_callback_uri"),
+    ({"locale": "de"}, "locale"),
+    ({"state": "x" * 501}, "state"),
+])
+def test_bad_options_are_refused(values, message):
+    with pytest.raises(InvalidOption, match=message):
+        parse_options(values, allow_local)
+
+
+def test_good_options_and_defaults():
+    options = with_defaults(parse_options({
+        "redirect_uri": "http://localhost:5000/r", "lng": "EN", "state": "s1",
+        "captive_mode": "0", "font_color": "#abc", "elements_color": "#A1B2C3", "font": "Open Sans",
+        "provider_id": "web"}, allow_local))
+    assert options == {
+        "redirect_url": "http://localhost:5000/r", "locale": "en", "state": "s1",
+        "captive_mode": False, "select_accounts": False, "multiple_channels": False,
+        "select_channel": False, "auto_sync": True, "font_color": "#abc",
+        "elements_color": "#A1B2C3", "font": "Open Sans", "provider_id": "web"}
+
+
+def test_only_limits_to_overrides():
+    assert parse_options({"state": "s", "provider_id": "web"}, allow_local, only=("provider_id",)) \
+        == {"provider_id": "web"}

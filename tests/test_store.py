@@ -1,0 +1,96 @@
+"""The widget session store, on the filesystem and on the real Redis."""
+import threading
+import time
+import uuid
+
+import pytest
+import redis
+
+from widget import create_app
+from widget.store import SESSION_ID, widget_sessions
+
+
+def make_app(tmp_path, **config):
+    return create_app({"TESTING": True, "SANDBOX": False, "SECRET_KEY": "t",
+                       "API_BASE_URL": "http://127.0.0.1:9/api", "AUTH_BASE_URL": "http://127.0.0.1:9/auth",
+                       "INSTANCE_PATH": str(tmp_path), **config})
+
+
+def redis_available():
+    try:
+        return redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture(params=["filesystem", pytest.param("redis", marks=pytest.mark.redis)])
+def store_app(request, tmp_path):
+    if request.param == "redis":
+        if not redis_available():
+            pytest.fail("Redis must run on 127.0.0.1:6379 for these tests")
+        app = make_app(tmp_path, REDIS_URL="redis://127.0.0.1:6379/15")
+    else:
+        app = make_app(tmp_path)
+    with app.app_context():
+        yield app
+
+
+def test_create_load_and_ids(store_app):
+    store = widget_sessions()
+    sid = store.create({"expires_at_ts": time.time() + 60, "x": 1})
+    assert SESSION_ID.match(sid) and len(sid) == 43  # 32 random bytes, 256 bits
+    assert store.load(sid)["x"] == 1
+    assert store.load("nope") is None and store.load(sid[:-1] + "A" if sid[-1] != "A" else sid[:-1] + "B") is None
+
+
+def test_transaction_saves_changes_and_deletes(store_app):
+    store = widget_sessions()
+    sid = store.create({"expires_at_ts": time.time() + 60, "n": 0})
+    with store.transaction(sid) as data:
+        data["n"] = 1
+    assert store.load(sid)["n"] == 1
+    with store.transaction(sid) as data:
+        data["deleted"] = True
+    assert store.load(sid) is None
+
+
+def test_expired_session_is_kept_for_its_redirect(store_app):
+    store = widget_sessions()
+    sid = store.create({"expires_at_ts": time.time() - 1, "options": {"redirect_url": "http://localhost/r"}})
+    assert store.load(sid) is None
+    assert store.peek_expired(sid)["options"]["redirect_url"] == "http://localhost/r"
+    with store.transaction(sid) as data:
+        assert data is None
+
+
+def test_transactions_of_one_session_never_overlap(store_app):
+    store = widget_sessions()
+    sid = store.create({"expires_at_ts": time.time() + 60, "n": 0})
+    app = store_app
+
+    def bump():
+        with app.app_context():
+            for _ in range(10):
+                with widget_sessions().transaction(sid) as data:
+                    value = data["n"]
+                    time.sleep(0.001)
+                    data["n"] = value + 1
+
+    threads = [threading.Thread(target=bump) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert store.load(sid)["n"] == 40  # no lost update
+
+
+def test_redis_sessions_are_shared_between_apps(tmp_path):
+    if not redis_available():
+        pytest.fail("Redis must run on 127.0.0.1:6379 for these tests")
+    one = make_app(tmp_path / "one", REDIS_URL="redis://127.0.0.1:6379/15")
+    two = make_app(tmp_path / "two", REDIS_URL="redis://127.0.0.1:6379/15")
+    marker = uuid.uuid4().hex
+    with one.app_context():
+        sid = widget_sessions().create({"expires_at_ts": time.time() + 60, "marker": marker})
+    with two.app_context():
+        assert widget_sessions().load(sid)["marker"] == marker

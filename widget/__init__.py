@@ -1,0 +1,65 @@
+"""Passerelle: the bank connection widget service."""
+import os
+import secrets
+
+from flask import Flask
+
+from widget.config import Config
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def create_app(test_config=None):
+    """Build the app: config, session store, i18n, blueprints and, when on, the sandbox."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        instance_path=(test_config or {}).get("INSTANCE_PATH") or os.path.join(ROOT, "instance"),
+        template_folder=os.path.join(ROOT, "templates"),
+        static_folder=os.path.join(ROOT, "static"),
+    )
+    app.config.from_object(Config)
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret_key(app.instance_path)
+
+    from widget import i18n, logs, security, store
+
+    logs.init_app(app)
+    store.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+
+    if app.config["SANDBOX"]:
+        from widget import sandbox
+
+        sandbox.init_app(app)
+
+    from widget.clients import init_app as init_clients
+
+    init_clients(app)
+
+    from widget.views import register_blueprints
+
+    register_blueprints(app)
+    return app
+
+
+def _instance_secret_key(instance_path):
+    """A key kept in the instance folder, so a restart does not void live sessions."""
+    path = os.path.join(instance_path, "secret_key")
+    try:
+        with open(path, encoding="ascii") as fh:
+            return fh.read().strip()
+    except FileNotFoundError:
+        pass
+    key = secrets.token_hex(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another worker wrote it first: use theirs
+        return _instance_secret_key(instance_path)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(key)
+    return key

@@ -1,0 +1,26 @@
+"""What a flow answers: a screen to show, or the end of the widget."""
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Screen:
+    """Show the screen `name` (templates/widget/screens/<name>.html) with `context`."""
+
+    name: str
+    context: dict = field(default_factory=dict)
+    status: int = 200
+
+
+@dataclass
+class Finish:
+    """End the widget with this result (DESIGN.md section 5)."""
+
+    result: str
+    error: str = None
+    connection_id: str = None
+
+
+def ordered_definitions(provider):
+    """The provider's channel definitions, REDIRECT first then EMBEDDED (the documented order)."""
+    rank = {"REDIRECT": 0, "EMBEDDED": 1}
+    return sorted(provider.get("channel_definitions", []), key=lambda d: rank.get(d.get("mode"), 2))

@@ -1,0 +1,35 @@
+"""terms: the aggregator's current terms, shown alone or before another widget's first screen."""
+from flask_babel import get_locale
+
+from widget.flows.steps import Finish, Screen
+
+
+class TermsFlow:
+    def __init__(self, api, run, track):
+        self.api = api
+        self.run = run
+        self.track = track
+
+    def show(self):
+        terms = self.api.terms(str(get_locale()))
+        self.run["terms_version"] = terms["version"]
+        self.track("TERMS_SHOWN", version=terms["version"])
+        return Screen("terms", {"terms": terms,
+                                "paragraphs": [p for p in terms.get("content", "").split("\n\n") if p.strip()]})
+
+    start = resume = show
+
+    def accept(self):
+        """Accept the version shown; then the widget that needed it goes on, or terms ends."""
+        version = self.run.get("terms_version")
+        if not version:
+            return self.show()
+        self.api.accept_terms(version)
+        self.track("TERMS_ACCEPTED", version=version)
+        self.run["terms_pending"] = False
+        if self.run.get("widget") == "terms":
+            return Finish("success")
+        return None  # the caller resumes the widget that was waiting for the terms
+
+    def refuse(self):
+        return Finish("error", "terms_refused")

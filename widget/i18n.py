@@ -1,0 +1,88 @@
+"""Languages: French by default, English; the `flask translate` commands wrap pybabel."""
+import os
+import subprocess
+import sys
+
+import click
+from flask import current_app, g, request
+from flask_babel import Babel, get_locale
+from flask_babel import lazy_gettext as _l
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def pick_locale(*candidates):
+    """The first supported language among the candidates (`fr-FR` counts as `fr`), or None."""
+    supported = current_app.config["LANGUAGES"]
+    for value in candidates:
+        if isinstance(value, str):
+            code = value.strip().lower().replace("_", "-").split("-")[0]
+            if code in supported:
+                return code
+    return None
+
+
+def select_locale():
+    """`locale`/`lng` in the request, then the widget run's language, then the browser's."""
+    return (
+        pick_locale(request.args.get("locale"), request.args.get("lng"))
+        or pick_locale(getattr(g, "run_locale", None))
+        or request.accept_languages.best_match(current_app.config["LANGUAGES"])
+        or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
+
+
+def _pybabel(*args):
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=ROOT)
+
+
+@click.group("translate")
+def translate():
+    """Extract, update and compile the translation catalogues (pybabel)."""
+
+
+@translate.command("extract")
+def extract():
+    """Collect every marked string into messages.pot."""
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-o", "messages.pot", ".")
+
+
+@translate.command("update")
+def update():
+    """Extract, then merge new strings into every language's catalogue."""
+    extract.callback()
+    _pybabel("update", "-i", "messages.pot", "-d", "translations", "--no-fuzzy-matching")
+
+
+@translate.command("compile")
+def compile_catalogues():
+    """Compile the catalogues into the .mo files the app reads."""
+    _pybabel("compile", "-d", "translations")
+
+
+@translate.command("init")
+@click.argument("lang")
+def init(lang):
+    """Start a catalogue for a new language."""
+    extract.callback()
+    _pybabel("init", "-i", "messages.pot", "-d", "translations", "-l", lang)
+
+
+def init_app(app):
+    Babel(app, locale_selector=select_locale)
+    app.cli.add_command(translate)
+    app.jinja_env.globals.update(current_locale=lambda: str(get_locale()),
+                                 account_type_label=account_type_label)
+
+
+ACCOUNT_TYPES = {
+    "CHECKINGS": _l("Current account"),
+    "SAVINGS": _l("Savings account"),
+    "LOAN": _l("Loan"),
+    "CREDIT_CARD": _l("Card"),
+}
+
+
+def account_type_label(account_type):
+    """The translated name of an account type (the type itself when unknown)."""
+    return str(ACCOUNT_TYPES.get(account_type, account_type or ""))

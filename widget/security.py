@@ -1,0 +1,36 @@
+"""Response headers of DESIGN.md section 9, and the CSRF token bound to each widget session."""
+import hmac
+import secrets
+
+from flask import g, request
+
+
+def new_csrf_token():
+    return secrets.token_urlsafe(32)
+
+
+def csrf_valid(widget_session):
+    """True when the posted `csrf_token` is the one bound to this widget session."""
+    sent = request.form.get("csrf_token", "")
+    expected = widget_session.get("csrf_token", "")
+    return bool(sent and expected) and hmac.compare_digest(sent.encode(), expected.encode())
+
+
+def _csp():
+    ancestors = " ".join(getattr(g, "frame_ancestors", None) or ["'self'"])
+    return ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "object-src 'none'; base-uri 'none'; frame-ancestors " + ancestors)
+
+
+def set_security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", _csp())
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if not request.path.startswith("/static/"):
+        # Session ids travel in URLs: no page may be kept by a browser or a proxy.
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def init_app(app):
+    app.after_request(set_security_headers)

@@ -1,0 +1,89 @@
+"""The options of a widget session (DESIGN.md section 3), parsed and checked."""
+import re
+
+BOOLEAN_DEFAULTS = {
+    "captive_mode": True,
+    "select_accounts": False,
+    "multiple_channels": False,
+    "select_channel": False,
+    "auto_sync": True,
+}
+# Options a widget link's query string may override for one run (DESIGN.md section 4).
+OVERRIDABLE = ("provider_id", "channel_definition_id", "captive_mode", "select_accounts",
+               "multiple_channels", "select_channel", "locale", "redirect_url")
+COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+FONT = re.compile(r"^[A-Za-z0-9 -]{1,40}$")
+ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+TRUE, FALSE = {"true", "1"}, {"false", "0"}
+
+
+class InvalidOption(ValueError):
+    """An option that cannot be accepted; `str()` says which and why (for developers)."""
+
+
+def parse_bool(name, value):
+    text = str(value).strip().lower()
+    if text in TRUE:
+        return True
+    if text in FALSE:
+        return False
+    raise InvalidOption(f"{name} must be true, false, 1 or 0")
+
+
+def _first(values, *names):
+    for name in names:
+        value = values.get(name)
+        if value is not None and value != "":
+            return value
+    return None
+
+
+def parse_options(values, redirect_allowed, only=None):
+    """Options found in `values` (a mapping), checked; `redirect_allowed(url)` vets URLs.
+
+    `only` limits parsing to those names (the per-run overrides). Raises InvalidOption.
+    """
+    wanted = set(only or ("state", "font", "font_color", "elements_color", "aspsp_callback_uri",
+                          *OVERRIDABLE, *BOOLEAN_DEFAULTS))
+    options = {}
+    for name in BOOLEAN_DEFAULTS:
+        if name in wanted and _first(values, name) is not None:
+            options[name] = parse_bool(name, values[name])
+    if "redirect_url" in wanted:
+        url = _first(values, "redirect_url", "redirect_uri")
+        if url is not None:
+            if not redirect_allowed(url):
+                raise InvalidOption("redirect_url is not registered for this client")
+            options["redirect_url"] = url
+    if "aspsp_callback_uri" in wanted and _first(values, "aspsp_callback_uri") is not None:
+        if not redirect_allowed(values["aspsp_callback_uri"]):
+            raise InvalidOption("aspsp_callback_uri is not registered for this client")
+        options["aspsp_callback_uri"] = values["aspsp_callback_uri"]
+    if "locale" in wanted:
+        locale = _first(values, "locale", "lng")
+        if locale is not None:
+            if str(locale).lower() not in ("fr", "en"):
+                raise InvalidOption("locale must be fr or en")
+            options["locale"] = str(locale).lower()
+    for name in ("provider_id", "channel_definition_id"):
+        if name in wanted and _first(values, name) is not None:
+            # Kept as given: an unknown id is the widget's result=error, not a creation failure.
+            options[name] = str(values[name])[:200]
+    for name in ("font_color", "elements_color"):
+        if name in wanted and _first(values, name) is not None:
+            if not COLOUR.match(str(values[name])):
+                raise InvalidOption(f"{name} must be #rgb or #rrggbb")
+            options[name] = str(values[name])
+    if "font" in wanted and _first(values, "font") is not None:
+        if not FONT.match(str(values["font"])):
+            raise InvalidOption("font must be a short name of letters, digits, spaces and hyphens")
+        options["font"] = str(values["font"])
+    if "state" in wanted and _first(values, "state") is not None:
+        if len(str(values["state"])) > 500:
+            raise InvalidOption("state is longer than 500 characters")
+        options["state"] = str(values["state"])
+    return options
+
+
+def with_defaults(options):
+    return {**BOOLEAN_DEFAULTS, **options}

@@ -1,0 +1,154 @@
+"""The one place that speaks to the Accounts API, on behalf of one user's tokens."""
+import requests
+from authlib.integrations.base_client.errors import InvalidTokenError, OAuthError
+from authlib.integrations.requests_client import OAuth2Session
+from requests.adapters import HTTPAdapter
+
+from widget.upstream.errors import InvalidToken, NetworkError, error_for
+
+# One pool for the whole process: every user's session borrows its connections.
+POOL = HTTPAdapter(pool_connections=8, pool_maxsize=32, max_retries=0)
+
+
+def pooled(session):
+    session.mount("http://", POOL)
+    session.mount("https://", POOL)
+    return session
+
+
+def _json(response):
+    try:
+        return response.json()
+    except ValueError:
+        return {}
+
+
+class AccountsApi:
+    """Typed calls of the Accounts API v2.1; Authlib refreshes an expired access token.
+
+    `on_token_refreshed(token)` receives each rotated token so the caller can save it back to
+    the widget session (the caller holds the session's lock: one refresh at a time).
+    """
+
+    def __init__(self, api_base_url, token_endpoint, token, client_id=None, client_secret=None,
+                 on_token_refreshed=None, timeout=(3.05, 15)):
+        self.base = api_base_url.rstrip("/")
+        self.timeout = timeout
+        self.on_token_refreshed = on_token_refreshed
+        self.http = pooled(OAuth2Session(
+            client_id, client_secret, token=dict(token), token_endpoint=token_endpoint,
+            token_endpoint_auth_method="client_secret_basic", update_token=self._token_updated,
+            leeway=30,
+        ))
+
+    def _token_updated(self, token, refresh_token=None, access_token=None):
+        if self.on_token_refreshed:
+            self.on_token_refreshed(dict(token))
+
+    def _can_refresh(self):
+        return bool(self.http.token.get("refresh_token") and self.http.client_secret)
+
+    def refresh(self):
+        """Trade the refresh token for a new pair (it rotates), or raise InvalidToken."""
+        try:
+            self.http.refresh_token(self.http.metadata["token_endpoint"], timeout=self.timeout)
+        except OAuthError as exc:
+            raise InvalidToken(exc.error or "invalid_grant", exc.description or "") from None
+        except (requests.Timeout, requests.ConnectionError) as exc:
+            raise NetworkError("network_error", type(exc).__name__) from None
+
+    def request(self, method, path, json=None, params=None):
+        """Send one call; answer (JSON body or None when empty, headers) or raise a typed error."""
+        response = self._send(method, path, json, params)
+        if response.status_code == 401 and _json(response).get("error") == "invalid_token" \
+                and self._can_refresh():
+            # Refused before its announced expiry (revoked, clock skew): refresh once, retry once.
+            self.refresh()
+            response = self._send(method, path, json, params)
+        if response.status_code >= 400:
+            raise error_for(response.status_code, _json(response))
+        return (_json(response) if response.content else None), response.headers
+
+    def _send(self, method, path, json, params):
+        try:
+            return self.http.request(method, self.base + path, json=json, params=params,
+                                     timeout=self.timeout)
+        except InvalidTokenError:
+            raise InvalidToken("invalid_token", "expired and no refresh token") from None
+        except OAuthError as exc:
+            raise InvalidToken(exc.error or "invalid_grant", exc.description or "") from None
+        except (requests.Timeout, requests.ConnectionError) as exc:
+            raise NetworkError("network_error", type(exc).__name__) from None
+
+    def _get(self, path, **params):
+        return self.request("GET", path, params={k: v for k, v in params.items() if v is not None})[0]
+
+    # Users and terms
+    def me(self):
+        return self._get("/users/me")
+
+    def terms(self, locale):
+        return self._get("/terms", locale=locale)
+
+    def accept_terms(self, version):
+        return self.request("POST", "/users/me/terms", json={"version": version})[0]
+
+    # Providers
+    def providers(self, search=None, limit=50, offset=0):
+        """(providers, total) matching `search`."""
+        body, headers = self.request("GET", "/providers", params={
+            "search": search or None, "limit": limit, "offset": offset})
+        return body, int(headers.get("X-Total-Count", len(body)))
+
+    def provider(self, provider_id):
+        return self._get("/providers/%s" % _segment(provider_id))
+
+    def authorize_url(self, provider_id, definition_id, redirect_uri, state):
+        path = "/providers/%s/channel_definitions/%s/authorize_url" % (
+            _segment(provider_id), _segment(definition_id))
+        return self.request("POST", path, json={"redirect_uri": redirect_uri, "state": state})[0]
+
+    # Connections and challenges
+    def create_connection(self, provider_id, definition_id, **auth):
+        body = {"provider_id": provider_id, "channel_definition_id": definition_id, **auth}
+        return self.request("POST", "/connections", json=body)[0]
+
+    def connections(self):
+        return self._get("/connections")
+
+    def connection(self, connection_id):
+        return self._get("/connections/%s" % _segment(connection_id))
+
+    def delete_connection(self, connection_id):
+        self.request("DELETE", "/connections/%s" % _segment(connection_id))
+
+    def answer_challenge(self, connection_id, channel_id, challenge_id, answer):
+        path = "/connections/%s/channels/%s/challenges/%s" % (
+            _segment(connection_id), _segment(channel_id), _segment(challenge_id))
+        return self.request("POST", path, json={"answer": answer})[0]
+
+    def set_consents(self, connection_id, account_ids=None, all_accounts=False):
+        body = {"all_accounts": True} if all_accounts else {"account_ids": list(account_ids)}
+        return self.request("PUT", "/connections/%s/consents" % _segment(connection_id),
+                            json=body)[0]
+
+    def synchronize(self, connection_id):
+        return self.request("POST", "/connections/%s/synchronize" % _segment(connection_id))[0]
+
+    # Accounts, transactions, events
+    def accounts(self, connection_id=None):
+        return self._get("/accounts", connection_id=connection_id)
+
+    def transactions(self, account_id, limit=10):
+        return self._get("/transactions", account_id=account_id, limit=limit)
+
+    def events(self, after=None, limit=100):
+        return self._get("/events", after=after, limit=limit)
+
+
+def _segment(value):
+    """An id as one URL path segment: anything that could climb the path is refused."""
+    text = str(value)
+    if not text or "/" in text or text in (".", "..") or "?" in text or "#" in text:
+        raise error_for(404, {"error": "not_found"})
+    return requests.utils.quote(text, safe="")

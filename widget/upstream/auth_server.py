@@ -1,0 +1,45 @@
+"""Client authentication against the Auth server (the widget keeps no secret of its own)."""
+import hashlib
+import threading
+import time
+
+import requests
+
+from widget.upstream.accounts_api import pooled
+from widget.upstream.errors import NetworkError
+
+_http = pooled(requests.Session())
+_verified = {}  # sha256(token endpoint, client id, secret) -> monotonic expiry of the answer
+_verified_lock = threading.Lock()
+
+
+def _cache_key(token_endpoint, client_id, client_secret):
+    material = "\0".join((token_endpoint, client_id, client_secret)).encode()
+    return hashlib.sha256(material).hexdigest()
+
+
+def client_is_valid(token_endpoint, client_id, client_secret, cache_seconds=60, timeout=(3.05, 15)):
+    """True when the Auth server grants `client_credentials` to this client.
+
+    A good answer is kept `cache_seconds` in this process only (a cache, not state): a revoked
+    secret stops working within that delay. Raises NetworkError when the server cannot answer.
+    """
+    if not client_id or not client_secret:
+        return False
+    key = _cache_key(token_endpoint, client_id, client_secret)
+    with _verified_lock:
+        if _verified.get(key, 0) > time.monotonic():
+            return True
+    try:
+        response = _http.post(token_endpoint, data={"grant_type": "client_credentials"},
+                              auth=(client_id, client_secret), timeout=timeout,
+                              headers={"Accept": "application/json"})
+    except (requests.Timeout, requests.ConnectionError) as exc:
+        raise NetworkError("network_error", type(exc).__name__) from None
+    if response.status_code >= 500:
+        raise NetworkError("auth_server_error", str(response.status_code))
+    if response.status_code != 200:
+        return False
+    with _verified_lock:
+        _verified[key] = time.monotonic() + cache_seconds
+    return True

@@ -1,0 +1,74 @@
+"""Typed failures of the Auth server and the Accounts API."""
+
+
+class UpstreamError(Exception):
+    """Any failure to get a usable answer from the upstream."""
+
+    status = None
+
+    def __init__(self, code="upstream_error", description="", status=None, body=None):
+        super().__init__(f"{status or self.status} {code}: {description}")
+        self.code = code
+        self.description = description
+        self.body = body or {}
+        if status is not None:
+            self.status = status
+
+
+class BadRequest(UpstreamError):
+    status = 400
+
+
+class Unauthorized(UpstreamError):
+    status = 401
+
+
+class InvalidToken(Unauthorized):
+    """The access token was refused and no refresh worked: the session has expired."""
+
+
+class ActionRequired(Unauthorized):
+    """The user must do something first (accept the terms)."""
+
+    @property
+    def action(self):
+        return self.body.get("action")
+
+
+class Forbidden(UpstreamError):
+    status = 403
+
+
+class NotFound(UpstreamError):
+    status = 404
+
+
+class Conflict(UpstreamError):
+    status = 409
+
+
+class ServerError(UpstreamError):
+    status = 500
+
+
+class ProviderUnavailable(ServerError):
+    status = 503
+
+
+class NetworkError(UpstreamError):
+    """No answer: connection refused or dropped, or a timeout."""
+
+
+BY_STATUS = {400: BadRequest, 403: Forbidden, 404: NotFound, 409: Conflict, 503: ProviderUnavailable}
+
+
+def error_for(status, body):
+    """The exception for an error answer of the API."""
+    body = body if isinstance(body, dict) else {}
+    code = str(body.get("error") or "http_%d" % status)
+    description = str(body.get("error_description") or "")
+    if status == 401:
+        cls = ActionRequired if code == "action_required" else InvalidToken
+    else:
+        cls = BY_STATUS.get(status) or (ServerError if status >= 500 else UpstreamError)
+    return cls(code, description, status=status, body=body)

@@ -1,0 +1,14 @@
+"""The blueprints, one per concern."""
+
+
+def register_blueprints(app):
+    from widget.views import add_connection, errors, session_api, widgets
+
+    app.register_blueprint(session_api.bp)
+    app.register_blueprint(widgets.bp)
+    app.register_blueprint(add_connection.bp)
+    errors.init_app(app)
+    if app.config.get("SANDBOX"):
+        from widget import playground
+
+        app.register_blueprint(playground.bp)

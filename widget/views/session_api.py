@@ -1,0 +1,157 @@
+"""Server-to-server API: create, read the events of, and end widget sessions (DESIGN.md 3)."""
+import time
+from datetime import datetime, timezone
+
+from flask import Blueprint, current_app, jsonify, request, url_for
+
+from widget import upstream
+from widget.clients import client_registry
+from widget.security import new_csrf_token
+from widget.session_options import InvalidOption, parse_options, with_defaults
+from widget.store import widget_sessions
+from widget.upstream.auth_server import client_is_valid
+
+bp = Blueprint("session_api", __name__)
+LINKS = ("add_connection", "edit_credentials", "user_input", "terms", "professional_account",
+         "manage_accounts")
+LINK_PATHS = {"professional_account": "professional-account"}
+
+
+def api_error(status, error, description):
+    response = jsonify({"error": error, "error_description": description})
+    response.status_code = status
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Basic realm="widget"'
+    return response
+
+
+def request_values():
+    """Query string, overridden by the body (form-encoded or JSON)."""
+    values = request.args.to_dict()
+    if request.is_json:
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            raise InvalidOption("the JSON body must be an object")
+        values.update({k: v for k, v in body.items() if v is not None})
+    else:
+        values.update(request.form.to_dict())
+    return values
+
+
+def authenticated_client(values):
+    """The client id when its credentials are good, else None (NetworkError if unreachable)."""
+    if request.authorization and request.authorization.type == "basic":
+        client_id = request.authorization.username
+        secret = request.authorization.password
+    else:
+        client_id, secret = values.get("client_id"), values.get("client_secret")
+    if not isinstance(client_id, str) or not isinstance(secret, str):
+        return None, None
+    ok = client_is_valid(upstream.token_endpoint(), client_id, secret,
+                         current_app.config["CLIENT_CHECK_CACHE_SECONDS"], upstream.timeouts())
+    return (client_id, secret) if ok else (None, None)
+
+
+def base_url():
+    return (current_app.config.get("PUBLIC_BASE_URL") or request.host_url).rstrip("/")
+
+
+def _token_from(values):
+    token = {"access_token": values["access_token"], "token_type": "Bearer"}
+    if values.get("refresh_token"):
+        token["refresh_token"] = str(values["refresh_token"])
+    if values.get("expires_in") not in (None, ""):
+        try:
+            expires_in = int(values["expires_in"])
+        except (TypeError, ValueError):
+            raise InvalidOption("expires_in must be a whole number of seconds") from None
+        if expires_in < 0:
+            raise InvalidOption("expires_in must not be negative")
+        token["expires_at"] = int(time.time()) + expires_in
+    return token
+
+
+@bp.post("/widget_session")
+@bp.post("/widget/widget_session")
+def create_widget_session():
+    """Create a widget session for a user's tokens; answer its id and widget links."""
+    try:
+        values = request_values()
+    except InvalidOption as exc:
+        return api_error(400, "invalid_request", str(exc))
+    try:
+        client_id, secret = authenticated_client(values)
+    except upstream.NetworkError:
+        return api_error(503, "temporarily_unavailable", "the Auth server cannot be reached")
+    if client_id is None:
+        return api_error(401, "invalid_client", "client authentication failed")
+    if not isinstance(values.get("access_token"), str) or not values["access_token"]:
+        return api_error(400, "invalid_request", "access_token is required")
+    registry = client_registry()
+    try:
+        options = with_defaults(parse_options(
+            values, lambda url: registry.redirect_allowed(client_id, url)))
+        token = _token_from(values)
+    except InvalidOption as exc:
+        return api_error(400, "invalid_request", str(exc))
+
+    lifetime = current_app.config["WIDGET_SESSION_LIFETIME"]
+    session = {"client_id": client_id, "client_secret": secret, "token": token,
+               "options": options, "csrf_token": new_csrf_token(), "events": []}
+    try:
+        user = upstream.api_for(session).me()
+    except upstream.InvalidToken:
+        return api_error(401, "invalid_token", "the access token was refused")
+    except upstream.UpstreamError:
+        return api_error(503, "temporarily_unavailable", "the Accounts API cannot be reached")
+    expires_at = time.time() + lifetime
+    if "refresh_token" not in session["token"] and "expires_at" in session["token"]:
+        # Without a refresh token the session cannot outlive the access token.
+        expires_at = min(expires_at, session["token"]["expires_at"])
+    session["user_id"] = str(user.get("id", ""))
+    session["expires_at_ts"] = expires_at
+    session_id = widget_sessions().create(session)
+    links = {name: base_url() + url_for("widgets.open_widget", name=LINK_PATHS.get(name, name),
+                                        session_id=session_id)
+             for name in LINKS}
+    iso = datetime.fromtimestamp(expires_at, timezone.utc).isoformat(timespec="seconds")
+    response = jsonify({"session_id": session_id, "expires_at": iso.replace("+00:00", "Z"),
+                        "_links": links})
+    response.status_code = 201
+    return response
+
+
+def _owned_session(session_id):
+    """(client error response, None) or (None, session) for the authenticated owner."""
+    try:
+        values = request_values()
+        client_id, _ = authenticated_client(values)
+    except InvalidOption as exc:
+        return api_error(400, "invalid_request", str(exc)), None
+    except upstream.NetworkError:
+        return api_error(503, "temporarily_unavailable", "the Auth server cannot be reached"), None
+    if client_id is None:
+        return api_error(401, "invalid_client", "client authentication failed"), None
+    session = widget_sessions().load(session_id)
+    if session is None or session.get("client_id") != client_id:
+        return api_error(404, "not_found", "no such session for this client"), None
+    return None, session
+
+
+@bp.get("/widget_session/<session_id>/events")
+@bp.get("/widget/widget_session/<session_id>/events")
+def session_events(session_id):
+    """The session's tracked events, oldest first, for the client that created it."""
+    error, session = _owned_session(session_id)
+    return error or jsonify(session.get("events", []))
+
+
+@bp.delete("/widget_session/<session_id>")
+@bp.delete("/widget/widget_session/<session_id>")
+def end_session(session_id):
+    """End a widget session: its links stop working at once."""
+    error, _ = _owned_session(session_id)
+    if error:
+        return error
+    widget_sessions().delete(session_id)
+    return "", 204

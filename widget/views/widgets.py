@@ -1,0 +1,84 @@
+"""Opening a widget, leaving it, the terms screen's answers, and the session's theme."""
+from flask import Blueprint, Response, abort, g, render_template, request
+
+from widget.clients import client_registry
+from widget.flows.steps import Finish, Screen
+from widget.i18n import select_locale
+from widget.session_options import OVERRIDABLE, InvalidOption, parse_options
+from widget.store import widget_sessions
+from widget.views.runs import FLOWS, widget_request
+
+bp = Blueprint("widgets", __name__, url_prefix="/widget")
+# Link names as the public documentation spells them.
+WIDGET_NAMES = {"add_connection": "add_connection", "terms": "terms",
+                "edit_credentials": "edit_credentials", "user_input": "user_input",
+                "professional-account": "professional_account", "manage_accounts": "manage_accounts"}
+
+
+def _overrides(ctx):
+    """This run's options from the link's query string (DESIGN.md section 4)."""
+    client_id = ctx.data["client_id"]
+    return parse_options(request.args, lambda url: client_registry().redirect_allowed(client_id, url),
+                         only=OVERRIDABLE)
+
+
+@bp.get("/<name>")
+@widget_request()
+def open_widget(ctx, name):
+    """Start the widget `name`, or resume the run in progress that this link opened."""
+    widget = WIDGET_NAMES.get(name)
+    if widget not in FLOWS:
+        return Screen("not_found", status=404)
+    try:
+        overrides = _overrides(ctx)
+    except InvalidOption:
+        ctx.data["run"] = {"widget": widget, "options": dict(ctx.data["options"]), "step": "done"}
+        return Finish("error", "invalid_request")
+    run = ctx.data.get("run") or {}
+    in_progress = run.get("widget") == widget and run.get("step") not in (None, "done")
+    same = all((run.get("locale") if k == "locale" else run.get("options", {}).get(k)) == v
+               for k, v in overrides.items())
+    if in_progress and same:
+        g.run_locale = run.get("locale")
+        flow = ctx.flow("terms" if run.get("terms_pending") else widget)
+        return flow.resume()
+    g.run_locale = overrides.get("locale") or ctx.data["options"].get("locale")
+    ctx.data["run"] = {"widget": widget, "options": {**ctx.data["options"], **overrides},
+                       "locale": select_locale(), "step": "start"}
+    g.run_locale = ctx.data["run"]["locale"]
+    ctx.track("OPEN", widget)
+    return ctx.flow(widget).start()
+
+
+@bp.post("/cancel")
+@widget_request(post=True)
+def cancel(ctx):
+    """Leave the widget: back to the Client with result=cancelled."""
+    if not ctx.run:
+        ctx.data["run"] = {"widget": "add_connection", "options": dict(ctx.data["options"])}
+    return Finish("cancelled")
+
+
+@bp.post("/terms/accept")
+@widget_request(post=True)
+def accept_terms(ctx):
+    """Accept the terms shown; the widget that needed them goes on."""
+    outcome = ctx.flow("terms").accept()
+    return outcome or ctx.flow().resume()
+
+
+@bp.post("/terms/refuse")
+@widget_request(post=True)
+def refuse_terms(ctx):
+    """Refuse the terms: the widget ends with result=error."""
+    return ctx.flow("terms").refuse()
+
+
+@bp.get("/theme.css")
+def theme():
+    """The session's colours and font as CSS variables (a stylesheet, so no inline style)."""
+    data = widget_sessions().load(request.args.get("session_id"))
+    if data is None:
+        abort(404)
+    css = render_template("widget/theme.css", options=data["options"])
+    return Response(css, mimetype="text/css")
