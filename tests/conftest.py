@@ -81,3 +81,51 @@ def app(live_app):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+# --- Playing the Client over real HTTP against the live sandbox -------------------------------
+import uuid  # noqa: E402
+
+import requests  # noqa: E402
+
+CLIENT = ("demo-client", "demo-secret")
+
+
+def sandbox_user(app, accept_terms=False, password=None):
+    """A new sandbox user and their tokens, made the way a Client would."""
+    base = app.live_url
+    client_token = requests.post(base + "/sandbox/auth/token", auth=CLIENT, timeout=10,
+                                 data={"grant_type": "client_credentials", "scope": "users_create"}).json()
+    email = "user-%s@sandbox.example" % uuid.uuid4().hex[:12]
+    password = password or uuid.uuid4().hex
+    created = requests.post(base + "/sandbox/api/v2.1/users", json={"email": email, "password": password},
+                            headers={"Authorization": "Bearer " + client_token["access_token"]}, timeout=10)
+    assert created.status_code == 201, created.text
+    tokens = requests.post(base + "/sandbox/auth/token", auth=CLIENT, timeout=10, data={
+        "grant_type": "password", "username": email, "password": password}).json()
+    if accept_terms:
+        headers = {"Authorization": "Bearer " + tokens["access_token"]}
+        version = requests.get(base + "/sandbox/api/v2.1/terms", headers=headers, timeout=10).json()["version"]
+        requests.post(base + "/sandbox/api/v2.1/users/me/terms", json={"version": version},
+                      headers=headers, timeout=10).raise_for_status()
+    return {"email": email, "password": password, **tokens}
+
+
+def create_session(client, user, auth=CLIENT, **options):
+    """POST /widget_session as the demo Client; the response."""
+    data = {"access_token": user["access_token"], "refresh_token": user.get("refresh_token"), **options}
+    data = {k: v for k, v in data.items() if v is not None}
+    import base64
+
+    header = "Basic " + base64.b64encode(("%s:%s" % auth).encode()).decode()
+    return client.post("/widget_session", data=data, headers={"Authorization": header})
+
+
+@pytest.fixture
+def user(app):
+    return sandbox_user(app, accept_terms=True)
+
+
+@pytest.fixture
+def new_user(app):
+    return sandbox_user(app)

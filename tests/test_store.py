@@ -94,3 +94,25 @@ def test_redis_sessions_are_shared_between_apps(tmp_path):
         sid = widget_sessions().create({"expires_at_ts": time.time() + 60, "marker": marker})
     with two.app_context():
         assert widget_sessions().load(sid)["marker"] == marker
+
+
+def test_a_widget_flow_on_redis(tmp_path):
+    """The whole stack with REDIS_URL: the session created by the API is served from Redis."""
+    if not redis_available():
+        pytest.fail("Redis must run on 127.0.0.1:6379 for these tests")
+    from tests.conftest import build_app, create_session, sandbox_user
+
+    app, server = build_app(tmp_path, REDIS_URL="redis://127.0.0.1:6379/15")
+    server.start()
+    app.live_url = server.url
+    try:
+        client = app.test_client()
+        user = sandbox_user(app, accept_terms=True)
+        session_id = create_session(client, user).get_json()["session_id"]
+        page = client.get("/widget/add_connection", query_string={"session_id": session_id})
+        assert page.status_code == 200 and b'data-screen="providers"' in page.data
+        stored = redis.Redis(host="127.0.0.1", port=6379, db=15).get("widget:" + session_id)
+        assert stored is not None and b"OPEN" in stored
+        assert not list((tmp_path / "instance").glob("sessions/*"))  # nothing on the filesystem
+    finally:
+        server.stop()

@@ -1,0 +1,257 @@
+"""The widget's routes through Flask's test client, against the live sandbox."""
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tests.conftest import create_session
+
+RETURN = "http://localhost:5000/playground/return"
+
+
+class Widget:
+    """Drives one widget session like a browser without JavaScript would."""
+
+    def __init__(self, client, session_id):
+        self.client = client
+        self.session_id = session_id
+        self.csrf = None
+
+    def get(self, path, **params):
+        response = self.client.get(path, query_string={"session_id": self.session_id, **params})
+        self._remember(response)
+        return response
+
+    def post(self, path, htmx=False, **form):
+        data = {"session_id": self.session_id, "csrf_token": self.csrf, **form}
+        headers = {"HX-Request": "true"} if htmx else {}
+        response = self.client.post(path, data={k: v for k, v in data.items() if v is not None},
+                                    headers=headers)
+        self._remember(response)
+        return response
+
+    def _remember(self, response):
+        found = re.search(rb'name="csrf_token" value="([^"]+)"', response.data)
+        if found:
+            self.csrf = found.group(1).decode()
+
+
+def open_widget(client, user, widget="add_connection", query=None, **options):
+    options.setdefault("redirect_url", RETURN)
+    response = create_session(client, user, **options)
+    assert response.status_code == 201, response.data
+    w = Widget(client, response.get_json()["session_id"])
+    return w, w.get("/widget/" + widget, **(query or {}))
+
+
+def returned(response):
+    """The query the widget sent the user back with."""
+    location = response.headers.get("Location") or response.headers.get("HX-Redirect")
+    assert location and location.startswith(RETURN), (response.status_code, location)
+    return {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
+
+
+def text(response):
+    return response.get_data(as_text=True)
+
+
+def test_security_headers_on_widget_pages(client, user):
+    _, page = open_widget(client, user)
+    assert page.status_code == 200
+    assert page.headers["Cache-Control"] == "no-store"
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+    csp = page.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors http://localhost:* http://127.0.0.1:*" in csp
+    assert "HX-Request" in page.headers["Vary"]
+    html = text(page)
+    assert "<script>" not in html and " style=" not in html  # CSP: no inline script or style
+    assert not re.search(r"\son[a-z]+=", html)  # nor inline event handlers
+    assert page.headers.get("Set-Cookie") is None  # no step depends on a cookie
+
+
+def test_full_journey_without_javascript(client, app, new_user, clock):
+    w, page = open_widget(client, new_user, state="st-1")
+    assert 'data-screen="terms"' in text(page) and "<html" in text(page)
+    page = w.post("/widget/terms/accept")
+    assert 'data-screen="providers"' in text(page)
+    page = w.get("/widget/add_connection/providers", q="en ligne")
+    assert "Banque en Ligne" in text(page)
+    page = w.post("/widget/add_connection/provider", provider_id="web")
+    assert 'data-screen="credentials"' in text(page)
+    page = w.post("/widget/add_connection/credentials", login="otp", password="pw-otp")
+    assert 'data-screen="challenge"' in text(page)
+    page = w.post("/widget/add_connection/challenge", answer="123456")
+    assert 'data-screen="accounts"' in text(page)
+    page = w.post("/widget/add_connection/consent")
+    assert 'data-screen="syncing"' in text(page)
+    assert 'http-equiv="refresh"' in text(page)  # the no-JavaScript poller
+    clock.advance(60)
+    done = w.get("/widget/add_connection/wait")
+    assert done.status_code == 303
+    params = returned(done)
+    assert params["result"] == "success" and params["widget"] == "add_connection"
+    assert params["state"] == "st-1" and params["connection_id"]
+
+
+def test_htmx_gets_fragments_and_hx_redirect(client, user, clock):
+    w, _ = open_widget(client, user, provider_id="web")
+    page = w.post("/widget/add_connection/credentials", htmx=True, login="demo", password="pw")
+    assert 'data-screen="accounts"' in text(page) and "<html" not in text(page)
+    page = w.post("/widget/add_connection/consent", htmx=True)
+    assert 'data-screen="syncing"' in text(page)
+    poll = w.client.get("/widget/add_connection/wait", query_string={"session_id": w.session_id},
+                        headers={"HX-Request": "true", "HX-Trigger": "sync-progress"})
+    assert poll.status_code == 200 and 'id="sync-detail"' in text(poll) and "<section" not in text(poll)
+    clock.advance(60)
+    poll = w.client.get("/widget/add_connection/wait", query_string={"session_id": w.session_id},
+                        headers={"HX-Request": "true", "HX-Trigger": "sync-progress"})
+    assert poll.status_code == 200 and returned(poll)["result"] == "success"
+
+
+def test_wrong_password_keeps_login_and_retries(client, user):
+    w, _ = open_widget(client, user, provider_id="web")
+    page = w.post("/widget/add_connection/credentials", login="demo", password="wrong")
+    assert page.status_code == 422
+    assert 'value="demo"' in text(page) and "wrong" not in text(page)
+    assert 'role="alert"' in text(page)
+    page = w.post("/widget/add_connection/credentials", login="demo", password="right-one")
+    assert 'data-screen="accounts"' in text(page)
+
+
+def test_provider_id_nope_is_an_error_return(client, user):
+    _, page = open_widget(client, user, provider_id="nope", state="x")
+    assert page.status_code == 303
+    assert returned(page) == {"result": "error", "widget": "add_connection", "error": "invalid_provider",
+                              "error_description": "Cette banque n’est pas connue.", "state": "x"}
+
+
+def test_english_error_description(client, user):
+    _, page = open_widget(client, user, provider_id="nope", locale="en")
+    assert returned(page)["error_description"] == "This bank is not known."
+
+
+def test_bank_down_screen_keeps_the_session(client, user):
+    w, _ = open_widget(client, user)
+    page = w.post("/widget/add_connection/provider", provider_id="down")
+    assert page.status_code == 503 and 'data-screen="provider_down"' in text(page)
+    page = w.post("/widget/add_connection/provider", provider_id="down")  # retry
+    assert page.status_code == 503
+    page = w.post("/widget/add_connection/back")
+    assert 'data-screen="providers"' in text(page)
+    assert 'data-screen="credentials"' in text(w.post("/widget/add_connection/provider", provider_id="web"))
+
+
+@pytest.mark.parametrize("csrf", [None, "forged"])
+def test_posts_need_the_sessions_csrf_token(client, user, csrf):
+    w, _ = open_widget(client, user)
+    w.csrf = csrf
+    page = w.post("/widget/add_connection/provider", provider_id="web")
+    assert page.status_code == 400 and 'data-screen="csrf_error"' in text(page)
+    page = w.get("/widget/add_connection")
+    assert 'data-screen="providers"' in text(page)  # nothing lost
+
+
+@pytest.mark.parametrize("session_id", ["", "short", "x" * 43, "../../etc/passwd", "A" * 5000])
+def test_unknown_or_malformed_session(client, session_id):
+    page = client.get("/widget/add_connection", query_string={"session_id": session_id})
+    assert page.status_code == 404 and 'data-screen="session_missing"' in text(page)
+    page = client.post("/widget/add_connection/credentials", data={"session_id": session_id})
+    assert page.status_code == 404
+
+
+@pytest.mark.parametrize("query", ["x" * 5000, "\udcff", "%", "Société Générale ", "<script>"])
+def test_odd_search_queries(client, user, query):
+    w, _ = open_widget(client, user)
+    page = w.get("/widget/add_connection/providers", q=query)
+    assert page.status_code == 200 and "<script>" not in text(page).replace("&lt;script&gt;", "")
+
+
+def test_non_utf8_query_string(client, user):
+    w, _ = open_widget(client, user)
+    page = client.get("/widget/add_connection/providers?session_id=%s&q=%%ff%%fe" % w.session_id)
+    assert page.status_code == 200
+
+
+def test_search_fragment_for_htmx(client, user):
+    w, _ = open_widget(client, user)
+    page = client.get("/widget/add_connection/providers", query_string={"session_id": w.session_id, "q": "démo"},
+                      headers={"HX-Request": "true", "HX-Target": "provider-results"})
+    assert text(page).lstrip().startswith('<div id="provider-results">') and "Banque Démo" in text(page)
+
+
+def test_cancel_returns_cancelled(client, user):
+    w, _ = open_widget(client, user, state="c")
+    params = returned(w.post("/widget/cancel"))
+    assert params == {"result": "cancelled", "widget": "add_connection", "state": "c"}
+
+
+def test_failed_sync_is_an_error(client, user, clock):
+    w, _ = open_widget(client, user, provider_id="web")
+    w.post("/widget/add_connection/credentials", login="fail", password="pw")
+    w.post("/widget/add_connection/consent")
+    clock.advance(60)
+    params = returned(w.get("/widget/add_connection/wait"))
+    assert params["result"] == "error" and params["error"] == "sync_failed" and params["connection_id"]
+
+
+def test_non_captive_returns_after_the_credentials(client, user):
+    w, _ = open_widget(client, user, provider_id="web", captive_mode="false")
+    params = returned(w.post("/widget/add_connection/credentials", login="demo", password="pw"))
+    assert params["result"] == "success" and params["connection_id"]
+
+
+def test_double_submission_creates_one_connection(client, user, app):
+    w, _ = open_widget(client, user, provider_id="web")
+    csrf = w.csrf
+    first = w.post("/widget/add_connection/credentials", login="demo", password="pw")
+    w.csrf = csrf
+    second = w.post("/widget/add_connection/credentials", login="demo", password="pw")
+    assert 'data-screen="accounts"' in text(first) and 'data-screen="accounts"' in text(second)
+    import requests
+    connections = requests.get(app.live_url + "/sandbox/api/v2.1/connections", timeout=10,
+                               headers={"Authorization": "Bearer " + user["access_token"]}).json()
+    assert len(connections) == 1
+
+
+def test_english_with_lng(client, user):
+    _, page = open_widget(client, user, query={"lng": "en"})
+    assert "Choose your bank" in text(page) and '<html lang="en">' in text(page)
+
+
+def test_french_by_default(client, user):
+    _, page = open_widget(client, user)
+    assert "Choisissez votre banque" in text(page) and '<html lang="fr">' in text(page)
+
+
+def test_bad_override_is_an_error_return(client, user):
+    _, page = open_widget(client, user, query={"captive_mode": "maybe"})
+    assert returned(page)["error"] == "invalid_request"
+
+
+def test_unregistered_redirect_override_is_refused(client, user):
+    _, page = open_widget(client, user, query={"redirect_url": "https://evil.example/"})
+    location = page.headers["Location"]
+    assert location.startswith(RETURN) and "error=invalid_request" in location
+
+
+def test_terms_widget_accept_and_refuse(client, new_user):
+    w, page = open_widget(client, new_user, widget="terms")
+    assert 'data-screen="terms"' in text(page)
+    assert returned(w.post("/widget/terms/accept"))["result"] == "success"
+    w2, _ = open_widget(client, new_user, widget="terms")
+    params = returned(w2.post("/widget/terms/refuse"))
+    assert params["result"] == "error" and params["error"] == "terms_refused"
+
+
+def test_theme_stylesheet(client, user):
+    w, page = open_widget(client, user, font_color="#123", elements_color="#abcdef", font="Open Sans")
+    assert "theme.css" in text(page)
+    css = client.get("/widget/theme.css", query_string={"session_id": w.session_id})
+    assert css.mimetype == "text/css" and "#abcdef" in text(css) and "Open Sans" in text(css)
+    assert client.get("/widget/theme.css?session_id=nope").status_code == 404
+
+
+def test_unknown_widget_and_unknown_route(client, user):
+    w, _ = open_widget(client, user)
+    assert w.get("/widget/nothing").status_code == 404
+    assert client.get("/nowhere").status_code == 404
