@@ -1,0 +1,76 @@
+"""Injected faults: a 500, a slow answer, and a connection dropped without an answer."""
+import threading
+import time
+
+import pytest
+import requests
+from werkzeug.serving import make_server
+
+
+def test_header_makes_a_call_answer_500(user):
+    response = user.get("/providers", headers={"X-Sandbox-Fault": "500"})
+    assert response.status_code == 500
+    assert response.json["error"] == "server_error"
+    assert user.get("/providers").status_code == 200
+
+
+def test_token_endpoint_can_fail_too(sandbox_client):
+    response = sandbox_client.http.post("/sandbox/auth/token",
+                                        data={"grant_type": "client_credentials"},
+                                        headers={"X-Sandbox-Fault": "500"})
+    assert response.status_code == 500
+
+
+def test_config_maps_path_prefixes_to_faults(app, user):
+    app.config["SANDBOX_FAULTS"] = {"/sandbox/api/v2.1/connections": "500",
+                                    "/sandbox/api/v2.1/connections/0": "timeout"}
+    assert user.get("/connections").status_code == 500
+    assert user.get("/providers").status_code == 200
+    app.config["SANDBOX_FAULTS"] = {}
+    assert user.get("/connections").status_code == 200
+
+
+def test_timeout_sleeps_then_answers(app, user):
+    app.config["SANDBOX_FAULT_TIMEOUT_SECONDS"] = 0.2
+    started = time.monotonic()
+    response = user.get("/providers?limit=1", headers={"X-Sandbox-Fault": "timeout"})
+    assert time.monotonic() - started >= 0.2
+    assert response.status_code == 200
+
+
+def test_drop_escapes_the_app(user):
+    with pytest.raises(ConnectionResetError):
+        user.get("/providers", headers={"X-Sandbox-Fault": "drop"})
+
+
+def test_unknown_fault_names_and_other_paths_are_ignored(user):
+    assert user.get("/providers", headers={"X-Sandbox-Fault": "explode"}).status_code == 200
+    response = user.http.get("/sandbox-not/x", headers={"X-Sandbox-Fault": "drop"})
+    assert response.status_code == 404
+
+
+@pytest.fixture
+def served(app):
+    """The app behind werkzeug's real server, as in development."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+def test_drop_closes_the_socket_under_werkzeug(served):
+    url = served + "/sandbox/api/v2.1/providers"
+    with pytest.raises(requests.ConnectionError):
+        requests.get(url, headers={"X-Sandbox-Fault": "drop"}, timeout=5)
+    # The server lives on.
+    assert requests.get(url, timeout=5).status_code == 401
+
+
+def test_timeout_trips_the_clients_read_timeout(app, served):
+    app.config["SANDBOX_FAULT_TIMEOUT_SECONDS"] = 1
+    with pytest.raises(requests.ReadTimeout):
+        requests.get(served + "/sandbox/api/v2.1/providers",
+                     headers={"X-Sandbox-Fault": "timeout"}, timeout=(1, 0.2))

@@ -1,0 +1,61 @@
+"""The embedded sandbox upstream: Auth server, Accounts API v2.1 and a fake bank portal.
+
+Mounted under `/sandbox` when `SANDBOX` is on. The widget reaches it over HTTP only, exactly as
+it would reach the real aggregator (docs/sandbox-api.md is the contract).
+"""
+import os
+import time
+
+import click
+from flask import Blueprint, current_app
+from flask.cli import AppGroup
+
+from widget.sandbox import (
+    api_accounts, api_connections, api_providers, api_users, bank, db, faults, oauth,
+)
+from widget.sandbox.api import api
+
+# The API's parts are one blueprint, so they share its JSON error handlers.
+for _part in (api_users.bp, api_providers.bp, api_connections.bp, api_accounts.bp):
+    api.register_blueprint(_part)
+
+assets = Blueprint("sandbox_assets", __name__, static_folder="static")
+
+sandbox_cli = AppGroup("sandbox", help="The embedded sandbox upstream.")
+
+
+@sandbox_cli.command("init-db")
+@click.option("--reset", is_flag=True, help="Delete the sandbox database first.")
+def init_db_command(reset):
+    """Create and seed the sandbox database (it is also created on first use)."""
+    path = current_app.config["SANDBOX_DATABASE"]
+    if reset:
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(path + suffix):
+                os.remove(path + suffix)
+    db.ensure_database(path)
+    click.echo(f"Sandbox database ready: {path}")
+
+
+def init_app(app):
+    """Mount the sandbox on `app`: settings, blueprints, fault injection and CLI."""
+    config = app.config
+    config.setdefault("SANDBOX_DATABASE", os.path.join(app.instance_path, "sandbox.sqlite3"))
+    config.setdefault("SANDBOX_ACCESS_TOKEN_TTL", 3600)
+    config.setdefault("SANDBOX_SYNC_SECONDS", 3)
+    config.setdefault("SANDBOX_SLOW_SYNC_SECONDS", 10)
+    config.setdefault("SANDBOX_APP_VALIDATION_DELAY", 5)
+    config.setdefault("SANDBOX_SCA_VALIDITY", 300)
+    config.setdefault("SANDBOX_CLOCK", time.time)
+    config.setdefault("SANDBOX_FAULTS", {})
+    config.setdefault("SANDBOX_FAULT_TIMEOUT_SECONDS", 20)
+    config.setdefault("SANDBOX_PASSWORD_HASH_METHOD", "scrypt")
+
+    app.register_blueprint(oauth.bp, url_prefix="/sandbox/auth")
+    app.register_blueprint(api, url_prefix="/sandbox/api/v2.1")
+    app.register_blueprint(bank.bp, url_prefix="/sandbox/bank")
+    app.register_blueprint(assets, url_prefix="/sandbox")
+    app.after_request(db.commit_db)
+    app.teardown_appcontext(db.close_db)
+    app.cli.add_command(sandbox_cli)
+    app.wsgi_app = faults.SandboxFaults(app.wsgi_app, config)

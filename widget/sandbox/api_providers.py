@@ -1,0 +1,83 @@
+"""Accounts API: the provider catalogue and the bank portal's authorize URL."""
+from urllib.parse import urlencode, urlsplit
+
+from flask import Blueprint, current_app, jsonify, request, url_for
+
+from widget.sandbox import bank_authorizations
+from widget.sandbox.api import (
+    ApiError, current_user_id, invalid_request, json_body, list_response, not_found,
+    optional_string, paging, required_string, token_required,
+)
+from widget.sandbox.clock import now
+from widget.sandbox.db import get_db
+from widget.sandbox.providers import (
+    find_definition, find_provider, providers_json, search_providers,
+)
+
+bp = Blueprint("providers", __name__)
+
+
+def available_provider(db, provider_id):
+    """The provider, or 404 when unknown and 503 when it is down (the `down` test bank)."""
+    provider = find_provider(db, provider_id) if isinstance(provider_id, str) else None
+    if provider is None:
+        raise not_found()
+    if not provider["available"]:
+        raise ApiError(503, "provider_unavailable", "The bank does not answer.")
+    return provider
+
+
+def provider_definition(db, provider_id, definition_id):
+    """The channel definition of an available provider, or 404/503."""
+    available_provider(db, provider_id)
+    definition = find_definition(db, provider_id, definition_id)
+    if definition is None:
+        raise not_found()
+    return definition
+
+
+@bp.get("/providers")
+@token_required()
+def list_providers():
+    """Providers sorted by name; `search` matches name or city, accents and case aside."""
+    limit, offset = paging()
+    db = get_db()
+    total, rows = search_providers(db, request.args.get("search", ""), limit, offset)
+    return list_response(providers_json(db, rows), total)
+
+
+@bp.get("/providers/<provider_id>")
+@token_required()
+def get_provider(provider_id):
+    """One provider with its channel definitions."""
+    db = get_db()
+    return jsonify(providers_json(db, [available_provider(db, provider_id)])[0])
+
+
+@bp.post("/providers/<provider_id>/channel_definitions/<definition_id>/authorize_url")
+@token_required(scope="connections_manage")
+def authorize_url(provider_id, definition_id):
+    """The bank portal URL of a REDIRECT channel, which comes back with `code` and `state`."""
+    db = get_db()
+    definition = provider_definition(db, provider_id, definition_id)
+    if definition["mode"] != "REDIRECT":
+        raise invalid_request("This channel definition is not a REDIRECT one.")
+    body = json_body()
+    redirect_uri = required_string(body, "redirect_uri")
+    state = optional_string(body, "state")
+    locale = optional_string(body, "locale")
+    parts = urlsplit(redirect_uri)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise invalid_request("'redirect_uri' must be an absolute http(s) URL.")
+    request_id = bank_authorizations.open_request(
+        db, current_user_id(), definition, redirect_uri, state, now()
+    )
+    query = {"request": request_id, **({"lng": locale} if locale in ("fr", "en") else {})}
+    # The user's browser opens this URL: the public address when one is configured, since
+    # the widget may be calling the sandbox through an internal one.
+    public_base = current_app.config.get("PUBLIC_BASE_URL")
+    if public_base:
+        portal = public_base.rstrip("/") + url_for("sandbox_bank.login")
+    else:
+        portal = url_for("sandbox_bank.login", _external=True)
+    return jsonify({"authorize_url": f"{portal}?{urlencode(query)}"})
