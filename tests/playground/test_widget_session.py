@@ -1,0 +1,122 @@
+"""The widget session form: a real POST /widget_session, then a 303 to the widget's link."""
+import time
+
+from tests.playground.conftest import free_port, session_form
+
+
+def run_of(client):
+    with client.session_transaction() as session:
+        return session.get("playground_run"), session.get("playground_user")
+
+
+def test_creates_a_session_and_redirects_to_the_widget(client, app, signed_in):
+    response = client.post("/playground/widget-session", data=session_form(client, app))
+    assert response.status_code == 303
+    location = response.headers["Location"]
+    assert location.startswith(app.live_url + "/widget/add_connection?session_id=")
+    run, _ = run_of(client)
+    assert location.endswith("session_id=" + run["session_id"])
+    assert run["state"] == "state-123" and run["widget"] == "add_connection"
+
+
+def test_each_widget_choice_opens_its_link(client, app, signed_in):
+    for widget, path in (("terms", "terms"), ("professional_account", "professional-account"),
+                         ("manage_accounts", "manage_accounts")):
+        response = client.post("/playground/widget-session",
+                               data=session_form(client, app, widget=widget))
+        assert response.status_code == 303
+        expected = "%s/widget/%s?session_id=" % (app.live_url, path)
+        assert response.headers["Location"].startswith(expected)
+
+
+def test_connection_id_is_added_to_the_link(client, app, signed_in):
+    response = client.post("/playground/widget-session", data=session_form(
+        client, app, widget="edit_credentials", connection_id="conn-42"))
+    assert response.status_code == 303
+    assert "/widget/edit_credentials?session_id=" in response.headers["Location"]
+    assert response.headers["Location"].endswith("&connection_id=conn-42")
+
+
+def test_every_option_is_accepted_by_the_widget(client, app, signed_in):
+    form = session_form(client, app, locale="en", provider_id="demo",
+                        channel_definition_id="demo-embedded", captive_mode="false",
+                        select_accounts="true", multiple_channels="true", select_channel="false",
+                        auto_sync="false", font="Georgia", font_color="#123",
+                        elements_color="#aabbcc",
+                        aspsp_callback_uri=app.live_url + "/playground/return",
+                        send_refresh_token=None)
+    response = client.post("/playground/widget-session", data=form)
+    assert response.status_code == 303, response.get_data(as_text=True)
+
+
+def test_the_widget_api_refusal_is_shown(client, app, signed_in):
+    response = client.post("/playground/widget-session?lng=en", data=session_form(
+        client, app, redirect_url="https://evil.example/back", font_color="red"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Creating the widget session: the request was refused." in page
+    assert "HTTP 400 invalid_request" in page
+    # What was typed is shown again, to be corrected.
+    assert 'value="https://evil.example/back"' in page
+
+
+def test_bad_client_secret_is_shown(client, app, signed_in):
+    app.config["PLAYGROUND_CLIENT_SECRET"] = "not-the-secret"
+    response = client.post("/playground/widget-session?lng=en", data=session_form(client, app))
+    assert response.status_code == 400
+    assert "the demo client&#39;s credentials were refused" in response.get_data(as_text=True)
+    assert "HTTP 401 invalid_client" in response.get_data(as_text=True)
+
+
+def test_local_checks(client, app, signed_in):
+    for overrides in ({"widget": "nope"}, {"captive_mode": "maybe"}, {"locale": "de"},
+                      {"connection_id": "../x"}):
+        response = client.post("/playground/widget-session?lng=en",
+                               data=session_form(client, app, **overrides))
+        assert response.status_code == 400, overrides
+        assert 'class="message message-error"' in response.get_data(as_text=True)
+
+
+def test_needs_a_signed_in_user(client, app):
+    response = client.post("/playground/widget-session?lng=en", data=session_form(client, app))
+    assert response.status_code == 400
+    assert "Sign in as a sandbox user" in response.get_data(as_text=True)
+
+
+def test_rejects_a_bad_csrf_token(client, app, signed_in):
+    for token in ("forged", None):
+        response = client.post("/playground/widget-session?lng=en",
+                               data=session_form(client, app, csrf_token=token))
+        assert response.status_code == 400
+        assert "This form has expired" in response.get_data(as_text=True)
+    assert run_of(client)[0] is None
+
+
+def test_tokens_near_expiry_are_refreshed_first(client, app, signed_in):
+    with client.session_transaction() as session:
+        user = session["playground_user"]
+        before = user["access_token"], user["refresh_token"]
+        session["playground_user"] = dict(user, expires_at=time.time() + 5)
+    response = client.post("/playground/widget-session", data=session_form(client, app))
+    assert response.status_code == 303
+    _, user = run_of(client)
+    assert (user["access_token"], user["refresh_token"]) != before
+    assert user["expires_at"] > time.time() + 600
+
+
+def test_a_refused_refresh_token_signs_out(client, app, signed_in):
+    with client.session_transaction() as session:
+        session["playground_user"] = dict(session["playground_user"], refresh_token="revoked",
+                                          expires_at=time.time() + 5)
+    response = client.post("/playground/widget-session?lng=en", data=session_form(client, app))
+    assert response.status_code == 400
+    assert "Sign in as a sandbox user" in response.get_data(as_text=True)
+    assert run_of(client)[1] is None
+
+
+def test_network_failure_is_a_message(client, app, signed_in):
+    form = session_form(client, app)
+    app.config["PUBLIC_BASE_URL"] = "http://127.0.0.1:%d" % free_port()
+    response = client.post("/playground/widget-session?lng=en", data=form)
+    assert response.status_code == 502
+    assert "the server could not be reached" in response.get_data(as_text=True)

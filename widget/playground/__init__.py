@@ -1,0 +1,7 @@
+"""The playground: plays the Client (an integrator's app) at `/`, over real HTTP only."""
+from flask import Blueprint
+
+bp = Blueprint("playground", __name__)
+
+# Imported for their routes, which attach themselves to `bp`.
+from widget.playground import home, page_helpers, return_page, users  # noqa: E402,F401

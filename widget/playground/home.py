@@ -1,0 +1,69 @@
+"""The playground's home page, and the creation of a widget session from its form."""
+from flask import get_flashed_messages, redirect, render_template, request, session
+from flask_babel import gettext as _
+
+from widget.playground import bp, http_calls
+from widget.playground.csrf import csrf_valid
+from widget.playground.http_calls import CallFailed
+from widget.playground.messages import failure_message, failure_status, message
+from widget.playground.page_helpers import explicit_language, return_page_url
+from widget.playground.sandbox_user import SignInNeeded, current_user, fresh_user, seconds_left
+from widget.playground.session_form import (BOOLEAN_OPTIONS, WIDGETS, api_fields,
+                                            default_values, read_form, widget_url)
+
+RUN_KEY = "playground_run"
+
+
+def render_home(status=200, values=None, messages=(), **extra):
+    """The home page; `values` re-fills the widget session form after a refused submission."""
+    user = current_user()
+    shown = [*get_flashed_messages(category_filter=["playground"]), *messages]
+    context = {
+        "user": user,
+        "seconds_left": seconds_left(user) if user else None,
+        "values": values or default_values(return_page_url(), explicit_language() or ""),
+        "widgets": WIDGETS,
+        "boolean_options": BOOLEAN_OPTIONS,
+        "messages": shown,
+        "last_run": session.get(RUN_KEY),
+        "known_connections": session.get("playground_connections") or [],
+        "sign_in_email": "",
+        "new_account": None,
+        **extra,
+    }
+    return render_template("playground/index.html", **context), status
+
+
+def csrf_refused(**context):
+    return render_home(400, messages=[message(_("This form has expired. Please send it again."))],
+                       **context)
+
+
+@bp.get("/")
+def home():
+    """The playground: who the sandbox user is, and every option of a widget session."""
+    return render_home()
+
+
+@bp.post("/playground/widget-session")
+def create_widget_session():
+    """Create a widget session over HTTP, as a Client's backend does, then open its widget."""
+    values, problems = read_form(request.form)
+    if not csrf_valid():
+        return csrf_refused(values=values)
+    if problems:
+        return render_home(400, values, [message(text) for text in problems])
+    try:
+        user = fresh_user()
+        answer = http_calls.create_widget_session(api_fields(values, user, seconds_left(user)))
+    except (CallFailed, SignInNeeded) as exc:
+        return render_home(failure_status(exc), values,
+                           [failure_message(exc, _("Creating the widget session"))])
+    url = widget_url(answer["_links"], values["widget"], values["connection_id"])
+    if url is None:
+        no_link = message(_("The widget's answer has no link for this widget."))
+        return render_home(502, values, [no_link])
+    # Kept to check the state and read the events when the widget sends the user back.
+    session[RUN_KEY] = {"session_id": answer["session_id"], "state": values["state"] or None,
+                        "widget": values["widget"]}
+    return redirect(url, code=303)

@@ -1,0 +1,88 @@
+"""The widget session form: every option of DESIGN.md section 3, read, checked, and sent."""
+import re
+import secrets
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+WIDGETS = {
+    "add_connection": _l("Add a connection"),
+    "terms": _l("Terms of service"),
+    "edit_credentials": _l("Edit credentials (needs a connection)"),
+    "user_input": _l("User input for a challenge (needs a connection)"),
+    "professional_account": _l("Professional accounts"),
+    "manage_accounts": _l("Manage accounts (needs a connection)"),
+}
+# Tri-state: "" leaves the widget's default, which the label names.
+BOOLEAN_OPTIONS = {
+    "captive_mode": (_l("Captive mode"), True),
+    "select_accounts": (_l("Let the user select accounts"), False),
+    "multiple_channels": (_l("Aggregate every channel"), False),
+    "select_channel": (_l("Let the user choose the channel"), False),
+    "auto_sync": (_l("Synchronise automatically"), True),
+}
+TEXT_OPTIONS = ("redirect_url", "state", "provider_id", "channel_definition_id", "font",
+                "font_color", "elements_color", "aspsp_callback_uri")
+LOCALES = ("", "fr", "en")
+CONNECTION_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+MAX_TEXT = 500
+
+
+def default_values(redirect_url, locale):
+    """What the form shows first: the playground's return page, a fresh state, the defaults."""
+    values = {name: "" for name in TEXT_OPTIONS}
+    values.update({name: "" for name in BOOLEAN_OPTIONS})
+    values.update(redirect_url=redirect_url, state=secrets.token_urlsafe(12), locale=locale,
+                  widget="add_connection", connection_id="", send_refresh_token=True)
+    return values
+
+
+def read_form(form):
+    """(values as submitted, for showing them again; translated problems found here)."""
+    values = {name: form.get(name, "").strip()[:MAX_TEXT] for name in TEXT_OPTIONS}
+    values.update({name: form.get(name, "").strip().lower() for name in BOOLEAN_OPTIONS})
+    values.update(locale=form.get("locale", "").strip().lower(),
+                  widget=form.get("widget", "").strip(),
+                  connection_id=form.get("connection_id", "").strip()[:MAX_TEXT],
+                  send_refresh_token=form.get("send_refresh_token") == "on")
+    problems = []
+    if values["widget"] not in WIDGETS:
+        problems.append(_("Choose one of the widgets in the list."))
+    if values["locale"] not in LOCALES:
+        problems.append(_("The language must be French, English or none."))
+    if any(values[name] not in ("", "true", "false") for name in BOOLEAN_OPTIONS):
+        problems.append(_("Each yes/no option must be default, yes or no."))
+    if values["connection_id"] and not CONNECTION_ID.match(values["connection_id"]):
+        problems.append(
+            _("The connection id may only hold letters, digits, '.', '_', ':' and '-'."))
+    return values, problems
+
+
+def api_fields(values, user, seconds_left):
+    """The POST /widget_session body: the user's tokens and every option that was set.
+
+    Option values are sent as typed: checking them is the widget's job, and the page shows
+    its refusal, which is what an integrator trying options wants to see.
+    """
+    fields = {"access_token": user["access_token"]}
+    if values["send_refresh_token"] and user.get("refresh_token"):
+        fields["refresh_token"] = user["refresh_token"]
+    if seconds_left is not None:
+        fields["expires_in"] = str(seconds_left)
+    for name in (*TEXT_OPTIONS, *BOOLEAN_OPTIONS, "locale"):
+        if values[name]:
+            fields[name] = values[name]
+    return fields
+
+
+def widget_url(links, widget, connection_id):
+    """The widget's link from the 201 answer, with `connection_id` added when one was given."""
+    link = links.get(widget)
+    if not isinstance(link, str) or urlsplit(link).scheme not in ("http", "https"):
+        return None
+    if not connection_id:
+        return link
+    parts = urlsplit(link)
+    query = parts.query + ("&" if parts.query else "") + urlencode({"connection_id": connection_id})
+    return urlunsplit(parts._replace(query=query))
