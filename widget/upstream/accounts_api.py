@@ -4,7 +4,7 @@ from authlib.integrations.base_client.errors import InvalidTokenError, OAuthErro
 from authlib.integrations.requests_client import OAuth2Session
 from requests.adapters import HTTPAdapter
 
-from widget.upstream.errors import InvalidToken, NetworkError, error_for
+from widget.upstream.errors import InvalidToken, NetworkError, ServerError, error_for
 
 # One pool for the whole process: every user's session borrows its connections.
 POOL = HTTPAdapter(pool_connections=8, pool_maxsize=32, max_retries=0)
@@ -35,10 +35,14 @@ class AccountsApi:
         self.base = api_base_url.rstrip("/")
         self.timeout = timeout
         self.on_token_refreshed = on_token_refreshed
+        token = dict(token)
+        if not token.get("refresh_token"):
+            # Nothing to refresh with: let the API judge the token rather than Authlib's clock.
+            token.pop("expires_at", None)
         self.http = pooled(OAuth2Session(
-            client_id, client_secret, token=dict(token), token_endpoint=token_endpoint,
+            client_id, client_secret, token=token, token_endpoint=token_endpoint,
             token_endpoint_auth_method="client_secret_basic", update_token=self._token_updated,
-            leeway=30,
+            leeway=30, default_timeout=timeout,  # the refresh Authlib makes by itself too
         ))
 
     def _token_updated(self, token, refresh_token=None, access_token=None):
@@ -52,10 +56,8 @@ class AccountsApi:
         """Trade the refresh token for a new pair (it rotates), or raise InvalidToken."""
         try:
             self.http.refresh_token(self.http.metadata["token_endpoint"], timeout=self.timeout)
-        except OAuthError as exc:
-            raise InvalidToken(exc.error or "invalid_grant", exc.description or "") from None
-        except (requests.Timeout, requests.ConnectionError) as exc:
-            raise NetworkError("network_error", type(exc).__name__) from None
+        except (OAuthError, requests.RequestException, ValueError) as exc:
+            raise _refresh_failure(exc) from None
 
     def request(self, method, path, json=None, params=None):
         """Send one call; answer (JSON body or None when empty, headers) or raise a typed error."""
@@ -75,10 +77,8 @@ class AccountsApi:
                                      timeout=self.timeout)
         except InvalidTokenError:
             raise InvalidToken("invalid_token", "expired and no refresh token") from None
-        except OAuthError as exc:
-            raise InvalidToken(exc.error or "invalid_grant", exc.description or "") from None
-        except (requests.Timeout, requests.ConnectionError) as exc:
-            raise NetworkError("network_error", type(exc).__name__) from None
+        except (OAuthError, requests.RequestException, ValueError) as exc:
+            raise _refresh_failure(exc) from None
 
     def _get(self, path, **params):
         return self.request("GET", path, params={k: v for k, v in params.items() if v is not None})[0]
@@ -144,6 +144,15 @@ class AccountsApi:
 
     def events(self, after=None, limit=100):
         return self._get("/events", after=after, limit=limit)
+
+
+def _refresh_failure(exc):
+    """The typed error for a failed call, the token refresh Authlib makes before it included."""
+    if isinstance(exc, OAuthError):  # the Auth server refused the refresh token
+        return InvalidToken(exc.error or "invalid_grant", exc.description or "")
+    if isinstance(exc, (requests.HTTPError, ValueError)):  # a 5xx or a body that is not JSON
+        return ServerError("auth_server_error", type(exc).__name__)
+    return NetworkError("network_error", type(exc).__name__)
 
 
 def _segment(value):
