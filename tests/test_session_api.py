@@ -104,3 +104,16 @@ def test_without_refresh_token_the_session_ends_with_the_access_token(client, us
     assert opened.status_code == 303
     assert opened.headers["Location"].startswith(RETURN + "?")
     assert "result=expired" in opened.headers["Location"] and "state=st" in opened.headers["Location"]
+
+
+def test_access_token_refused_without_refresh_token_ends_expired(app, client, user):
+    import requests
+
+    response = create_session(client, {**user, "refresh_token": None}, redirect_url=RETURN, state="st")
+    session_id = response.get_json()["session_id"]
+    # The Client rotates its tokens elsewhere: the access token the widget holds is revoked.
+    requests.post(app.live_url + "/sandbox/auth/token", auth=CLIENT, timeout=10, data={
+        "grant_type": "refresh_token", "refresh_token": user["refresh_token"]}).raise_for_status()
+    opened = client.get(f"/widget/add_connection?session_id={session_id}")
+    assert opened.status_code == 303
+    assert "result=expired" in opened.headers["Location"] and "state=st" in opened.headers["Location"]

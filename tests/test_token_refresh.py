@@ -38,8 +38,9 @@ def test_concurrent_requests_share_one_rotation(app, client, user):
 
 
 def test_refused_refresh_ends_with_expired(app, client, user):
-    session_id = create_session(client, user, redirect_url=RETURN, expires_in="0", state="s").get_json()["session_id"]
-    # The Client uses the refresh token behind the widget's back: the widget's copy is now void.
+    session_id = create_session(client, user, redirect_url=RETURN, state="s").get_json()["session_id"]
+    # The Client uses the refresh token behind the widget's back: the access token and the
+    # widget's copy of the refresh token are both void now.
     requests.post(app.live_url + "/sandbox/auth/token", auth=("demo-client", "demo-secret"), timeout=10,
                   data={"grant_type": "refresh_token", "refresh_token": user["refresh_token"]}).raise_for_status()
     response = client.get("/widget/add_connection", query_string={"session_id": session_id})

@@ -159,7 +159,7 @@ def test_unknown_or_malformed_session(client, session_id):
     assert page.status_code == 404
 
 
-@pytest.mark.parametrize("query", ["x" * 5000, "\udcff", "%", "Société Générale ", "<script>"])
+@pytest.mark.parametrize("query", ["x" * 5000, "%", "Société Générale ", "<script>"])
 def test_odd_search_queries(client, user, query):
     w, _ = open_widget(client, user)
     page = w.get("/widget/add_connection/providers", q=query)
