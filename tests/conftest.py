@@ -53,6 +53,8 @@ def build_app(tmp_path, **config):
         "TESTING": True, "SANDBOX": True, "SECRET_KEY": "test-secret",
         "INSTANCE_PATH": str(tmp_path / "instance"), "PUBLIC_BASE_URL": "http://127.0.0.1:%d" % port,
         "UPSTREAM_READ_TIMEOUT": 10, "CLIENT_CHECK_CACHE_SECONDS": 0,
+        # A cheap hash keeps the suite fast; production keeps werkzeug's scrypt.
+        "SANDBOX_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
     settings.update(config)
     app = create_app(settings)

@@ -1,60 +1,21 @@
 """A live server for the playground, which reaches the sandbox and the widget over HTTP only."""
 import re
-import socket
-import threading
 
 import pytest
 import requests
-from werkzeug.serving import make_server
 
-from widget import create_app
+from tests.conftest import build_app, free_port
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def make_app(tmp_path, base_url, **config):
-    settings = {"TESTING": True, "SANDBOX": True, "SECRET_KEY": "test",
-                "INSTANCE_PATH": str(tmp_path), "PUBLIC_BASE_URL": base_url,
-                "CLIENT_CHECK_CACHE_SECONDS": 0, "UPSTREAM_READ_TIMEOUT": 10}
-    settings.update(config)
-    return create_app(settings)
-
-
-@pytest.fixture
-def live_app(tmp_path, clock):
-    """The app, served on a free loopback port; its sandbox runs on the tests' clock."""
-    port = free_port()
-    app = make_app(tmp_path, "http://127.0.0.1:%d" % port, SANDBOX_CLOCK=clock)
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    app.live_url = "http://127.0.0.1:%d" % port
-    yield app
-    server.shutdown()
-    server.server_close()
-    thread.join()
-
-
-@pytest.fixture
-def app(live_app):
-    return live_app
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 @pytest.fixture
 def offline_app(tmp_path):
     """An app whose PUBLIC_BASE_URL points at a port where nothing listens: sandbox down."""
-    return make_app(tmp_path, "http://127.0.0.1:%d" % free_port())
+    app, server = build_app(tmp_path)
+    server.server.server_close()  # never started: nothing answers on its port
+    app.config["PUBLIC_BASE_URL"] = "http://127.0.0.1:%d" % free_port()
+    return app
 
 
 def csrf_of(response):

@@ -1,7 +1,8 @@
 """The widget session form: a real POST /widget_session, then a 303 to the widget's link."""
 import time
 
-from tests.playground.conftest import free_port, session_form
+from tests.conftest import free_port
+from tests.playground.conftest import session_form
 
 
 def run_of(client):

@@ -1,52 +1,21 @@
 """Fixtures of the sandbox tests: an app on a fake clock, and a client that speaks its API."""
 import base64
-import importlib.util
 import itertools
-import os
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from flask import Flask
 
-from widget import sandbox
+from widget import create_app
 
-ROOT = Path(__file__).resolve().parents[2]
 API = "/sandbox/api/v2.1"
 TOKEN_URL = "/sandbox/auth/token"
 DEMO_CLIENT = ("demo-client", "demo-secret")
 EMAIL_NUMBERS = itertools.count(1)
-WIDGET_MODULES = ("widget.i18n", "widget.logs", "widget.security", "widget.store",
-                  "widget.clients", "widget.views")
-
-
-class FakeClock:
-    """A clock for `SANDBOX_CLOCK` that only moves when a test says so."""
-
-    def __init__(self, start=1_795_000_000.0):  # 2026-11-18, a fixed and ordinary day
-        self.now = start
-
-    def __call__(self):
-        return self.now
-
-    def advance(self, seconds):
-        self.now += seconds
-
-
-def _widget_is_complete():
-    if os.environ.get("SANDBOX_TESTS_BARE_APP"):
-        return False
-    return all(importlib.util.find_spec(name) is not None for name in WIDGET_MODULES)
-
-
-@pytest.fixture
-def clock():
-    return FakeClock()
 
 
 @pytest.fixture
 def app(tmp_path, clock):
-    """The whole app once the widget's modules exist, else a bare app with only the sandbox."""
+    """The whole app, its sandbox on the tests' clock (the root conftest's `clock` fixture)."""
     config = {
         "TESTING": True,
         "SANDBOX": True,
@@ -56,14 +25,7 @@ def app(tmp_path, clock):
         # A cheap hash keeps the suite fast; production keeps werkzeug's scrypt.
         "SANDBOX_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
-    if _widget_is_complete():
-        from widget import create_app
-
-        return create_app(config)
-    bare = Flask("widget", instance_path=str(tmp_path), template_folder=str(ROOT / "templates"))
-    bare.config.update(config)
-    sandbox.init_app(bare)
-    return bare
+    return create_app(config)
 
 
 @pytest.fixture
