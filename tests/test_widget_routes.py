@@ -255,3 +255,12 @@ def test_unknown_widget_and_unknown_route(client, user):
     w, _ = open_widget(client, user)
     assert w.get("/widget/nothing").status_code == 404
     assert client.get("/nowhere").status_code == 404
+
+
+def test_exit_after_the_end_does_not_end_twice(client, user):
+    w, _ = open_widget(client, user, provider_id="nope")  # ended at once with result=error
+    w.csrf = w.client.application.extensions["widget_sessions"].load(w.session_id)["csrf_token"]
+    page = w.post("/widget/cancel")
+    assert page.status_code == 409 and 'data-screen="stale"' in text(page)
+    events = client.get(f"/widget_session/{w.session_id}/events", auth=("demo-client", "demo-secret")).get_json()
+    assert "EXIT" not in [e["name"] for e in events]

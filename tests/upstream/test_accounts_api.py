@@ -7,7 +7,6 @@ import time
 import unicodedata
 
 import pytest
-import requests
 
 from tests.upstream.conftest import MuteServer, closed_port_url
 from widget.upstream.accounts_api import AccountsApi

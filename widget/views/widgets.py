@@ -56,6 +56,8 @@ def cancel(ctx):
     """Leave the widget: back to the Client with result=cancelled."""
     if not ctx.run:
         ctx.data["run"] = {"widget": "add_connection", "options": dict(ctx.data["options"])}
+    elif ctx.run.get("step") == "done":
+        return Screen("stale", status=409)  # the run has ended already: one ending only
     return Finish("cancelled")
 
 
