@@ -5,45 +5,34 @@ from widget.sandbox.scenarios import CHALLENGE_LABELS
 from widget.sandbox.sync_timeline import STEPS_TOTAL
 
 
-def user_connection(db, user_id, connection_id):
-    """The user's connection, or a 404 for an unknown id or another user's."""
-    row = db.execute(
-        "SELECT * FROM connections WHERE id = ? AND user_id = ?", (row_id(connection_id), user_id)
-    ).fetchone()
+def _one_or_404(db, sql, params):
+    """The one row the query finds, or a 404: unknown ids and other users' look the same."""
+    row = db.execute(sql, params).fetchone()
     if row is None:
         raise not_found()
     return row
+
+
+def user_connection(db, user_id, connection_id):
+    """The user's connection, or a 404 for an unknown id or another user's."""
+    return _one_or_404(db, "SELECT * FROM connections WHERE id = ? AND user_id = ?",
+                       (row_id(connection_id), user_id))
 
 
 def connection_channel(db, connection, channel_id):
-    row = db.execute(
-        "SELECT * FROM channels WHERE id = ? AND connection_id = ?",
-        (row_id(channel_id), connection["id"]),
-    ).fetchone()
-    if row is None:
-        raise not_found()
-    return row
+    return _one_or_404(db, "SELECT * FROM channels WHERE id = ? AND connection_id = ?",
+                       (row_id(channel_id), connection["id"]))
 
 
 def channel_challenge(db, channel, challenge_id):
-    row = db.execute(
-        "SELECT * FROM challenges WHERE id = ? AND channel_id = ?",
-        (row_id(challenge_id), channel["id"]),
-    ).fetchone()
-    if row is None:
-        raise not_found()
-    return row
+    return _one_or_404(db, "SELECT * FROM challenges WHERE id = ? AND channel_id = ?",
+                       (row_id(challenge_id), channel["id"]))
 
 
 def user_account(db, user_id, account_id):
-    row = db.execute(
-        "SELECT accounts.* FROM accounts JOIN connections ON connections.id = connection_id"
-        " WHERE accounts.id = ? AND user_id = ?",
-        (row_id(account_id), user_id),
-    ).fetchone()
-    if row is None:
-        raise not_found()
-    return row
+    return _one_or_404(
+        db, "SELECT accounts.* FROM accounts JOIN connections ON connections.id = connection_id"
+        " WHERE accounts.id = ? AND user_id = ?", (row_id(account_id), user_id))
 
 
 def connection_json(db, connection):
