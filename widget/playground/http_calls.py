@@ -7,7 +7,9 @@ widget's session API are reached at `PUBLIC_BASE_URL` (else this request's host)
 from urllib.parse import quote
 
 import requests
-from flask import current_app, request
+from flask import current_app
+
+from widget.public_url import public_base_url
 
 DEMO_CLIENT_ID = "demo-client"
 DEMO_CLIENT_SECRET = "demo-secret"
@@ -22,10 +24,6 @@ class CallFailed(Exception):
         self.status = status
         self.error = error
         self.description = description
-
-
-def base_url():
-    return (current_app.config.get("PUBLIC_BASE_URL") or request.host_url).rstrip("/")
 
 
 def client_credentials():
@@ -70,7 +68,7 @@ def _expect(body, kind):
 
 def request_token(**grant):
     """A token answer of the Auth server for this grant (client authenticated with Basic)."""
-    body = _send("POST", base_url() + "/sandbox/auth/token", 200, data=grant,
+    body = _send("POST", public_base_url() + "/sandbox/auth/token", 200, data=grant,
                  auth=client_credentials())
     body = _expect(body, dict)
     if not isinstance(body.get("access_token"), str):
@@ -86,7 +84,7 @@ def create_user(email, password):
 
 
 def api_url(path):
-    return base_url() + "/sandbox/api/v2.1" + path
+    return public_base_url() + "/sandbox/api/v2.1" + path
 
 
 def api_get(path, access_token, params=None):
@@ -97,7 +95,7 @@ def api_get(path, access_token, params=None):
 
 def create_widget_session(fields):
     """POST /widget_session (form-encoded, HTTP Basic): the 201 answer's JSON."""
-    body = _expect(_send("POST", base_url() + "/widget_session", 201, data=fields,
+    body = _expect(_send("POST", public_base_url() + "/widget_session", 201, data=fields,
                          auth=client_credentials()), dict)
     if not isinstance(body.get("session_id"), str) or not isinstance(body.get("_links"), dict):
         raise CallFailed(502, "invalid_response")
@@ -106,5 +104,5 @@ def create_widget_session(fields):
 
 def widget_session_events(session_id):
     """The tracked events of one of our widget sessions, oldest first."""
-    url = base_url() + "/widget_session/" + quote(session_id, safe="") + "/events"
+    url = public_base_url() + "/widget_session/" + quote(session_id, safe="") + "/events"
     return _expect(_send("GET", url, 200, auth=client_credentials()), list)

@@ -4,7 +4,7 @@ from flask_babel import format_currency
 
 from widget.playground import bp
 from widget.playground.csrf import csrf_token
-from widget.playground.http_calls import base_url
+from widget.public_url import external_url
 
 
 def explicit_language():
@@ -24,7 +24,7 @@ def lang_args():
 
 def return_page_url():
     """The absolute URL of the return page: the default `redirect_url` of widget sessions."""
-    return base_url() + url_for("playground.return_page", **lang_args())
+    return external_url("playground.return_page", **lang_args())
 
 
 def language_links():

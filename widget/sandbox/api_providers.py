@@ -1,8 +1,9 @@
 """Accounts API: the provider catalogue and the bank portal's authorize URL."""
 from urllib.parse import urlencode, urlsplit
 
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import Blueprint, jsonify, request
 
+from widget.public_url import external_url
 from widget.sandbox import bank_authorizations
 from widget.sandbox.api import (
     ApiError, current_user_id, invalid_request, json_body, list_response, not_found,
@@ -75,9 +76,5 @@ def authorize_url(provider_id, definition_id):
     query = {"request": request_id, **({"lng": locale} if locale in ("fr", "en") else {})}
     # The user's browser opens this URL: the public address when one is configured, since
     # the widget may be calling the sandbox through an internal one.
-    public_base = current_app.config.get("PUBLIC_BASE_URL")
-    if public_base:
-        portal = public_base.rstrip("/") + url_for("sandbox_bank.login")
-    else:
-        portal = url_for("sandbox_bank.login", _external=True)
+    portal = external_url("sandbox_bank.login")
     return jsonify({"authorize_url": f"{portal}?{urlencode(query)}"})

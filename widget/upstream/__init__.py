@@ -1,6 +1,7 @@
 """The upstream aggregator: its Auth server and Accounts API, reached over HTTP only."""
-from flask import current_app, request
+from flask import current_app
 
+from widget.public_url import public_base_url
 from widget.upstream.accounts_api import AccountsApi
 from widget.upstream.errors import (  # noqa: F401  (the names views catch)
     ActionRequired, BadRequest, Conflict, Forbidden, InvalidToken, NetworkError, NotFound,
@@ -8,19 +9,15 @@ from widget.upstream.errors import (  # noqa: F401  (the names views catch)
 )
 
 
-def _own_base_url():
-    return (current_app.config.get("PUBLIC_BASE_URL") or request.host_url).rstrip("/")
-
-
 def token_endpoint():
     """The Auth server's token URL: configured, or the embedded sandbox's."""
-    base = current_app.config.get("AUTH_BASE_URL") or _own_base_url() + "/sandbox/auth"
+    base = current_app.config.get("AUTH_BASE_URL") or public_base_url() + "/sandbox/auth"
     return base.rstrip("/") + "/token"
 
 
 def api_base_url():
     """The Accounts API root: configured, or the embedded sandbox's."""
-    return current_app.config.get("API_BASE_URL") or _own_base_url() + "/sandbox/api/v2.1"
+    return current_app.config.get("API_BASE_URL") or public_base_url() + "/sandbox/api/v2.1"
 
 
 def timeouts():

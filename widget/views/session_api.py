@@ -2,10 +2,11 @@
 import time
 from datetime import datetime, timezone
 
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import Blueprint, current_app, jsonify, request
 
 from widget import upstream
 from widget.clients import client_registry
+from widget.public_url import external_url
 from widget.security import new_csrf_token
 from widget.session_options import InvalidOption, parse_options, with_defaults
 from widget.store import widget_sessions
@@ -50,10 +51,6 @@ def authenticated_client(values):
     ok = client_is_valid(upstream.token_endpoint(), client_id, secret,
                          current_app.config["CLIENT_CHECK_CACHE_SECONDS"], upstream.timeouts())
     return (client_id, secret) if ok else (None, None)
-
-
-def base_url():
-    return (current_app.config.get("PUBLIC_BASE_URL") or request.host_url).rstrip("/")
 
 
 def _token_from(values):
@@ -111,8 +108,8 @@ def create_widget_session():
     session["user_id"] = str(user.get("id", ""))
     session["expires_at_ts"] = expires_at
     session_id = widget_sessions().create(session)
-    links = {name: base_url() + url_for("widgets.open_widget", name=LINK_PATHS.get(name, name),
-                                        session_id=session_id)
+    links = {name: external_url("widgets.open_widget", name=LINK_PATHS.get(name, name),
+                                session_id=session_id)
              for name in LINKS}
     iso = datetime.fromtimestamp(expires_at, timezone.utc).isoformat(timespec="seconds")
     response = jsonify({"session_id": session_id, "expires_at": iso.replace("+00:00", "Z"),
