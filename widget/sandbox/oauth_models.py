@@ -2,10 +2,11 @@
 import hashlib
 import hmac
 import json
-from urllib.parse import urlsplit
 
 from authlib.oauth2.rfc6749 import AuthorizationCodeMixin, ClientMixin, TokenMixin
 from authlib.oauth2.rfc6749.util import list_to_scope, scope_to_list
+
+from widget.clients import url_allowed
 from widget.sandbox.clock import now
 from widget.sandbox.db import get_db
 from widget.sandbox.seed import secret_digest
@@ -43,7 +44,7 @@ class Client(ClientMixin):
         return list_to_scope([s for s in scope_to_list(scope) or [] if s in ALL_SCOPES])
 
     def check_redirect_uri(self, redirect_uri):
-        return any(_under_registered(redirect_uri, entry) for entry in self.redirect_uris)
+        return url_allowed(redirect_uri, self.redirect_uris)
 
     def check_client_secret(self, client_secret):
         return hmac.compare_digest(secret_digest(client_secret), self.secret_sha256)
@@ -56,21 +57,6 @@ class Client(ClientMixin):
 
     def check_grant_type(self, grant_type):
         return grant_type in GRANT_TYPES
-
-
-def _under_registered(uri, registered):
-    """Same scheme and host, same port unless the entry has none, path under the entry's."""
-    try:
-        candidate, entry = urlsplit(uri), urlsplit(registered)
-        port, entry_port = candidate.port, entry.port
-    except ValueError:
-        return False
-    if (candidate.scheme, candidate.hostname) != (entry.scheme, entry.hostname):
-        return False
-    if entry_port is not None and port != entry_port:
-        return False
-    root = entry.path.rstrip("/")
-    return not root or candidate.path == root or candidate.path.startswith(root + "/")
 
 
 class Token(TokenMixin):
