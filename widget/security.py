@@ -9,11 +9,16 @@ def new_csrf_token():
     return secrets.token_urlsafe(32)
 
 
+def posted_token_matches(expected):
+    """True when the form's `csrf_token` equals `expected` (compared in constant time)."""
+    sent = request.form.get("csrf_token", "")
+    return (isinstance(expected, str) and bool(sent and expected)
+            and hmac.compare_digest(sent.encode(), expected.encode()))
+
+
 def csrf_valid(widget_session):
     """True when the posted `csrf_token` is the one bound to this widget session."""
-    sent = request.form.get("csrf_token", "")
-    expected = widget_session.get("csrf_token", "")
-    return bool(sent and expected) and hmac.compare_digest(sent.encode(), expected.encode())
+    return posted_token_matches(widget_session.get("csrf_token"))
 
 
 def _csp():

@@ -1,8 +1,9 @@
 """The playground's own CSRF token, kept in Flask's session and sent back in every form."""
-import hmac
 import secrets
 
-from flask import request, session
+from flask import session
+
+from widget.security import posted_token_matches
 
 CSRF_KEY = "playground_csrf"
 
@@ -16,7 +17,4 @@ def csrf_token():
 
 def csrf_valid():
     """True when the posted `csrf_token` is the one in this browser's session."""
-    sent = request.form.get("csrf_token", "")
-    expected = session.get(CSRF_KEY)
-    return (isinstance(expected, str) and bool(sent)
-            and hmac.compare_digest(sent.encode(), expected.encode()))
+    return posted_token_matches(session.get(CSRF_KEY))
