@@ -4,4 +4,4 @@ from flask import Blueprint
 bp = Blueprint("playground", __name__)
 
 # Imported for their routes, which attach themselves to `bp`.
-from widget.playground import home, page_helpers, return_page, users  # noqa: E402,F401
+from widget.playground import home, hosts, page_helpers, return_page, users  # noqa: E402,F401

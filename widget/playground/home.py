@@ -1,15 +1,16 @@
 """The playground's home page, and the creation of a widget session from its form."""
-from flask import get_flashed_messages, redirect, render_template, request, session
+from flask import get_flashed_messages, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from widget.playground import bp, http_calls
 from widget.playground.csrf import csrf_valid
 from widget.playground.http_calls import CallFailed
 from widget.playground.messages import failure_message, failure_status, message
-from widget.playground.page_helpers import explicit_language, return_page_url
+from widget.playground.page_helpers import explicit_language, lang_args, return_page_url
 from widget.playground.sandbox_user import SignInNeeded, current_user, fresh_user, seconds_left
-from widget.playground.session_form import (BOOLEAN_OPTIONS, WIDGETS, api_fields,
+from widget.playground.session_form import (BOOLEAN_OPTIONS, MODES, WIDGETS, api_fields,
                                             default_values, read_form, widget_url)
+from widget.public_url import external_url
 
 RUN_KEY = "playground_run"
 
@@ -24,6 +25,7 @@ def render_home(status=200, values=None, messages=(), **extra):
         "values": values or default_values(return_page_url(), explicit_language() or ""),
         "widgets": WIDGETS,
         "boolean_options": BOOLEAN_OPTIONS,
+        "modes": MODES,
         "messages": shown,
         "last_run": session.get(RUN_KEY),
         "known_connections": session.get("playground_connections") or [],
@@ -53,9 +55,16 @@ def create_widget_session():
         return csrf_refused(values=values)
     if problems:
         return render_home(400, values, [message(text) for text in problems])
+    # The page that shows this widget (iframe or popup mode), without the session id: the
+    # widget adds it when it sends the top window back there after a bank's redirect.
+    host_args = {"widget": values["widget"], **lang_args()}
+    if values["connection_id"]:
+        host_args["connection_id"] = values["connection_id"]
     try:
         user = fresh_user()
-        answer = http_calls.create_widget_session(api_fields(values, user, seconds_left(user)))
+        fields = api_fields(values, user, seconds_left(user),
+                            embed_page_url=external_url("playground.embed", **host_args))
+        answer = http_calls.create_widget_session(fields)
     except (CallFailed, SignInNeeded) as exc:
         return render_home(failure_status(exc), values,
                            [failure_message(exc, _("Creating the widget session"))])
@@ -65,5 +74,8 @@ def create_widget_session():
         return render_home(502, values, [no_link])
     # Kept to check the state and read the events when the widget sends the user back.
     session[RUN_KEY] = {"session_id": answer["session_id"], "state": values["state"] or None,
-                        "widget": values["widget"]}
-    return redirect(url, code=303)
+                        "widget": values["widget"], "mode": values["mode"]}
+    if values["mode"] == "page":
+        return redirect(url, code=303)
+    host = "playground.embed" if values["mode"] == "iframe" else "playground.popup"
+    return redirect(url_for(host, session_id=answer["session_id"], **host_args), code=303)

@@ -1,7 +1,7 @@
 """The return page: what the widget sent back, the session's events, the connection's accounts."""
 import hmac
 
-from flask import render_template, request, session
+from flask import make_response, render_template, request, session
 from flask_babel import gettext as _
 
 from widget.playground import bp, http_calls
@@ -87,18 +87,36 @@ def latest_transactions(account_id, messages):
     return [transaction for transaction in transactions if isinstance(transaction, dict)]
 
 
+def in_a_frame():
+    """True when the browser says this page loads in an iframe (fetch metadata).
+
+    In iframe mode the widget sends its own frame here: the page around it shows the result,
+    so the frame gets the result alone, with a link to the whole page.
+    """
+    return request.headers.get("Sec-Fetch-Dest") == "iframe"
+
+
 @bp.get("/playground/return")
 def return_page():
     """Where the widget sends the user back: result, state check, events and accounts."""
     returned = {name: request.args.get(name, "")[:1000] for name in RESULT_PARAMS}
     run = session.get(RUN_KEY) or {}
     messages = []
+    compact = in_a_frame()
     context = {
         "returned": returned,
         "run": run,
+        "compact": compact,
         "state_check": state_check(run.get("state"), request.args.get("state")),
-        "events": session_events(run, messages),
-        "accounts": connection_accounts(returned["connection_id"], messages),
         "max_accounts_with_transactions": MAX_ACCOUNTS_WITH_TRANSACTIONS,
     }
-    return render_template("playground/return.html", messages=messages, **context)
+    if compact:
+        if CONNECTION_ID.match(returned["connection_id"]):
+            remember_connection(returned["connection_id"])
+    else:
+        context["events"] = session_events(run, messages)
+        context["accounts"] = connection_accounts(returned["connection_id"], messages)
+    response = make_response(render_template("playground/return.html", messages=messages,
+                                             **context))
+    response.vary.add("Sec-Fetch-Dest")
+    return response

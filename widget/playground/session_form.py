@@ -25,6 +25,25 @@ BOOLEAN_OPTIONS = {
 TEXT_OPTIONS = ("redirect_url", "state", "provider_id", "channel_definition_id", "font",
                 "font_color", "elements_color", "aspsp_callback_uri")
 LOCALES = ("", "fr", "en")
+# How the app shows the widget: (label, hint). Iframe and popup need JavaScript.
+MODES = {
+    "page": (_l("Full page"),
+             _l("The app sends the user to the widget, which sends them back to the return page.")),
+    "iframe": (_l("Iframe"),
+               _l("A playground page shows the widget in a frame and logs the messages it "
+                  "posts. Its address is sent as aspsp_callback_uri unless you give one.")),
+    "popup": (_l("Popup"),
+              _l("A playground page opens the widget in a popup window and logs the messages "
+                 "it posts.")),
+}
+DEFAULT_MODE = "page"
+# The widget's link path for each widget name of the 201 answer's `_links` (DESIGN.md 3).
+WIDGET_PATHS = {"add_connection": "add_connection", "terms": "terms",
+                "edit_credentials": "edit_credentials", "user_input": "user_input",
+                "professional_account": "professional-account",
+                "manage_accounts": "manage_accounts"}
+# A widget session id as a Client receives it: URL-safe characters only.
+SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
 CONNECTION_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 MAX_TEXT = 500
 
@@ -34,7 +53,8 @@ def default_values(redirect_url, locale):
     values = {name: "" for name in TEXT_OPTIONS}
     values.update({name: "" for name in BOOLEAN_OPTIONS})
     values.update(redirect_url=redirect_url, state=secrets.token_urlsafe(12), locale=locale,
-                  widget="add_connection", connection_id="", send_refresh_token=True)
+                  widget="add_connection", connection_id="", send_refresh_token=True,
+                  mode=DEFAULT_MODE)
     return values
 
 
@@ -45,8 +65,11 @@ def read_form(form):
     values.update(locale=form.get("locale", "").strip().lower(),
                   widget=form.get("widget", "").strip(),
                   connection_id=form.get("connection_id", "").strip()[:MAX_TEXT],
-                  send_refresh_token=form.get("send_refresh_token") == "on")
+                  send_refresh_token=form.get("send_refresh_token") == "on",
+                  mode=form.get("mode", "").strip()[:MAX_TEXT] or DEFAULT_MODE)
     problems = []
+    if values["mode"] not in MODES:
+        problems.append(_("Choose how to open the widget: full page, iframe or popup."))
     if values["widget"] not in WIDGETS:
         problems.append(_("Choose one of the widgets in the list."))
     if values["locale"] not in LOCALES:
@@ -59,11 +82,13 @@ def read_form(form):
     return values, problems
 
 
-def api_fields(values, user, seconds_left):
+def api_fields(values, user, seconds_left, embed_page_url=None):
     """The POST /widget_session body: the user's tokens and every option that was set.
 
     Option values are sent as typed: checking them is the widget's job, and the page shows
-    its refusal, which is what an integrator trying options wants to see.
+    its refusal, which is what an integrator trying options wants to see. In iframe mode,
+    `embed_page_url` (the page hosting the frame) is the `aspsp_callback_uri` unless one was
+    typed: the widget sends the top window back there after a bank's redirect.
     """
     fields = {"access_token": user["access_token"]}
     if values["send_refresh_token"] and user.get("refresh_token"):
@@ -73,6 +98,8 @@ def api_fields(values, user, seconds_left):
     for name in (*TEXT_OPTIONS, *BOOLEAN_OPTIONS, "locale"):
         if values[name]:
             fields[name] = values[name]
+    if values["mode"] == "iframe" and embed_page_url and not values["aspsp_callback_uri"]:
+        fields["aspsp_callback_uri"] = embed_page_url
     return fields
 
 
@@ -86,3 +113,15 @@ def widget_url(links, widget, connection_id):
     parts = urlsplit(link)
     query = parts.query + ("&" if parts.query else "") + urlencode({"connection_id": connection_id})
     return urlunsplit(parts._replace(query=query))
+
+
+def widget_link(base_url, widget, session_id, connection_id=None):
+    """`<base>/widget/<name>?session_id=<id>`, the documented link, built again from its parts.
+
+    The page hosting an iframe does so after the bank's callback, which brings back only the
+    session id (and the page's own query).
+    """
+    query = {"session_id": session_id}
+    if connection_id:
+        query["connection_id"] = connection_id
+    return "%s/widget/%s?%s" % (base_url, WIDGET_PATHS[widget], urlencode(query))
