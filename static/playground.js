@@ -1,0 +1,167 @@
+// Passerelle playground: shows the widget in an iframe or a popup, as a Client's page does,
+// and logs every message the widget posts. A static file: the CSP allows no inline script.
+(function () {
+  "use strict";
+
+  var STORE_PREFIX = "passerelle-playground-log:";
+  var MAX_ENTRIES = 500;
+  var RESULT_FIELDS = ["result", "widget", "connection_id"];
+
+  // The log outlives the page: in iframe mode the bank takes the whole window, then sends it
+  // back here (aspsp_callback_uri). sessionStorage is per tab, so nothing leaks to other tabs.
+  function loadLog(key) {
+    try {
+      var list = JSON.parse(window.sessionStorage.getItem(key) || "[]");
+      return Array.isArray(list) ? list : [];
+    } catch (e) {
+      return [];
+    }
+  }
+
+  function saveLog(key, list) {
+    try {
+      window.sessionStorage.setItem(key, JSON.stringify(list.slice(-MAX_ENTRIES)));
+    } catch (e) { /* storage off or full: the log lasts as long as the page */ }
+  }
+
+  function httpUrl(value) {
+    try {
+      var url = new URL(value, window.location.href);
+      return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function isMessage(data) {
+    return data !== null && typeof data === "object" && !Array.isArray(data);
+  }
+
+  // What the log shows besides the name and the date: the rest of the message, as JSON.
+  function details(data) {
+    if (!isMessage(data)) return JSON.stringify(data);
+    var rest = {};
+    Object.keys(data).forEach(function (key) {
+      if (key !== "eventName" && key !== "name" && key !== "date") rest[key] = data[key];
+    });
+    return Object.keys(rest).length ? JSON.stringify(rest) : "";
+  }
+
+  function entryElement(entry) {
+    var data = entry.data;
+    var item = document.createElement("li");
+    var name = document.createElement("code");
+    name.className = "event-name";
+    name.textContent = isMessage(data) && typeof data.eventName === "string" ? data.eventName : "?";
+    var when = document.createElement("time");
+    var date = isMessage(data) && typeof data.date === "string" ? data.date : entry.received;
+    when.dateTime = date;
+    var parsed = new Date(date);
+    when.textContent = isNaN(parsed.getTime()) ? date
+      : parsed.toLocaleTimeString(document.documentElement.lang || undefined);
+    item.appendChild(name);
+    item.appendChild(document.createTextNode(" "));
+    item.appendChild(when);
+    var text = details(data);
+    if (text) {
+      var more = document.createElement("code");
+      more.className = "event-details";
+      more.textContent = text;
+      item.appendChild(document.createTextNode(" "));
+      item.appendChild(more);
+    }
+    return item;
+  }
+
+  // The result summary, filled from a `redirect_to` message (text only, never HTML).
+  function showResult(data, moveFocus) {
+    var section = document.getElementById("widget-result");
+    if (!section) return;
+    var result = data.result || data.status;
+    section.querySelectorAll("[data-outcome]").forEach(function (note) {
+      note.hidden = note.getAttribute("data-outcome") !== result;
+    });
+    var values = {result: result, widget: data.widget, connection_id: data.connection_id};
+    RESULT_FIELDS.forEach(function (field) {
+      var value = values[field] === null || values[field] === undefined ? "" : String(values[field]);
+      section.querySelector('[data-result-field="' + field + '"]').textContent = value;
+      section.querySelector('[data-result-none="' + field + '"]').hidden = value !== "";
+    });
+    var link = document.getElementById("return-link");
+    var target = httpUrl(data.redirect_url);
+    if (link) {
+      if (target) link.href = target;
+      link.hidden = false;
+    }
+    section.hidden = false;
+    if (moveFocus) document.getElementById("widget-result-title").focus();
+  }
+
+  function startHost(host) {
+    var mode = host.getAttribute("data-mode");
+    var widgetUrl = host.getAttribute("data-widget-url");
+    var widgetOrigin = host.getAttribute("data-widget-origin");
+    var key = STORE_PREFIX + host.getAttribute("data-session-id");
+    var log = document.getElementById("message-log");
+    var empty = document.getElementById("message-log-empty");
+    var entries = loadLog(key);
+    var source = null; // the widget's window: the frame's, or the popup
+
+    function add(entry, live) {
+      log.appendChild(entryElement(entry));
+      empty.hidden = true;
+      if (isMessage(entry.data) && entry.data.eventName === "redirect_to") {
+        showResult(entry.data, live);
+      }
+    }
+
+    entries.forEach(function (entry) { add(entry, false); });
+
+    // Listening before the widget exists: its first messages come as soon as it loads.
+    window.addEventListener("message", function (event) {
+      if (event.origin !== widgetOrigin || !source || event.source !== source) return;
+      var entry = {received: new Date().toISOString(), data: event.data};
+      entries.push(entry);
+      saveLog(key, entries);
+      add(entry, true);
+    });
+
+    if (mode === "iframe") {
+      var frame = document.createElement("iframe");
+      frame.className = "widget-frame";
+      frame.title = host.getAttribute("data-frame-title");
+      frame.src = widgetUrl;
+      host.appendChild(frame);
+      source = frame.contentWindow;
+    } else if (mode === "popup") {
+      var opener = host.querySelector(".needs-script");
+      var blocked = document.getElementById("popup-blocked");
+      opener.hidden = false;
+      document.getElementById("open-popup").addEventListener("click", function () {
+        var popup = window.open(widgetUrl, host.getAttribute("data-popup-name"),
+                                "popup,width=480,height=760");
+        blocked.hidden = Boolean(popup);
+        if (popup) {
+          source = popup;
+          popup.focus();
+        }
+      });
+    }
+  }
+
+  // The return page, loaded in the popup at the end: the opener's page shows the result too.
+  function startPopupNote(note) {
+    if (!window.opener || window.opener === window || window.parent !== window) return;
+    note.hidden = false;
+    document.getElementById("close-popup").addEventListener("click", function () {
+      window.close();
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var host = document.getElementById("widget-host");
+    if (host) startHost(host);
+    var note = document.getElementById("popup-note");
+    if (note) startPopupNote(note);
+  });
+})();
