@@ -68,7 +68,7 @@ def clock():
 
 @pytest.fixture
 def live_app(tmp_path, clock):
-    app, server = build_app(tmp_path, SANDBOX_CLOCK=clock)
+    app, server = build_app(tmp_path, SANDBOX_CLOCK=clock, WIDGET_CLOCK=clock)
     server.start()
     app.live_url = server.url
     yield app

@@ -1,18 +1,22 @@
 """AddConnectionFlow driven directly, over a scripted in-memory Accounts API."""
+import itertools
+
 import pytest
 
 from widget.flows.add_connection import AddConnectionFlow
-from widget.flows.steps import Finish, Screen
+from widget.flows.steps import BankRedirect, Finish, Screen
 from widget.upstream import Conflict, Forbidden, NotFound, ProviderUnavailable
 
-EMBEDDED = {"id": "web-embedded", "mode": "EMBEDDED", "name": "Web", "credential_fields": [
-    {"name": "login", "type": "TEXT", "label": {"fr": "Identifiant", "en": "Login"}},
-    {"name": "password", "type": "PASSWORD", "label": {"fr": "Mot de passe", "en": "Password"}}]}
+FIELDS = [{"name": "login", "type": "TEXT", "label": {"fr": "Identifiant", "en": "Login"}},
+          {"name": "password", "type": "PASSWORD", "label": {"fr": "Mot de passe", "en": "Password"}}]
+EMBEDDED = {"id": "web-embedded", "mode": "EMBEDDED", "name": "Web", "credential_fields": FIELDS}
 REDIRECT = {"id": "demo-redirect", "mode": "REDIRECT", "name": "PSD2", "credential_fields": []}
 PROVIDERS = {
     "web": {"id": "web", "name": "Banque en Ligne", "channel_definitions": [EMBEDDED]},
     "demo": {"id": "demo", "name": "Banque Démo",
              "channel_definitions": [dict(EMBEDDED, id="demo-embedded"), REDIRECT]},
+    "psd2": {"id": "psd2", "name": "Banque Directe",
+             "channel_definitions": [dict(REDIRECT, id="psd2-redirect")]},
 }
 
 
@@ -21,9 +25,11 @@ class ScriptedApi:
 
     def __init__(self):
         self.calls = []
-        self.channel = {"id": "ch1", "status": "SUCCESS", "challenge": None}
-        self.sync = {"status": "NONE"}
+        self.channels = []
+        self.queue = [{"id": "1", "name": "CONNECTION_CREATED", "connection_id": "old"}]
+        self.codes = {}
 
+    # Providers and the bank's portal
     def providers(self, search=None, limit=50, offset=0):
         self.calls.append(("providers", search))
         return list(PROVIDERS.values()), len(PROVIDERS)
@@ -35,35 +41,68 @@ class ScriptedApi:
             raise NotFound("not_found")
         return PROVIDERS[provider_id]
 
-    def create_connection(self, provider_id, definition_id, credentials):
-        self.calls.append(("create_connection", credentials["login"]))
-        if credentials["password"] == "wrong":
-            raise Forbidden("auth_failed")
-        if credentials["login"] == "otp":
-            self.channel.update(status="CHALLENGE_REQUIRED", challenge={
+    def authorize_url(self, provider_id, definition_id, redirect_uri, state, locale=None):
+        self.calls.append(("authorize_url", definition_id, state))
+        self.codes["code-" + state] = redirect_uri
+        return {"authorize_url": "http://bank.example/login?request=" + state}
+
+    # Connections
+    def _new_channel(self, definition_id, auth):
+        if "credentials" in auth:
+            login = auth["credentials"]["login"]
+            if auth["credentials"]["password"] == "wrong":
+                raise Forbidden("auth_failed")
+        else:
+            if self.codes.pop(auth["authorization_code"], None) != auth["redirect_uri"]:
+                raise Forbidden("invalid_grant")
+            login = "demo"
+        channel = {"id": "ch%d" % (len(self.channels) + 1), "channel_definition_id": definition_id,
+                   "status": "SUCCESS", "challenge": None}
+        if login == "otp":
+            channel.update(status="CHALLENGE_REQUIRED", challenge={
                 "id": "k1", "type": "SMS_CODE", "status": "PENDING", "label": {}})
+        self.channels.append(channel)
+
+    def create_connection(self, provider_id, definition_id, **auth):
+        self.calls.append(("create_connection", definition_id))
+        self._new_channel(definition_id, auth)
         return self.connection("c1")
 
+    def add_channel(self, connection_id, definition_id, **auth):
+        self.calls.append(("add_channel", definition_id))
+        self._new_channel(definition_id, auth)
+        return self.connection(connection_id)
+
     def connection(self, connection_id):
-        return {"id": "c1", "status": "NONE", "sync": dict(self.sync), "channels": [dict(self.channel)]}
+        return {"id": "c1", "status": "NONE", "channels": [dict(c) for c in self.channels]}
 
     def answer_challenge(self, connection_id, channel_id, challenge_id, answer):
-        if self.channel["status"] != "CHALLENGE_REQUIRED":
+        channel = self.channels[-1]
+        if channel["status"] != "CHALLENGE_REQUIRED":
             raise Conflict("conflict")
         if answer != "123456":
             raise Forbidden("challenge_failed")
-        self.channel.update(status="SUCCESS", challenge=None)
+        channel.update(status="SUCCESS", challenge=None)
         return self.connection(connection_id)
 
+    # Accounts, sync and the event queue
     def accounts(self, connection_id=None):
-        return [{"id": "a1", "name": "Compte courant", "type": "CHECKINGS"}]
+        return [{"id": "a-" + c["id"], "channel_id": c["id"], "name": "Compte " + c["id"],
+                 "type": "CHECKINGS"} for c in self.channels]
 
     def set_consents(self, connection_id, account_ids=None, all_accounts=False):
-        self.calls.append(("set_consents", all_accounts))
+        self.calls.append(("set_consents", "all" if all_accounts else sorted(account_ids)))
 
     def synchronize(self, connection_id):
         self.calls.append(("synchronize", connection_id))
-        self.sync = {"status": "RUNNING", "step": 1, "steps_total": 3}
+
+    def emit(self, name, **data):
+        self.queue.append({"id": str(len(self.queue) + 1), "name": name, "connection_id": "c1",
+                           "data": data})
+
+    def events(self, after=None, limit=100):
+        self.calls.append(("events", after))
+        return [e for e in self.queue if int(e["id"]) > int(after or 0)][:limit]
 
 
 def make_flow(**options):
@@ -71,7 +110,20 @@ def make_flow(**options):
     run = {"widget": "add_connection", "options": {"captive_mode": True, "auto_sync": True, **options}}
     api = ScriptedApi()
     flow = AddConnectionFlow(api, run, lambda name, **data: events.append((name, data)))
+    ticks = itertools.count(1000, 5)
+    flow.clock = lambda: next(ticks)  # each poll comes well after the previous one
     return flow, api, run, events
+
+
+def connect_embedded(flow, login="demo"):
+    return flow.submit_credentials({"login": login, "password": "pw"})
+
+
+def through_the_bank(flow, api, provider_id="psd2"):
+    assert flow.choose_provider(provider_id).name == "bank_notice"
+    redirect = flow.go_to_bank("state-1", "http://widget.test/callback", "fr")
+    assert redirect == BankRedirect("http://bank.example/login?request=state-1")
+    return flow.bank_callback("state-1", "code-state-1", "", "http://widget.test/callback")
 
 
 def test_list_then_credentials_then_accounts_then_sync():
@@ -79,16 +131,66 @@ def test_list_then_credentials_then_accounts_then_sync():
     assert flow.start().name == "providers"
     screen = flow.choose_provider("web")
     assert screen.name == "credentials" and run["step"] == "credentials"
-    screen = flow.submit_credentials({"login": "demo", "password": "pw"})
+    screen = connect_embedded(flow)
     assert screen.name == "accounts" and run["connection_id"] == "c1"
     screen = flow.consent()
     assert screen.name == "syncing" and ("synchronize", "c1") in api.calls
-    api.sync = {"status": "SUCCESS"}
+    api.emit("SYNC_SUCCESS", accounts_retrieved=1)
     assert flow.poll() == Finish("success", connection_id="c1")
     names = [name for name, _ in events]
     assert names == ["SELECT_PROVIDER", "SELECT_CHANNEL", "SUBMIT_CREDENTIALS", "CONNECTION_CREATED",
                      "CONSENT_ACCEPTED", "SYNC_STARTED", "SYNC_FINISHED"]
     assert all("password" not in str(data) and "pw" not in str(data.values()) for _, data in events)
+
+
+def test_sync_progress_comes_from_the_event_queue_of_this_connection_only():
+    flow, api, run, _ = make_flow(provider_id="web")
+    flow.start()
+    connect_embedded(flow)
+    flow.consent()
+    assert run["event_cursor"] == "1"  # events from before the sync are skipped
+    api.emit("SYNC_PROGRESS", step=1, steps_total=3, accounts_retrieved=1)
+    api.queue.append({"id": "99", "name": "SYNC_SUCCESS", "connection_id": "other", "data": {}})
+    screen = flow.poll()
+    assert screen.name == "syncing"
+    assert screen.context["progress"] == {"step": 1, "steps_total": 3, "accounts_retrieved": 1}
+    assert run["event_cursor"] == "99"
+
+
+def test_a_second_poll_within_a_second_asks_the_api_nothing():
+    flow, api, run, _ = make_flow(provider_id="web")
+    flow.start()
+    connect_embedded(flow)
+    flow.consent()
+    flow.clock = lambda: 5000.0
+    flow.poll()
+    asked = len(api.calls)
+    assert flow.poll().name == "syncing"
+    assert len(api.calls) == asked
+
+
+def test_failed_sync_shows_a_screen_then_ends_in_error():
+    flow, api, run, events = make_flow(provider_id="web")
+    flow.start()
+    connect_embedded(flow)
+    flow.consent()
+    api.emit("SYNC_FAILED", error="bank_error")
+    assert flow.poll().name == "sync_failed"
+    assert flow.resume().name == "sync_failed"
+    assert flow.leave_failed() == Finish("error", "sync_failed", "c1")
+    assert ("SYNC_FINISHED", {"connection_id": "c1", "result": "error", "error": "bank_error"}) in events
+
+
+def test_a_challenge_during_the_sync_is_shown():
+    flow, api, run, _ = make_flow(provider_id="web")
+    flow.start()
+    connect_embedded(flow)
+    flow.consent()
+    api.channels[-1].update(status="CHALLENGE_REQUIRED", challenge={
+        "id": "k2", "type": "SMS_CODE", "status": "PENDING", "label": {}})
+    api.emit("CHALLENGE_REQUIRED")
+    assert flow.poll().name == "challenge"
+    assert flow.submit_challenge("123456").name == "syncing"
 
 
 def test_wrong_password_keeps_login_never_password_and_allows_retry():
@@ -98,7 +200,7 @@ def test_wrong_password_keeps_login_never_password_and_allows_retry():
     assert screen.name == "credentials" and screen.status == 422
     assert screen.context["error"] == "auth_failed"
     assert screen.context["values"] == {"login": "demo"}
-    assert flow.submit_credentials({"login": "demo", "password": "right"}).name == "accounts"
+    assert connect_embedded(flow).name == "accounts"
 
 
 @pytest.mark.parametrize("form, errors", [
@@ -118,30 +220,44 @@ def test_credential_form_checks_fields_before_calling_the_bank(form, errors):
 def test_sms_challenge_wrong_then_right():
     flow, api, run, events = make_flow(provider_id="web")
     flow.start()
-    screen = flow.submit_credentials({"login": "otp", "password": "pw"})
+    screen = connect_embedded(flow, "otp")
     assert screen.name == "challenge" and screen.context["challenge"]["type"] == "SMS_CODE"
     screen = flow.submit_challenge("000000")
     assert screen.name == "challenge" and screen.context["error"] == "challenge_failed"
     assert flow.submit_challenge("123456").name == "accounts"
+    assert flow.submit_challenge("123456").name == "accounts"  # no longer pending: where it stands
     assert [n for n, _ in events].count("CHALLENGE_REQUIRED") == 1
+
+
+def test_an_expired_challenge_ends_with_its_own_code():
+    flow, api, run, _ = make_flow(provider_id="web")
+    flow.start()
+    connect_embedded(flow, "otp")
+    api.channels[-1]["challenge"]["status"] = "EXPIRED"
+    assert flow.poll() == Finish("error", "challenge_expired", "c1")
 
 
 def test_resubmission_creates_one_connection():
     flow, api, run, _ = make_flow(provider_id="web")
     flow.start()
-    flow.submit_credentials({"login": "demo", "password": "pw"})
-    again = flow.submit_credentials({"login": "demo", "password": "pw"})
-    assert again.name == "accounts"
+    connect_embedded(flow)
+    assert connect_embedded(flow).name == "accounts"
     assert len([c for c in api.calls if c[0] == "create_connection"]) == 1
 
 
 @pytest.mark.parametrize("options, expected", [
     ({"provider_id": "nope"}, Finish("error", "invalid_provider")),
     ({"provider_id": "web", "channel_definition_id": "demo-redirect"}, Finish("error", "invalid_channel")),
+    ({"provider_id": "web", "channel_definition_id": "nope"}, Finish("error", "invalid_channel")),
 ])
 def test_invalid_forced_ids_end_with_error(options, expected):
     flow, *_ = make_flow(**options)
     assert flow.start() == expected
+
+
+def test_a_forced_channel_of_another_bank_picked_from_the_list_ends_with_error():
+    flow, *_ = make_flow(channel_definition_id="demo-redirect")
+    assert flow.choose_provider("web") == Finish("error", "invalid_channel")
 
 
 def test_unknown_provider_picked_from_list_stays_on_list():
@@ -156,30 +272,158 @@ def test_bank_down_offers_retry():
     assert screen == Screen("provider_down", {"provider_id": "down"}, status=503)
 
 
-def test_redirect_first_bank_shows_the_placeholder():
-    flow, *_ = make_flow()
-    assert flow.choose_provider("demo").name == "redirect_unavailable"
+# REDIRECT (PSD2)
+def test_redirect_channel_comes_first_then_the_bank_then_accounts():
+    flow, api, run, events = make_flow()
+    screen = through_the_bank(flow, api, "demo")
+    assert screen.name == "accounts"
+    assert ("create_connection", "demo-redirect") in api.calls
+    assert [n for n, _ in events] == ["SELECT_PROVIDER", "SELECT_CHANNEL", "REDIRECT_TO_PROVIDER",
+                                      "PROVIDER_CALLBACK", "CONNECTION_CREATED"]
 
 
-def test_forced_embedded_channel_of_a_redirect_first_bank():
-    flow, *_ = make_flow(provider_id="demo", channel_definition_id="demo-embedded")
-    assert flow.start().name == "credentials"
+def test_a_second_click_on_the_bank_button_keeps_the_same_state():
+    flow, api, run, _ = make_flow(provider_id="psd2")
+    flow.start()
+    flow.go_to_bank("state-1", "http://widget.test/callback", "en")
+    flow.go_to_bank("state-2", "http://widget.test/callback", "en")
+    assert run["bank_state"] == "state-1"
 
 
+@pytest.mark.parametrize("state", ["", "state-2", "STATE-1", "state-1 "])
+def test_the_callback_accepts_only_the_state_it_issued(state):
+    flow, api, run, _ = make_flow(provider_id="psd2")
+    flow.start()
+    flow.go_to_bank("state-1", "http://widget.test/callback", "fr")
+    assert flow.bank_callback(state, "code-state-1", "", "http://widget.test/callback") is None
+    assert not [c for c in api.calls if c[0] == "create_connection"]
+
+
+def test_the_callback_is_accepted_once():
+    flow, api, run, _ = make_flow(provider_id="psd2")
+    flow.start()
+    flow.go_to_bank("state-1", "http://widget.test/callback", "fr")
+    assert flow.bank_callback("state-1", "code-state-1", "", "http://widget.test/callback").name == "accounts"
+    assert flow.bank_callback("state-1", "code-state-1", "", "http://widget.test/callback") is None
+    assert len([c for c in api.calls if c[0] == "create_connection"]) == 1
+
+
+@pytest.mark.parametrize("error, code, expected", [
+    ("access_denied", "", "bank_denied"),
+    ("server_error", "", "bank_error"),
+    ("", "", "bank_error"),
+    ("", "forged-code", "bank_error"),
+])
+def test_a_refusal_or_a_bad_code_at_the_bank_ends_with_error(error, code, expected):
+    flow, api, run, _ = make_flow(provider_id="psd2")
+    flow.start()
+    flow.go_to_bank("state-1", "http://widget.test/callback", "fr")
+    assert flow.bank_callback("state-1", code, error, "http://widget.test/callback") == Finish("error", expected)
+
+
+def test_an_authorize_url_that_is_not_a_web_page_is_refused():
+    flow, api, run, _ = make_flow(provider_id="psd2")
+    flow.start()
+    api.authorize_url = lambda *a, **k: {"authorize_url": "javascript:alert(1)"}
+    assert flow.go_to_bank("s", "http://widget.test/callback", "fr").name == "upstream_error"
+
+
+# select_channel
+def test_select_channel_asks_which_accounts_then_follows_the_choice():
+    flow, api, run, events = make_flow(select_channel=True)
+    screen = flow.choose_provider("demo")
+    assert screen.name == "channel_choice"
+    assert [d["mode"] for d in screen.context["definitions"]] == ["REDIRECT", "EMBEDDED"]
+    assert flow.choose_channel("web-embedded").status == 422  # not one of this bank's
+    assert flow.choose_channel("demo-embedded").name == "credentials"
+    assert run["queue"] == []
+
+
+def test_select_channel_with_one_channel_asks_nothing():
+    flow, *_ = make_flow(select_channel=True)
+    assert flow.choose_provider("web").name == "credentials"
+
+
+# multiple_channels
+def test_multiple_channels_invites_to_add_the_second_after_the_first():
+    flow, api, run, events = make_flow(multiple_channels=True)
+    through_the_bank(flow, api, "demo")
+    screen = flow.consent()
+    assert screen.name == "next_channel" and screen.context["definition"]["id"] == "demo-embedded"
+    assert flow.add_next_channel().name == "credentials"
+    screen = connect_embedded(flow)
+    assert screen.name == "accounts"
+    assert [a["channel_id"] for a in screen.context["accounts"]] == ["ch2"]
+    assert ("add_channel", "demo-embedded") in api.calls
+    assert flow.consent().name == "syncing"
+    assert "CHANNEL_ADDED" in [n for n, _ in events]
+
+
+def test_multiple_channels_second_one_can_be_skipped():
+    flow, api, run, _ = make_flow(multiple_channels=True)
+    through_the_bank(flow, api, "demo")
+    flow.consent()
+    assert flow.skip_next_channel().name == "syncing"
+    assert not [c for c in api.calls if c[0] == "add_channel"]
+
+
+def test_a_refusal_at_the_bank_for_the_second_channel_offers_it_again():
+    flow, api, run, _ = make_flow(multiple_channels=True, select_channel=True)
+    flow.choose_provider("demo")
+    flow.choose_channel("demo-embedded")
+    connect_embedded(flow)
+    assert flow.consent().name == "next_channel"
+    assert flow.add_next_channel().name == "bank_notice"
+    flow.go_to_bank("s2", "http://widget.test/callback", "fr")
+    screen = flow.bank_callback("s2", "", "access_denied", "http://widget.test/callback")
+    assert screen.name == "next_channel" and screen.context["error"] == "bank_denied"
+
+
+# select_accounts
+def test_select_accounts_consents_to_the_checked_ones_only():
+    flow, api, run, events = make_flow(provider_id="web", select_accounts=True)
+    flow.start()
+    screen = connect_embedded(flow)
+    assert screen.context["select"] and screen.context["chosen"] == {"a-ch1"}
+    assert flow.consent([]).context["error"] == "none_selected"
+    assert flow.consent(["a-ch1", "a-other"]).context["error"] == "invalid_selection"
+    assert flow.consent(["a-ch1"]).name == "syncing"
+    assert ("set_consents", ["a-ch1"]) in api.calls
+    assert ("SELECT_ACCOUNTS", {"connection_id": "c1", "account_ids": ["a-ch1"], "count": 1}) in events
+
+
+def test_select_accounts_over_two_channels_adds_up_the_consents():
+    flow, api, run, _ = make_flow(multiple_channels=True, select_accounts=True)
+    through_the_bank(flow, api, "demo")
+    flow.consent(["a-ch1"])
+    flow.add_next_channel()
+    connect_embedded(flow)
+    assert flow.consent(["a-ch1"]).context["error"] == "invalid_selection"  # not this channel's
+    flow.consent(["a-ch2"])
+    assert ("set_consents", ["a-ch1", "a-ch2"]) in api.calls
+
+
+# Non-captive
 def test_non_captive_returns_once_credentials_are_accepted():
     flow, api, *_ = make_flow(provider_id="web", captive_mode=False)
     flow.start()
-    assert flow.submit_credentials({"login": "demo", "password": "pw"}) == Finish("success", connection_id="c1")
-    assert ("set_consents", True) in api.calls and ("synchronize", "c1") in api.calls
+    assert connect_embedded(flow) == Finish("success", connection_id="c1")
+    assert ("set_consents", "all") in api.calls and ("synchronize", "c1") in api.calls
 
 
-def test_failed_sync_ends_in_error():
-    flow, api, *_ = make_flow(provider_id="web")
+def test_non_captive_with_select_accounts_still_asks_for_the_accounts():
+    flow, api, *_ = make_flow(provider_id="web", captive_mode=False, select_accounts=True)
     flow.start()
-    flow.submit_credentials({"login": "demo", "password": "pw"})
-    flow.consent()
-    api.sync = {"status": "FAILED", "error": "bank_error"}
-    assert flow.poll() == Finish("error", "sync_failed", "c1")
+    assert connect_embedded(flow).name == "accounts"
+    assert flow.consent(["a-ch1"]) == Finish("success", connection_id="c1")
+
+
+def test_without_auto_sync_the_widget_ends_after_consent():
+    flow, api, *_ = make_flow(provider_id="web", auto_sync=False)
+    flow.start()
+    connect_embedded(flow)
+    assert flow.consent() == Finish("success", connection_id="c1")
+    assert not [c for c in api.calls if c[0] == "synchronize"]
 
 
 def test_search_is_trimmed_and_bounded():

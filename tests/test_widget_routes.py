@@ -190,7 +190,10 @@ def test_failed_sync_is_an_error(client, user, clock):
     w.post("/widget/add_connection/credentials", login="fail", password="pw")
     w.post("/widget/add_connection/consent")
     clock.advance(60)
-    params = returned(w.get("/widget/add_connection/wait"))
+    failed = w.get("/widget/add_connection/wait")
+    assert failed.status_code == 200 and 'data-screen="sync_failed"' in text(failed)
+    assert "Exit" not in text(failed) and "Quitter" not in text(failed)  # the ending is an error
+    params = returned(w.post("/widget/add_connection/failed"))
     assert params["result"] == "error" and params["error"] == "sync_failed" and params["connection_id"]
 
 

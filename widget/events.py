@@ -21,6 +21,7 @@ def track(widget_session, session_id, name, widget, **data):
              "data": {k: v for k, v in data.items() if k in ALLOWED_DATA and v is not None}}
     events = widget_session.setdefault("events", [])
     events.append(event)
+    widget_session["events_total"] = widget_session.get("events_total", 0) + 1
     del events[:-MAX_EVENTS]
     # The session id grants access: the log gets a digest that correlates without granting.
     log_event({**event, "session": hashlib.sha256(session_id.encode()).hexdigest()[:16]})

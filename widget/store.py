@@ -19,6 +19,9 @@ from flask_session import Session
 
 SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{43}$")
 KEY_PREFIX = "widget:"
+# The bank's callback carries only the `state` the widget sent: this index finds its session,
+# so the session id itself never travels to the bank.
+STATE_PREFIX = "widget-bank-state:"
 LOCK_TIMEOUT_SECONDS = 60
 LOCK_WAIT_SECONDS = 30
 # An expired session is kept this long so its link still sends the user back with
@@ -92,10 +95,27 @@ class WidgetSessionStore:
     def delete(self, session_id):
         self.interface._delete_session(KEY_PREFIX + session_id)
 
+    def bind_state(self, state, session_id, expires_at_ts):
+        """Remember that the bank `state` was issued for `session_id`."""
+        self._put(STATE_PREFIX + state, {"session_id": session_id}, expires_at_ts, state)
+
+    def session_for_state(self, state):
+        """The id of the session that issued `state`, or None."""
+        if not isinstance(state, str) or not SESSION_ID.match(state):
+            return None
+        data = self.interface._retrieve_session_data(STATE_PREFIX + state)
+        return data.get("session_id") if data else None
+
+    def forget_state(self, state):
+        self.interface._delete_session(STATE_PREFIX + state)
+
     def _write(self, session_id, data):
-        ttl = max(1, int(data["expires_at_ts"] - time.time())) + EXPIRED_GRACE_SECONDS
-        record = self.interface.session_class(data, sid=session_id)
-        self.interface._upsert_session(timedelta(seconds=ttl), record, KEY_PREFIX + session_id)
+        self._put(KEY_PREFIX + session_id, data, data["expires_at_ts"], session_id)
+
+    def _put(self, key, data, expires_at_ts, sid):
+        ttl = max(1, int(expires_at_ts - time.time())) + EXPIRED_GRACE_SECONDS
+        record = self.interface.session_class(data, sid=sid)
+        self.interface._upsert_session(timedelta(seconds=ttl), record, key)
 
 
 def file_lock_factory(folder):

@@ -1,4 +1,4 @@
-"""What a flow answers: a screen to show, or the end of the widget."""
+"""What a flow answers: a screen to show, the bank's portal to go to, or the end of the widget."""
 from dataclasses import dataclass, field
 
 
@@ -18,6 +18,13 @@ class Finish:
     result: str
     error: str = None
     connection_id: str = None
+
+
+@dataclass
+class BankRedirect:
+    """Send the whole window (never a frame) to the bank portal URL the API gave."""
+
+    url: str
 
 
 def ordered_definitions(provider):

@@ -103,10 +103,13 @@ class AccountsApi:
     def provider(self, provider_id):
         return self._get("/providers/%s" % _segment(provider_id))
 
-    def authorize_url(self, provider_id, definition_id, redirect_uri, state):
+    def authorize_url(self, provider_id, definition_id, redirect_uri, state, locale=None):
         path = "/providers/%s/channel_definitions/%s/authorize_url" % (
             _segment(provider_id), _segment(definition_id))
-        return self.request("POST", path, json={"redirect_uri": redirect_uri, "state": state})[0]
+        body = {"redirect_uri": redirect_uri, "state": state}
+        if locale:
+            body["locale"] = locale
+        return self.request("POST", path, json=body)[0]
 
     # Connections and challenges
     def create_connection(self, provider_id, definition_id, **auth):
@@ -118,6 +121,12 @@ class AccountsApi:
 
     def connection(self, connection_id):
         return self._get("/connections/%s" % _segment(connection_id))
+
+    def add_channel(self, connection_id, definition_id, **auth):
+        """Add a channel to a connection: `credentials=...` or `authorization_code` + `redirect_uri`."""
+        body = {"channel_definition_id": definition_id, **auth}
+        path = "/connections/%s/channels" % _segment(connection_id)
+        return self.request("POST", path, json=body)[0]
 
     def delete_connection(self, connection_id):
         self.request("DELETE", "/connections/%s" % _segment(connection_id))

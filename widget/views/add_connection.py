@@ -1,7 +1,11 @@
 """add_connection's steps: each view hands the request to AddConnectionFlow."""
-from flask import Blueprint, request
+from flask import Blueprint, g, request, url_for
 
-from widget.flows.steps import Screen
+from widget.flows.steps import Finish, Screen
+from widget.htmx import redirect_to, render_screen
+from widget.public_url import external_url
+from widget.returns import return_url
+from widget.store import widget_sessions
 from widget.views.runs import widget_request
 
 bp = Blueprint("add_connection", __name__, url_prefix="/widget/add_connection")
@@ -16,6 +20,11 @@ def _flow(ctx):
 def _stale():
     """A step posted to a run that is over or was never started here."""
     return Screen("stale", status=409)
+
+
+def _callback_uri():
+    # The same URL in the authorize request and in the code exchange: the bank checks both.
+    return external_url("add_connection.bank_callback")
 
 
 @bp.get("/providers")
@@ -48,9 +57,72 @@ def select_provider(ctx):
 def back_to_providers(ctx):
     """Back to the provider list from a bank's screen."""
     flow = _flow(ctx)
-    if flow is None or ctx.run.get("connection_id") or ctx.run["options"].get("provider_id"):
+    if flow is None or not flow.can_choose_provider() or ctx.run["options"].get("provider_id"):
         return flow.resume() if flow else _stale()
     return flow.providers()
+
+
+@bp.post("/channel")
+@widget_request(post=True)
+def choose_channel(ctx):
+    """The user chose which accounts to add (select_channel)."""
+    flow = _flow(ctx)
+    return flow.choose_channel(request.form.get("channel_definition_id", "")[:200]) if flow else _stale()
+
+
+@bp.post("/bank")
+@widget_request(post=True)
+def go_to_bank(ctx):
+    """Off to the bank's portal, at top level, with a state only this run accepts back."""
+    flow = _flow(ctx)
+    if flow is None:
+        return _stale()
+    outcome = flow.go_to_bank(widget_sessions().new_id(), _callback_uri(), ctx.run.get("locale"))
+    if ctx.run.get("bank_state"):
+        widget_sessions().bind_state(ctx.run["bank_state"], ctx.session_id, ctx.data["expires_at_ts"])
+    return outcome
+
+
+def _session_of_state():
+    """The session that issued the callback's `state`; None for an unknown or foreign one."""
+    session_id = widget_sessions().session_for_state(request.args.get("state"))
+    claimed = request.args.get("session_id")
+    if session_id and claimed and claimed != session_id:
+        return None  # a state issued for another session than the one named
+    return session_id
+
+
+@bp.get("/callback")
+def bank_callback():
+    """The bank sends the user back here with `code` (or `error`) and the `state` it was given."""
+    g.bank_session_id = _session_of_state()
+    if not g.bank_session_id:
+        return render_screen("widget/screens/bank_callback_invalid.html", status=400)
+    return _bank_callback()
+
+
+@widget_request(session_id_from=lambda: g.bank_session_id)
+def _bank_callback(ctx):
+    flow = _flow(ctx)
+    state = request.args.get("state", "")
+    outcome = flow and flow.bank_callback(state, request.args.get("code", "")[:2000],
+                                          request.args.get("error", "")[:200], _callback_uri())
+    if outcome is None:
+        return Screen("bank_callback_invalid", status=400)
+    widget_sessions().forget_state(state)
+    if isinstance(outcome, Finish):
+        # Shown where the widget is opened again, so an iframe's parent hears of it too.
+        ctx.run.update(step="finishing", ending=vars(outcome))
+    # Never a page on this URL: a reload would replay the code. The widget resumes instead,
+    # inside the Client's page when it hosts the widget in an iframe (DESIGN.md section 6).
+    aspsp_callback_uri = ctx.run["options"].get("aspsp_callback_uri")
+    if aspsp_callback_uri:
+        params = {"session_id": ctx.session_id}
+        if ctx.run["options"].get("state") is not None:
+            params["state"] = ctx.run["options"]["state"]
+        return redirect_to(return_url(aspsp_callback_uri, params))
+    return redirect_to(url_for("widgets.open_widget", name="add_connection",
+                               session_id=ctx.session_id))
 
 
 @bp.post("/credentials")
@@ -80,6 +152,30 @@ def wait(ctx):
 @bp.post("/consent")
 @widget_request(post=True)
 def consent(ctx):
-    """The user consents to share the accounts; the synchronisation starts."""
+    """The user consents to share the accounts (those checked, with select_accounts)."""
     flow = _flow(ctx)
-    return flow.consent() if flow else _stale()
+    return flow.consent(request.form.getlist("account_id")) if flow else _stale()
+
+
+@bp.post("/next_channel")
+@widget_request(post=True)
+def add_next_channel(ctx):
+    """multiple_channels: the user adds the provider's other channel."""
+    flow = _flow(ctx)
+    return flow.add_next_channel() if flow else _stale()
+
+
+@bp.post("/skip_channel")
+@widget_request(post=True)
+def skip_next_channel(ctx):
+    """multiple_channels: the user does not add the other channel."""
+    flow = _flow(ctx)
+    return flow.skip_next_channel() if flow else _stale()
+
+
+@bp.post("/failed")
+@widget_request(post=True)
+def leave_failed(ctx):
+    """After a failed sync, back to the Client with result=error."""
+    flow = _flow(ctx)
+    return flow.leave_failed() if flow else _stale()

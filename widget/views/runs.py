@@ -4,17 +4,19 @@ Every widget request goes through `widget_request`: it takes the session's lock,
 POST, picks the language, maps upstream failures to screens or endings, and saves the session.
 """
 import functools
+import json
 import time
 
-from flask import g, render_template, request
+from flask import current_app, g, make_response, render_template, request
 
 from widget import upstream
 from widget.clients import client_registry
 from widget.events import track
 from widget.flows.add_connection import AddConnectionFlow
-from widget.flows.steps import Finish, Screen
+from widget.flows.steps import BankRedirect, Finish, Screen
 from widget.flows.terms import TermsFlow
-from widget.htmx import redirect_to, render_screen
+from widget.htmx import is_htmx, redirect_to, render_screen
+from widget.parent_messages import parent_messages, redirect_message
 from widget.returns import result_params, return_url
 from widget.security import csrf_valid
 from widget.store import SessionBusy, widget_sessions
@@ -45,30 +47,36 @@ class WidgetContext:
 
     def flow(self, name=None):
         name = name or self.run.get("widget")
-        return FLOWS[name](self.api, self.data["run"], lambda event, **d: self.track(event, name, **d))
+        flow = FLOWS[name](self.api, self.data["run"], lambda event, **d: self.track(event, name, **d))
+        flow.clock = current_app.config.get("WIDGET_CLOCK") or time.time
+        return flow
 
 
-def session_missing():
+def session_missing(session_id):
     """The session is unknown or expired: back to the Client with result=expired if we can."""
-    stale = widget_sessions().peek_expired(request.values.get("session_id"))
+    stale = widget_sessions().peek_expired(session_id)
     if stale and stale.get("options", {}).get("redirect_url"):
-        params = result_params(stale["options"], request.view_args.get("name") or "widget",
-                               "expired")
-        return redirect_to(return_url(stale["options"]["redirect_url"], params))
+        run = stale.get("run") or {}
+        widget = run.get("widget") or (request.view_args or {}).get("name") or "add_connection"
+        options = run.get("options") or stale["options"]
+        return leave(stale, options, result_params(options, widget, "expired"))
     return render_screen("widget/screens/session_missing.html", status=404)
 
 
-def widget_request(post=False):
-    """Decorate a view `f(ctx, ...)` answering a Screen, a Finish or a response."""
+def widget_request(post=False, session_id_from=None):
+    """Decorate a view `f(ctx, ...)` answering a Screen, a Finish or a response.
+
+    The session is named by the request's `session_id`, or found by `session_id_from()`.
+    """
 
     def decorate(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
-            session_id = request.values.get("session_id")
+            session_id = session_id_from() if session_id_from else request.values.get("session_id")
             try:
                 with widget_sessions().transaction(session_id) as data:
                     if data is None:
-                        return session_missing()
+                        return session_missing(session_id)
                     ctx = WidgetContext(session_id, data)
                     g.widget = ctx
                     g.frame_ancestors = client_registry().frame_ancestors(data["client_id"])
@@ -112,20 +120,55 @@ def _is_waiting(screen):
 
 def respond(ctx, outcome):
     if isinstance(outcome, Screen):
-        poller = POLLERS.get(request.headers.get("HX-Trigger", ""))
-        if poller and poller[0] == outcome.name:
-            if poller[1] is None:
-                return "", 204  # nothing new: htmx keeps the screen, the poller goes on
-            return render_fragment(poller[1], ctx, **outcome.context)
-        response = render_screen("widget/screens/%s.html" % outcome.name, status=outcome.status,
-                                 ctx=ctx, poll=_is_waiting(outcome), **outcome.context)
-        if poller:  # the wait is over: the new screen replaces the whole one
-            response.headers["HX-Retarget"] = "#screen"
-            response.headers["HX-Reswap"] = "innerHTML"
-        return response
+        return show(ctx, outcome)
     if isinstance(outcome, Finish):
         return finish(ctx, outcome)
+    if isinstance(outcome, BankRedirect):
+        return redirect_to(outcome.url)
     return outcome
+
+
+def show(ctx, screen):
+    """The screen as a page or a fragment; a poll that brings nothing new keeps the old one."""
+    options = ctx.run.get("options") or ctx.data["options"]
+    messages = parent_messages(ctx.data, options)
+    poller = POLLERS.get(request.headers.get("HX-Trigger", ""))
+    if poller and poller[0] == screen.name:
+        if poller[1] is None:
+            response = make_response("", 204)  # htmx keeps the screen, the poller goes on
+        else:
+            response = make_response(render_fragment(poller[1], ctx, **screen.context))
+        return with_messages(response, messages)
+    response = render_screen("widget/screens/%s.html" % screen.name, status=screen.status,
+                             ctx=ctx, poll=_is_waiting(screen), parent_messages=messages,
+                             **screen.context)
+    if poller:  # the wait is over: the new screen replaces the whole one
+        response.headers["HX-Retarget"] = "#screen"
+        response.headers["HX-Reswap"] = "innerHTML"
+    return with_messages(response, messages)
+
+
+def with_messages(response, messages):
+    """For htmx, messages for the parent window ride in HX-Trigger (a page carries its own)."""
+    if messages and is_htmx():
+        response.headers["HX-Trigger"] = json.dumps({"passerelle:messages": messages})
+    return response
+
+
+def leave(widget_session, options, params):
+    """Go to the redirect URL with `params`; an embedded widget tells its parent first.
+
+    htmx gets HX-Trigger then HX-Redirect; a browser's navigation gets a page that posts the
+    messages and moves on (a meta refresh without JavaScript); any other client a plain 303.
+    """
+    url = return_url(options["redirect_url"], params)
+    messages = parent_messages(widget_session, options, final=redirect_message(url, params))
+    if is_htmx() or request.headers.get("Sec-Fetch-Mode") != "navigate":
+        return with_messages(redirect_to(url), messages)
+    response = make_response(render_template("widget/leaving.html", next_url=url,
+                                             parent_messages=messages))
+    response.vary.add("HX-Request")
+    return response
 
 
 def finish(ctx, outcome):
@@ -141,10 +184,9 @@ def finish(ctx, outcome):
     run.update(step="done", result=outcome.result)
     params = result_params(options, widget, outcome.result, outcome.error,
                            outcome.connection_id, locale)
-    redirect_url = options.get("redirect_url")
-    if redirect_url:
+    if options.get("redirect_url"):
         ctx.track("REDIRECT", widget, result=outcome.result, connection_id=outcome.connection_id)
-        return redirect_to(return_url(redirect_url, params))
+        return leave(ctx.data, options, params)
     return render_screen("widget/screens/result.html", ctx=ctx, params=params)
 
 

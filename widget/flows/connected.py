@@ -1,0 +1,209 @@
+"""add_connection's steps once the bank accepted: challenges, accounts and consent, sync."""
+import time
+
+from widget.flows.steps import Finish, Screen
+from widget.flows.sync_watch import SyncWatch
+from widget.upstream import Conflict, Forbidden
+
+MAX_ANSWER = 256
+MAX_SELECTED = 500
+# No user's waiting screen asks the API more often than this, however many tabs poll.
+POLL_INTERVAL_SECONDS = 1.0
+BLOCKED = {"USER_ACTION_REQUIRED": "user_action_required",
+           "PASSWORD_CHANGE_REQUIRED": "user_action_required",
+           "TOKEN_EXPIRED": "token_expired", "AUTH_FAILED": "challenge_failed"}
+
+
+class ConnectedSteps:
+    """Mixed into AddConnectionFlow: everything that follows a created connection or channel."""
+
+    clock = staticmethod(time.time)
+
+    def _channel(self, connection):
+        channels = connection.get("channels") or [{}]
+        wanted = self.run.get("channel_id")
+        return next((c for c in channels if c.get("id") == wanted), channels[-1])
+
+    def after_connection(self, connection):
+        """Next screen from the connection's state: challenge, accounts, sync or the end."""
+        channel = self._channel(connection)
+        status = channel.get("status")
+        connection_id = connection["id"]
+        challenge = channel.get("challenge") or {}
+        if status == "CHALLENGE_REQUIRED" and challenge.get("status") == "PENDING":
+            return self._challenge_screen(connection_id, challenge)
+        if status == "CHALLENGE_REQUIRED" and challenge.get("status") == "EXPIRED":
+            return Finish("error", "challenge_expired", connection_id)
+        if status in BLOCKED or status == "CHALLENGE_REQUIRED":
+            return Finish("error", BLOCKED.get(status, "challenge_failed"), connection_id)
+        step = self.run.get("step")
+        if step == "challenge" and self.run.get("after_challenge"):
+            step = self.run["step"] = self.run.pop("after_challenge")
+        if step == "syncing":
+            return self.syncing_screen()
+        if step == "next_channel":
+            return self.next_channel_screen()
+        if step != "accounts" and not self.options.get("captive_mode", True) \
+                and not self.options.get("select_accounts"):
+            # Non-captive: consenting by connecting (stated before), the Client polls.
+            self._consent(all_accounts=True)
+            return self._after_consent()
+        self.run["step"] = "accounts"
+        return self.accounts_screen()
+
+    # Challenges
+    def _challenge_screen(self, connection_id, challenge, error=None, status=200):
+        if self.run.get("step") == "syncing":  # the bank asks again mid-sync: back to it after
+            self.run["after_challenge"] = "syncing"
+        if self.run.get("step") != "challenge" or self.run.get("challenge_id") != challenge["id"]:
+            self.track("CHALLENGE_REQUIRED", connection_id=connection_id,
+                       challenge_type=challenge.get("type"))
+        shown = {k: challenge.get(k) for k in ("id", "type", "label", "expires_at")}
+        self.run.update(step="challenge", challenge_id=challenge["id"], challenge=shown)
+        return Screen("challenge", {"challenge": shown, "error": error,
+                                    "provider_name": self.run.get("provider_name")}, status=status)
+
+    def submit_challenge(self, answer):
+        if self.run.get("step") != "challenge":
+            return self.resume()  # answered already, or never asked: where the run stands
+        if not answer.strip() or len(answer) > MAX_ANSWER:
+            return self._challenge_again("required")
+        self.track("SUBMIT_CHALLENGE", connection_id=self.run["connection_id"])
+        try:
+            connection = self.api.answer_challenge(self.run["connection_id"], self.run["channel_id"],
+                                                   self.run["challenge_id"], answer)
+        except Forbidden as exc:
+            self.track("ERROR", error=exc.code)
+            return self._challenge_again(exc.code)
+        except Conflict:  # no longer pending (approved meanwhile, or expired): read where it stands
+            connection = self.api.connection(self.run["connection_id"])
+        return self.after_connection(connection)
+
+    def _challenge_again(self, error):
+        screen = self.after_connection(self.api.connection(self.run["connection_id"]))
+        if isinstance(screen, Screen) and screen.name == "challenge":
+            screen.context["error"] = error
+            screen.status = 422
+        return screen
+
+    # Accounts and consent
+    def _channel_accounts(self):
+        accounts = self.api.accounts(connection_id=self.run["connection_id"])
+        channel_id = self.run.get("channel_id")
+        return [a for a in accounts if not channel_id or a.get("channel_id") in (None, channel_id)]
+
+    def accounts_screen(self, error=None, chosen=None, status=200):
+        accounts = self._channel_accounts()
+        select = bool(self.options.get("select_accounts"))
+        return Screen("accounts", {
+            "accounts": accounts, "provider_name": self.run.get("provider_name"), "select": select,
+            "chosen": set(chosen if chosen is not None else [a["id"] for a in accounts]),
+            "error": error}, status=status)
+
+    def consent(self, account_ids=()):
+        """The user consents (to the accounts they checked, with select_accounts)."""
+        if self.run.get("step") != "accounts":
+            return self.resume()
+        known = {a["id"] for a in self._channel_accounts()} if self.options.get("select_accounts") else ()
+        if not known:  # nothing to choose from: the consent covers the accounts yet to come
+            self._consent(all_accounts=True)
+            return self._after_consent()
+        chosen = list(dict.fromkeys(str(i) for i in account_ids))[:MAX_SELECTED]
+        if not chosen:
+            return self.accounts_screen(error="none_selected", chosen=[], status=422)
+        if not set(chosen) <= known:
+            return self.accounts_screen(error="invalid_selection", chosen=set(chosen) & known,
+                                        status=422)
+        self.track("SELECT_ACCOUNTS", connection_id=self.run["connection_id"],
+                   account_ids=chosen, count=len(chosen))
+        self.run["consented_ids"] = self.run.get("consented_ids", []) + chosen
+        self._consent(account_ids=self.run["consented_ids"])
+        return self._after_consent()
+
+    def _consent(self, **which):
+        self.api.set_consents(self.run["connection_id"], **which)
+        self.track("CONSENT_ACCEPTED", connection_id=self.run["connection_id"])
+
+    def _after_consent(self):
+        if self.run.get("queue"):
+            self.run["step"] = "next_channel"
+            return self.next_channel_screen()
+        return self._start_sync()
+
+    # multiple_channels: the provider's other channel
+    def next_channel_screen(self, error=None):
+        return Screen("next_channel", {"provider_name": self.run.get("provider_name"),
+                                       "definition": self.run["queue"][0], "error": error})
+
+    def add_next_channel(self):
+        if self.run.get("step") != "next_channel":
+            return self.resume()
+        return self.use_definition(self.run["queue"].pop(0))
+
+    def skip_next_channel(self):
+        if self.run.get("step") != "next_channel":
+            return self.resume()
+        self.run["queue"] = []
+        return self._start_sync()
+
+    # Synchronisation
+    def _start_sync(self):
+        connection_id = self.run["connection_id"]
+        if not self.options.get("auto_sync", True):
+            return Finish("success", connection_id=connection_id)
+        watch = SyncWatch(self.api, self.run)
+        watch.begin()  # before the sync starts, so that none of its events is missed
+        self.api.synchronize(connection_id)
+        self.track("SYNC_STARTED", connection_id=connection_id)
+        if not self.options.get("captive_mode", True):
+            return Finish("success", connection_id=connection_id)
+        self.run["step"] = "syncing"
+        return self.syncing_screen()
+
+    def syncing_screen(self):
+        return Screen("syncing", {"progress": self.run.get("progress") or {},
+                                  "provider_name": self.run.get("provider_name")})
+
+    def poll(self):
+        """A waiting screen asks again: app validation or sync progress."""
+        step = self.run.get("step")
+        if step not in ("challenge", "syncing"):
+            return self.resume()
+        now = self.clock()
+        if now - self.run.get("polled_at", 0) < POLL_INTERVAL_SECONDS:
+            return self._unchanged()
+        self.run["polled_at"] = now
+        if step == "challenge":
+            return self.after_connection(self.api.connection(self.run["connection_id"]))
+        return self.sync_progress()
+
+    def _unchanged(self):
+        if self.run["step"] == "challenge":
+            return Screen("challenge", {"challenge": self.run["challenge"],
+                                        "provider_name": self.run.get("provider_name")})
+        return self.syncing_screen()
+
+    def sync_progress(self):
+        connection_id = self.run["connection_id"]
+        news = SyncWatch(self.api, self.run).read(connection_id)
+        if news == "success":
+            self.track("SYNC_FINISHED", connection_id=connection_id, result="success")
+            return Finish("success", connection_id=connection_id)
+        if news == "failed":
+            self.track("SYNC_FINISHED", connection_id=connection_id, result="error",
+                       error=self.run["progress"].get("error"))
+            self.run["step"] = "sync_failed"
+            return self.sync_failed_screen()
+        if news == "look":  # the bank needs the user (a challenge) or stopped: read the channel
+            return self.after_connection(self.api.connection(connection_id))
+        return self.syncing_screen()
+
+    def sync_failed_screen(self):
+        return Screen("sync_failed", {"provider_name": self.run.get("provider_name")})
+
+    def leave_failed(self):
+        """The user read that the sync failed: back to the Client with result=error."""
+        if self.run.get("step") != "sync_failed":
+            return self.resume()
+        return Finish("error", "sync_failed", self.run["connection_id"])
+
