@@ -2,6 +2,8 @@
 // and logs every message the widget posts. A static file: the CSP allows no inline script.
 (function () {
   "use strict";
+  // Loaded in <head> without defer: the page's "without JavaScript" notes are hidden at once.
+  document.documentElement.classList.add("js");
 
   var STORE_PREFIX = "passerelle-playground-log:";
   var MAX_ENTRIES = 500;
@@ -109,6 +111,7 @@
 
     function add(entry, live) {
       log.appendChild(entryElement(entry));
+      log.scrollTop = log.scrollHeight; // the newest in view
       empty.hidden = true;
       if (isMessage(entry.data) && entry.data.eventName === "redirect_to") {
         showResult(entry.data, live);

@@ -45,8 +45,8 @@ def test_modes_are_labelled_radios_full_page_first(client):
     assert "<legend>How the app shows the widget</legend>" in page
     for label in ("Full page", "Iframe", "Popup"):
         assert ">%s</label>" % label in page
-    # Without JavaScript, the page says what iframe and popup will do.
-    assert "<noscript>" in page and "only offer a full page link" in page
+    # The page says that iframe and popup need JavaScript, and what happens without it.
+    assert "Iframe and popup need JavaScript" in page
 
 
 def test_modes_are_french_by_default(client):
@@ -143,10 +143,12 @@ def test_host_page_hands_the_widget_link_to_its_script(client, app, mode):
     assert 'data-widget-url="%s"' % link in page
     assert 'data-widget-origin="%s"' % app.live_url in page
     assert 'data-mode="%s"' % mode in page
-    assert '<script src="/static/playground.js" defer></script>' in page
-    # No inline script or style (CSP), and the page works without JavaScript: a full page link.
+    assert '<script src="/static/playground.js"></script>' in page
+    # No inline script or style (CSP). Without JavaScript the page says so and links to the
+    # widget in full page; the script hides that note (class "js" on <html>, playground.css).
     assert len(re.findall(r"<script", page)) == 1 and "style=" not in page and "<style" not in page
-    assert re.search(r'<noscript>.*<a href="%s">' % re.escape(link), page, re.S)
+    assert re.search(r'<p class="message message-error without-js">[^<]*<a href="%s">'
+                     % re.escape(link.replace("&", "&amp;")), page)
     assert 'role="log"' in page and 'aria-live="polite"' in page
     assert "<iframe" not in page  # the script makes it, once it listens to messages
 
