@@ -55,6 +55,9 @@ class WidgetContext:
 def session_missing(session_id):
     """The session is unknown or expired: back to the Client with result=expired if we can."""
     stale = widget_sessions().peek_expired(session_id)
+    # The answer may show in the Client's iframe: the session's client says which pages may
+    # frame it; a page about an unknown session holds nothing worth framing against.
+    g.frame_ancestors = client_registry().frame_ancestors(stale["client_id"]) if stale else ["*"]
     if stale and stale.get("options", {}).get("redirect_url"):
         run = stale.get("run") or {}
         widget = run.get("widget") or (request.view_args or {}).get("name") or "add_connection"

@@ -58,6 +58,8 @@ def cancel(ctx):
         ctx.data["run"] = {"widget": "add_connection", "options": dict(ctx.data["options"])}
     elif ctx.run.get("step") == "done":
         return Screen("stale", status=409)  # the run has ended already: one ending only
+    elif ctx.run.get("step") == "finishing":
+        return ctx.flow().resume()  # it ended at the bank's callback: that ending stands
     return Finish("cancelled")
 
 
