@@ -86,7 +86,8 @@ class ChannelSteps:
         del self.run["bank_state"]  # once: a replay finds nothing to accept
         definition = self.run["definition"]
         self.track("PROVIDER_CALLBACK", provider_id=self.run["provider_id"],
-                   channel_definition_id=definition["id"], error=error and bank_error_code(error))
+                   channel_definition_id=definition["id"],
+                   error=bank_error_code(error) if error else None)
         if error or not code:
             if self.run.get("connection_id"):  # the optional second channel: offer it again
                 self.run["step"] = "next_channel"

@@ -32,7 +32,7 @@ class ConnectedSteps:
         challenge = channel.get("challenge") or {}
         if status == "CHALLENGE_REQUIRED" and challenge.get("status") == "PENDING":
             return self._challenge_screen(connection_id, challenge)
-        if status == "CHALLENGE_REQUIRED" and challenge.get("status") == "EXPIRED":
+        if status in ("CHALLENGE_REQUIRED", "AUTH_FAILED") and challenge.get("status") == "EXPIRED":
             return Finish("error", "challenge_expired", connection_id)
         if status in BLOCKED or status == "CHALLENGE_REQUIRED":
             return Finish("error", BLOCKED.get(status, "challenge_failed"), connection_id)

@@ -62,7 +62,8 @@ def session_missing(session_id):
         run = stale.get("run") or {}
         widget = run.get("widget") or (request.view_args or {}).get("name") or "add_connection"
         options = run.get("options") or stale["options"]
-        return leave(stale, options, result_params(options, widget, "expired"))
+        return leave(stale, options, result_params(options, widget, "expired",
+                                                   connection_id=run.get("connection_id")))
     return render_screen("widget/screens/session_missing.html", status=404)
 
 
@@ -105,7 +106,7 @@ def guarded(ctx, view, *args, **kwargs):
     except upstream.InvalidToken:
         # The Client gave no refresh token, or it no longer works: the session is over.
         ctx.data["expires_at_ts"] = time.time()
-        return Finish("expired")
+        return Finish("expired", connection_id=ctx.run.get("connection_id"))
     except upstream.UpstreamError as exc:
         ctx.track("ERROR", error=exc.code if exc.status else "network_error")
         return Screen("upstream_error", status=502)

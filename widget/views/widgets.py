@@ -60,7 +60,7 @@ def cancel(ctx):
         return Screen("stale", status=409)  # the run has ended already: one ending only
     elif ctx.run.get("step") == "finishing":
         return ctx.flow().resume()  # it ended at the bank's callback: that ending stands
-    return Finish("cancelled")
+    return Finish("cancelled", connection_id=ctx.run.get("connection_id"))
 
 
 @bp.post("/terms/accept")
