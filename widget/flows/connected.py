@@ -131,9 +131,10 @@ class ConnectedSteps:
         return self._start_sync()
 
     # multiple_channels: the provider's other channel
-    def next_channel_screen(self, error=None):
+    def next_channel_screen(self):
         return Screen("next_channel", {"provider_name": self.run.get("provider_name"),
-                                       "definition": self.run["queue"][0], "error": error})
+                                       "definition": self.run["queue"][0],
+                                       "error": self.run.pop("channel_error", None)})
 
     def add_next_channel(self):
         if self.run.get("step") != "next_channel":
