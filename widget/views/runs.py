@@ -13,6 +13,8 @@ from widget import upstream
 from widget.clients import client_registry
 from widget.events import track
 from widget.flows.add_connection import AddConnectionFlow
+from widget.flows.manage_accounts import ManageAccountsFlow
+from widget.flows.professional_account import ProfessionalAccountFlow
 from widget.flows.steps import BankRedirect, Finish, Screen
 from widget.flows.terms import TermsFlow
 from widget.htmx import is_htmx, redirect_to, render_screen
@@ -21,7 +23,8 @@ from widget.returns import result_params, return_url
 from widget.security import csrf_valid
 from widget.store import SessionBusy, widget_sessions
 
-FLOWS = {"add_connection": AddConnectionFlow, "terms": TermsFlow}
+FLOWS = {"add_connection": AddConnectionFlow, "terms": TermsFlow,
+         "professional_account": ProfessionalAccountFlow, "manage_accounts": ManageAccountsFlow}
 
 
 class WidgetContext:
