@@ -221,6 +221,23 @@ def test_app_validation_is_approved_by_the_bank_in_time(upstream):
     assert approved["status"] == "SUCCESS" and approved["challenge"]["status"] == "APPROVED"
 
 
+def test_an_account_is_declared_professional_then_personal(upstream):
+    api = upstream.api(upstream.user().token)
+    with upstream.tape(api.http):
+        connection = api.create_connection("web", "web-embedded", credentials={
+            "login": "demo", "password": upstream.bank_password()})
+        account_id = api.accounts(connection_id=connection["id"])[0]["id"]
+        professional = api.update_account(account_id, "PROFESSIONAL", "Boulangerie Dupont",
+                                          "732829320")
+        with pytest.raises(BadRequest) as bad_siren:
+            api.update_account(account_id, "PROFESSIONAL", "Dupont", "732829321")
+        personal = api.update_account(account_id, "PERSONAL")
+    assert professional["usage"] == "PROFESSIONAL" and professional["siren"] == "732829320"
+    assert professional["company_name"] == "Boulangerie Dupont"
+    assert bad_siren.value.code == "invalid_request"
+    assert personal["usage"] == "PERSONAL" and personal["siren"] is None
+
+
 def test_consent_sync_accounts_transactions_and_events(upstream):
     api = upstream.api(upstream.user().token)
     with upstream.tape(api.http):
