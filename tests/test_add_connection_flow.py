@@ -377,6 +377,8 @@ def test_a_refusal_at_the_bank_for_the_second_channel_offers_it_again():
     flow.go_to_bank("s2", "http://widget.test/callback", "fr")
     screen = flow.bank_callback("s2", "", "access_denied", "http://widget.test/callback")
     assert screen.name == "next_channel" and screen.context["error"] == "bank_denied"
+    assert flow.resume().context["error"] == "bank_denied"  # where the widget reopens
+    assert flow.resume().context["error"] is None  # said once
 
 
 # select_accounts

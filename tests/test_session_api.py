@@ -91,8 +91,11 @@ def test_delete_ends_the_session(client, user):
     session_id = create_session(client, user, redirect_url=RETURN).get_json()["session_id"]
     assert client.delete(f"/widget_session/{session_id}", headers=basic(*CLIENT)).status_code == 204
     response = client.get(f"/widget/add_connection?session_id={session_id}")
-    assert response.status_code == 404
+    assert response.status_code == 303 and "result=expired" in response.headers["Location"]
     assert client.delete(f"/widget_session/{session_id}", headers=basic(*CLIENT)).status_code == 404
+    assert client.get(f"/widget_session/{session_id}/events", headers=basic(*CLIENT)).status_code == 404
+    kept = client.application.extensions["widget_sessions"].peek_expired(session_id)
+    assert "token" not in kept and "client_secret" not in kept  # nothing of value stays
 
 
 def test_without_refresh_token_the_session_ends_with_the_access_token(client, user):

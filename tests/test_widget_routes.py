@@ -267,3 +267,13 @@ def test_exit_after_the_end_does_not_end_twice(client, user):
     assert page.status_code == 409 and 'data-screen="stale"' in text(page)
     events = client.get(f"/widget_session/{w.session_id}/events", auth=("demo-client", "demo-secret")).get_json()
     assert "EXIT" not in [e["name"] for e in events]
+
+
+def test_exit_after_an_ending_at_the_banks_callback_keeps_that_ending(client, user):
+    w, _ = open_widget(client, user, provider_id="psd2")
+    store = client.application.extensions["widget_sessions"]
+    with store.transaction(w.session_id) as data:  # as the callback leaves a bank's refusal
+        data["run"].update(step="finishing", ending={"result": "error", "error": "bank_denied",
+                                                     "connection_id": None})
+    params = returned(w.post("/widget/cancel"))
+    assert params["result"] == "error" and params["error"] == "bank_denied"

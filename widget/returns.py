@@ -9,6 +9,7 @@ ERROR_DESCRIPTIONS = {
     "invalid_request": _l("The request was not valid."),
     "invalid_provider": _l("This bank is not known."),
     "invalid_channel": _l("This connection method is not available for this bank."),
+    "invalid_connection": _l("This connection is not known."),
     "provider_unavailable": _l("The bank cannot be reached right now."),
     "sync_failed": _l("The bank did not let us retrieve your accounts."),
     "user_action_required": _l("Your bank needs you to do something on its website first."),

@@ -95,19 +95,38 @@ class WidgetSessionStore:
     def delete(self, session_id):
         self.interface._delete_session(KEY_PREFIX + session_id)
 
+    def end(self, session_id):
+        """End a session now: its tokens and secret go, what a stale link needs stays.
+
+        The remainder lets an old link still send the user back with result=expired.
+        """
+        with self._lock(session_id):
+            data = self.load(session_id)
+            if data is None:
+                return False
+            run = data.get("run") or {}
+            self._write(session_id, {
+                "client_id": data["client_id"], "options": data["options"],
+                "run": {k: run[k] for k in ("widget", "options", "locale", "connection_id")
+                        if k in run},
+                "expires_at_ts": time.time(), "ended": True})
+            return True
+
     def bind_state(self, state, session_id, expires_at_ts):
         """Remember that the bank `state` was issued for `session_id`."""
         self._put(STATE_PREFIX + state, {"session_id": session_id}, expires_at_ts, state)
 
-    def session_for_state(self, state):
-        """The id of the session that issued `state`, or None."""
+    def state_record(self, state):
+        """{"session_id", "spent"} of a bank `state` this service issued, or None."""
         if not isinstance(state, str) or not SESSION_ID.match(state):
             return None
         data = self.interface._retrieve_session_data(STATE_PREFIX + state)
-        return data.get("session_id") if data else None
+        return dict(data) if data else None
 
-    def forget_state(self, state):
-        self.interface._delete_session(STATE_PREFIX + state)
+    def spend_state(self, state, session_id, expires_at_ts):
+        """The bank's answer with this `state` was used: a replay is recognised, never accepted."""
+        self._put(STATE_PREFIX + state, {"session_id": session_id, "spent": True}, expires_at_ts,
+                  state)
 
     def _write(self, session_id, data):
         self._put(KEY_PREFIX + session_id, data, data["expires_at_ts"], session_id)

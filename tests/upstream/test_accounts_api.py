@@ -5,8 +5,10 @@ Each test's cassette is `cassettes/<test name>.json`; see conftest.py to re-reco
 import threading
 import time
 import unicodedata
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import requests
 
 from tests.upstream.conftest import MuteServer, closed_port_url
 from widget.upstream.accounts_api import AccountsApi
@@ -134,6 +136,34 @@ def test_authorize_url_of_a_redirect_channel(upstream):
 
 # --- Connections and challenges --------------------------------------------------------------
 
+def test_a_redirect_channel_is_added_to_a_connection(upstream):
+    api = upstream.api(upstream.user().token)
+    credentials = {"login": "demo", "password": upstream.bank_password()}
+    with requests.Session() as portal, upstream.tape(api.http, portal):
+        connection = api.create_connection("demo", "demo-embedded", credentials=credentials)
+        with pytest.raises(Conflict):
+            api.add_channel(connection["id"], "demo-embedded", credentials=credentials)
+        with pytest.raises(Forbidden) as forged:
+            api.add_channel(connection["id"], "demo-redirect", authorization_code="forged",
+                            redirect_uri=CALLBACK)
+        url = api.authorize_url("demo", "demo-redirect", CALLBACK, "state-9", locale="en")
+        login_page, request_id = url["authorize_url"].split("?")[0], \
+            parse_qs(urlsplit(url["authorize_url"]).query)["request"][0]
+        portal.post(login_page, data={"request": request_id, "login": "demo", "password": "x"},
+                    timeout=10).close()
+        back = portal.post(login_page.replace("/authorize", "/consent"), timeout=10,
+                           data={"request": request_id, "decision": "approve"},
+                           allow_redirects=False)
+        back.close()
+        answer = parse_qs(urlsplit(back.headers["Location"]).query)
+        added = api.add_channel(connection["id"], "demo-redirect",
+                                authorization_code=answer["code"][0], redirect_uri=CALLBACK)
+    assert answer["state"] == ["state-9"] and "lng=en" in url["authorize_url"]
+    assert forged.value.code in ("invalid_grant", "forbidden", "auth_failed")
+    assert added["id"] == connection["id"]
+    assert sorted(c["mode"] for c in added["channels"]) == ["EMBEDDED", "REDIRECT"]
+
+
 def test_wrong_bank_password_creates_nothing(upstream):
     api = upstream.api(upstream.user().token)
     with upstream.tape(api.http):
@@ -189,6 +219,23 @@ def test_app_validation_is_approved_by_the_bank_in_time(upstream):
         upstream.advance(3)  # SANDBOX_APP_VALIDATION_DELAY (5 s) after it was issued
         approved = api.connection(created["id"])["channels"][0]
     assert approved["status"] == "SUCCESS" and approved["challenge"]["status"] == "APPROVED"
+
+
+def test_an_account_is_declared_professional_then_personal(upstream):
+    api = upstream.api(upstream.user().token)
+    with upstream.tape(api.http):
+        connection = api.create_connection("web", "web-embedded", credentials={
+            "login": "demo", "password": upstream.bank_password()})
+        account_id = api.accounts(connection_id=connection["id"])[0]["id"]
+        professional = api.update_account(account_id, "PROFESSIONAL", "Boulangerie Dupont",
+                                          "732829320")
+        with pytest.raises(BadRequest) as bad_siren:
+            api.update_account(account_id, "PROFESSIONAL", "Dupont", "732829321")
+        personal = api.update_account(account_id, "PERSONAL")
+    assert professional["usage"] == "PROFESSIONAL" and professional["siren"] == "732829320"
+    assert professional["company_name"] == "Boulangerie Dupont"
+    assert bad_siren.value.code == "invalid_request"
+    assert personal["usage"] == "PERSONAL" and personal["siren"] is None
 
 
 def test_consent_sync_accounts_transactions_and_events(upstream):

@@ -86,12 +86,16 @@ class ChannelSteps:
         del self.run["bank_state"]  # once: a replay finds nothing to accept
         definition = self.run["definition"]
         self.track("PROVIDER_CALLBACK", provider_id=self.run["provider_id"],
-                   channel_definition_id=definition["id"], error=error and bank_error_code(error))
+                   channel_definition_id=definition["id"],
+                   error=bank_error_code(error) if error else None)
         if error or not code:
             if self.run.get("connection_id"):  # the optional second channel: offer it again
                 self.run["step"] = "next_channel"
                 self.run["queue"].insert(0, definition)
-                return self.next_channel_screen(error=bank_error_code(error))
+                screen = self.next_channel_screen()
+                # Said on the screen the widget shows once reopened after this callback.
+                screen.context["error"] = self.run["channel_error"] = bank_error_code(error)
+                return screen
             return Finish("error", bank_error_code(error))
         try:
             return self._connect(authorization_code=code, redirect_uri=redirect_uri)

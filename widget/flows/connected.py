@@ -32,7 +32,7 @@ class ConnectedSteps:
         challenge = channel.get("challenge") or {}
         if status == "CHALLENGE_REQUIRED" and challenge.get("status") == "PENDING":
             return self._challenge_screen(connection_id, challenge)
-        if status == "CHALLENGE_REQUIRED" and challenge.get("status") == "EXPIRED":
+        if status in ("CHALLENGE_REQUIRED", "AUTH_FAILED") and challenge.get("status") == "EXPIRED":
             return Finish("error", "challenge_expired", connection_id)
         if status in BLOCKED or status == "CHALLENGE_REQUIRED":
             return Finish("error", BLOCKED.get(status, "challenge_failed"), connection_id)
@@ -131,9 +131,10 @@ class ConnectedSteps:
         return self._start_sync()
 
     # multiple_channels: the provider's other channel
-    def next_channel_screen(self, error=None):
+    def next_channel_screen(self):
         return Screen("next_channel", {"provider_name": self.run.get("provider_name"),
-                                       "definition": self.run["queue"][0], "error": error})
+                                       "definition": self.run["queue"][0],
+                                       "error": self.run.pop("channel_error", None)})
 
     def add_next_channel(self):
         if self.run.get("step") != "next_channel":

@@ -10,22 +10,12 @@ from widget.sandbox.events import event_json, events_after
 from widget.sandbox.resources import (
     account_json, transaction_json, user_account, user_connection,
 )
+from widget.siren import siren_is_valid
 
 bp = Blueprint("accounts", __name__)
 
 USAGES = ("PERSONAL", "PROFESSIONAL")
 MAX_COMPANY_NAME_LENGTH = 100
-
-
-def siren_is_valid(siren):
-    """Nine digits passing the Luhn check, like every real SIREN."""
-    if len(siren) != 9 or not siren.isascii() or not siren.isdigit():
-        return False
-    total = 0
-    for index, digit in enumerate(int(char) for char in reversed(siren)):
-        doubled = digit * 2 if index % 2 else digit
-        total += doubled - 9 if doubled > 9 else doubled
-    return total % 10 == 0
 
 
 def connection_accounts(db, connection_id):

@@ -148,6 +148,10 @@ class AccountsApi:
     def accounts(self, connection_id=None):
         return self._get("/accounts", connection_id=connection_id)
 
+    def update_account(self, account_id, usage, company_name=None, siren=None):
+        body = {"usage": usage, "company_name": company_name, "siren": siren}
+        return self.request("PUT", "/accounts/%s" % _segment(account_id), json=body)[0]
+
     def transactions(self, account_id, limit=10):
         return self._get("/transactions", account_id=account_id, limit=limit)
 

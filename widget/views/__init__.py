@@ -2,11 +2,12 @@
 
 
 def register_blueprints(app):
-    from widget.views import add_connection, errors, session_api, widgets
+    from widget.views import account_widgets, add_connection, errors, session_api, widgets
 
     app.register_blueprint(session_api.bp)
     app.register_blueprint(widgets.bp)
     app.register_blueprint(add_connection.bp)
+    app.register_blueprint(account_widgets.bp)
     errors.init_app(app)
     if app.config.get("SANDBOX"):
         from widget import playground

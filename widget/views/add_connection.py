@@ -84,12 +84,21 @@ def go_to_bank(ctx):
 
 
 def _session_of_state():
-    """The session that issued the callback's `state`; None for an unknown or foreign one."""
-    session_id = widget_sessions().session_for_state(request.args.get("state"))
+    """The session waiting for the callback's `state`; None for a spent, unknown or foreign one."""
+    record = widget_sessions().state_record(request.args.get("state")) or {}
     claimed = request.args.get("session_id")
-    if session_id and claimed and claimed != session_id:
-        return None  # a state issued for another session than the one named
-    return session_id
+    if record.get("spent") or (claimed and claimed != record.get("session_id")):
+        record = {}  # used already, or issued for another session than the one named
+    return record.get("session_id")
+
+
+def _language_of_session(*session_ids):
+    """Speak the language of the first of these sessions that is known, for an error page."""
+    for session_id in session_ids:
+        data = widget_sessions().load(session_id) if session_id else None
+        if data:
+            g.run_locale = (data.get("run") or {}).get("locale") or data["options"].get("locale")
+            return
 
 
 @bp.get("/callback")
@@ -97,6 +106,8 @@ def bank_callback():
     """The bank sends the user back here with `code` (or `error`) and the `state` it was given."""
     g.bank_session_id = _session_of_state()
     if not g.bank_session_id:
+        record = widget_sessions().state_record(request.args.get("state")) or {}
+        _language_of_session(request.args.get("session_id"), record.get("session_id"))
         return render_screen("widget/screens/bank_callback_invalid.html", status=400)
     return _bank_callback()
 
@@ -109,7 +120,7 @@ def _bank_callback(ctx):
                                           request.args.get("error", "")[:200], _callback_uri())
     if outcome is None:
         return Screen("bank_callback_invalid", status=400)
-    widget_sessions().forget_state(state)
+    widget_sessions().spend_state(state, ctx.session_id, ctx.data["expires_at_ts"])
     if isinstance(outcome, Finish):
         # Shown where the widget is opened again, so an iframe's parent hears of it too.
         ctx.run.update(step="finishing", ending=vars(outcome))

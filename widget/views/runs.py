@@ -13,6 +13,8 @@ from widget import upstream
 from widget.clients import client_registry
 from widget.events import track
 from widget.flows.add_connection import AddConnectionFlow
+from widget.flows.manage_accounts import ManageAccountsFlow
+from widget.flows.professional_account import ProfessionalAccountFlow
 from widget.flows.steps import BankRedirect, Finish, Screen
 from widget.flows.terms import TermsFlow
 from widget.htmx import is_htmx, redirect_to, render_screen
@@ -21,7 +23,8 @@ from widget.returns import result_params, return_url
 from widget.security import csrf_valid
 from widget.store import SessionBusy, widget_sessions
 
-FLOWS = {"add_connection": AddConnectionFlow, "terms": TermsFlow}
+FLOWS = {"add_connection": AddConnectionFlow, "terms": TermsFlow,
+         "professional_account": ProfessionalAccountFlow, "manage_accounts": ManageAccountsFlow}
 
 
 class WidgetContext:
@@ -55,11 +58,15 @@ class WidgetContext:
 def session_missing(session_id):
     """The session is unknown or expired: back to the Client with result=expired if we can."""
     stale = widget_sessions().peek_expired(session_id)
+    # The answer may show in the Client's iframe: the session's client says which pages may
+    # frame it; a page about an unknown session holds nothing worth framing against.
+    g.frame_ancestors = client_registry().frame_ancestors(stale["client_id"]) if stale else ["*"]
     if stale and stale.get("options", {}).get("redirect_url"):
         run = stale.get("run") or {}
         widget = run.get("widget") or (request.view_args or {}).get("name") or "add_connection"
         options = run.get("options") or stale["options"]
-        return leave(stale, options, result_params(options, widget, "expired"))
+        return leave(stale, options, result_params(options, widget, "expired",
+                                                   connection_id=run.get("connection_id")))
     return render_screen("widget/screens/session_missing.html", status=404)
 
 
@@ -102,7 +109,7 @@ def guarded(ctx, view, *args, **kwargs):
     except upstream.InvalidToken:
         # The Client gave no refresh token, or it no longer works: the session is over.
         ctx.data["expires_at_ts"] = time.time()
-        return Finish("expired")
+        return Finish("expired", connection_id=ctx.run.get("connection_id"))
     except upstream.UpstreamError as exc:
         ctx.track("ERROR", error=exc.code if exc.status else "network_error")
         return Screen("upstream_error", status=502)

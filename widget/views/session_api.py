@@ -150,5 +150,5 @@ def end_session(session_id):
     error, _ = _owned_session(session_id)
     if error:
         return error
-    widget_sessions().delete(session_id)
+    widget_sessions().end(session_id)
     return "", 204

@@ -1,4 +1,6 @@
 """Opening a widget, leaving it, the terms screen's answers, and the session's theme."""
+import re
+
 from flask import Blueprint, Response, abort, g, render_template, request
 
 from widget.clients import client_registry
@@ -9,6 +11,8 @@ from widget.store import widget_sessions
 from widget.views.runs import FLOWS, widget_request
 
 bp = Blueprint("widgets", __name__, url_prefix="/widget")
+NEEDS_CONNECTION = {"edit_credentials", "user_input", "manage_accounts"}
+CONNECTION_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 # Link names as the public documentation spells them.
 WIDGET_NAMES = {"add_connection": "add_connection", "terms": "terms",
                 "edit_credentials": "edit_credentials", "user_input": "user_input",
@@ -34,6 +38,13 @@ def open_widget(ctx, name):
     except InvalidOption:
         ctx.data["run"] = {"widget": widget, "options": dict(ctx.data["options"]), "step": "done"}
         return Finish("error", "invalid_request")
+    connection_id = request.args.get("connection_id")
+    if connection_id is not None or widget in NEEDS_CONNECTION:
+        if not CONNECTION_ID.match(connection_id or ""):
+            ctx.data["run"] = {"widget": widget, "options": {**ctx.data["options"], **overrides},
+                               "step": "done"}
+            return Finish("error", "invalid_connection")
+        overrides["connection_id"] = connection_id
     run = ctx.data.get("run") or {}
     in_progress = run.get("widget") == widget and run.get("step") not in (None, "done")
     same = all((run.get("locale") if k == "locale" else run.get("options", {}).get(k)) == v
@@ -58,7 +69,9 @@ def cancel(ctx):
         ctx.data["run"] = {"widget": "add_connection", "options": dict(ctx.data["options"])}
     elif ctx.run.get("step") == "done":
         return Screen("stale", status=409)  # the run has ended already: one ending only
-    return Finish("cancelled")
+    elif ctx.run.get("step") == "finishing":
+        return ctx.flow().resume()  # it ended at the bank's callback: that ending stands
+    return Finish("cancelled", connection_id=ctx.run.get("connection_id"))
 
 
 @bp.post("/terms/accept")

@@ -1,0 +1,88 @@
+"""manage_accounts: give or withdraw consent account by account, say what changes, then sync."""
+from widget.flows.steps import Finish, Screen
+from widget.upstream import Conflict, NotFound
+
+MAX_SELECTED = 500
+
+
+class ManageAccountsFlow:
+    def __init__(self, api, run, track):
+        self.api = api
+        self.run = run
+        self.options = run["options"]
+        self.track = track
+
+    @property
+    def connection_id(self):
+        return self.options.get("connection_id")
+
+    def _accounts(self):
+        return [a for a in self.api.accounts(connection_id=self.connection_id)
+                if a.get("status") != "CLOSED"]
+
+    def start(self):
+        try:
+            self.api.connection(self.connection_id)
+        except NotFound:  # unknown, deleted, or another user's
+            return Finish("error", "invalid_connection")
+        self.run["step"] = "choose"
+        return self.choose_screen()
+
+    def resume(self):
+        if self.run.get("step") == "review":
+            return self.review_screen()
+        return self.start()
+
+    def choose_screen(self, chosen=None, error=None, status=200):
+        accounts = self._accounts()
+        if chosen is None:
+            chosen = [a["id"] for a in accounts if a.get("status") == "ACTIVE"]
+        return Screen("manage_accounts", {"accounts": accounts, "chosen": set(chosen),
+                                          "error": error}, status=status)
+
+    def review(self, account_ids):
+        """The user's new choice: check it, then show what will change before saving."""
+        if self.run.get("step") not in ("choose", "review"):
+            return self.resume()
+        accounts = self._accounts()
+        known = {a["id"] for a in accounts}
+        chosen = list(dict.fromkeys(str(i) for i in account_ids))[:MAX_SELECTED]
+        if not chosen:
+            return self.choose_screen(chosen=[], error="none_selected", status=422)
+        if not set(chosen) <= known:
+            return self.choose_screen(chosen=set(chosen) & known, error="invalid_selection",
+                                      status=422)
+        self.run.update(step="review", chosen=chosen)
+        return self.review_screen()
+
+    def review_screen(self):
+        accounts = self._accounts()
+        chosen = set(self.run["chosen"])
+        active = {a["id"] for a in accounts if a.get("status") == "ACTIVE"}
+        return Screen("manage_accounts_review", {
+            "granted": [a for a in accounts if a["id"] in chosen - active],
+            "withdrawn": [a for a in accounts if a["id"] in active - chosen],
+            "kept": [a for a in accounts if a["id"] in chosen & active]})
+
+    def change(self):
+        """Back from the summary to the checklist, with the choice kept."""
+        if self.run.get("step") != "review":
+            return self.resume()
+        self.run["step"] = "choose"
+        return self.choose_screen(chosen=self.run["chosen"])
+
+    def confirm(self):
+        if self.run.get("step") != "review":
+            return self.resume()
+        chosen = [i for i in self.run["chosen"] if i in {a["id"] for a in self._accounts()}]
+        self.api.set_consents(self.connection_id, account_ids=chosen)
+        self.track("ACCOUNTS_UPDATED", connection_id=self.connection_id, account_ids=chosen,
+                   count=len(chosen))
+        if not chosen:
+            return Finish("success", connection_id=self.connection_id)
+        try:
+            self.api.synchronize(self.connection_id)
+        except Conflict:  # a channel needs the user first (renewal): the consents are saved
+            return Finish("error", "user_action_required", self.connection_id)
+        self.track("SYNC_STARTED", connection_id=self.connection_id)
+        return Finish("success", connection_id=self.connection_id)

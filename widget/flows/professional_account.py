@@ -1,0 +1,90 @@
+"""professional-account: which accounts are professional, with their company's name and SIREN."""
+from widget.flows.steps import Finish, Screen
+from widget.siren import normalized_siren, siren_is_valid
+from widget.upstream import NotFound
+
+MAX_COMPANY_NAME = 100
+
+
+def company_errors(name, siren):
+    """{field: error code} for one professional account's company fields."""
+    errors = {}
+    if not name.strip():
+        errors["company_name"] = "required"
+    elif len(name.strip()) > MAX_COMPANY_NAME:
+        errors["company_name"] = "too_long"
+    if not siren:
+        errors["siren"] = "required"
+    elif len(siren) != 9 or not siren.isascii() or not siren.isdigit():
+        errors["siren"] = "format"
+    elif not siren_is_valid(siren):
+        errors["siren"] = "checksum"
+    return errors
+
+
+class ProfessionalAccountFlow:
+    def __init__(self, api, run, track):
+        self.api = api
+        self.run = run
+        self.options = run["options"]
+        self.track = track
+
+    def _accounts(self):
+        return self.api.accounts(connection_id=self.options.get("connection_id"))
+
+    def start(self):
+        if self.options.get("connection_id"):
+            try:
+                self.api.connection(self.options["connection_id"])
+            except NotFound:  # unknown, deleted, or another user's
+                return Finish("error", "invalid_connection")
+        self.run["step"] = "accounts"
+        return self.accounts_screen()
+
+    resume = start
+
+    def accounts_screen(self, values=None, errors=None, status=200):
+        accounts = self._accounts()
+        if values is None:
+            values = {a["id"]: {"professional": a.get("usage") == "PROFESSIONAL",
+                                "company_name": a.get("company_name") or "",
+                                "siren": a.get("siren") or ""} for a in accounts}
+        return Screen("professional_accounts", {"accounts": accounts, "values": values,
+                                                "errors": errors or {}}, status=status)
+
+    def save(self, form):
+        """Check every professional account's company fields, then save what changed."""
+        if self.run.get("step") != "accounts":
+            return self.resume()
+        accounts = self._accounts()
+        known = {a["id"] for a in accounts}
+        checked = set(form.getlist("professional"))
+        if not checked <= known:
+            return self.accounts_screen(errors={"_form": "invalid_selection"}, status=422)
+        values, errors = {}, {}
+        for account in accounts:
+            account_id = account["id"]
+            entry = {"professional": account_id in checked,
+                     "company_name": form.get("company_name-" + account_id, "")[:1000],
+                     "siren": normalized_siren(form.get("siren-" + account_id, ""))[:100]}
+            values[account_id] = entry
+            if entry["professional"]:
+                found = company_errors(entry["company_name"], entry["siren"])
+                if found:
+                    errors[account_id] = found
+        if errors:
+            return self.accounts_screen(values=values, errors=errors, status=422)
+        saved = []
+        for account in accounts:
+            entry = values[account["id"]]
+            wanted = ("PROFESSIONAL", entry["company_name"].strip(), entry["siren"]) \
+                if entry["professional"] else ("PERSONAL", None, None)
+            current = (account.get("usage"), account.get("company_name"), account.get("siren"))
+            if account.get("usage") == "PERSONAL" and wanted[0] == "PERSONAL":
+                continue
+            if wanted != current:
+                self.api.update_account(account["id"], *wanted)
+                saved.append(account["id"])
+        self.track("PROFESSIONAL_ACCOUNTS_SAVED", account_ids=saved, count=len(saved),
+                   connection_id=self.options.get("connection_id"))
+        return Finish("success", connection_id=self.options.get("connection_id"))
