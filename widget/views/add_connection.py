@@ -11,10 +11,14 @@ from widget.views.runs import widget_request
 bp = Blueprint("add_connection", __name__, url_prefix="/widget/add_connection")
 
 
+# The widgets that connect a channel go through these steps (edit_credentials on a connection).
+CONNECTING = ("add_connection", "edit_credentials")
+
+
 def _flow(ctx):
-    if ctx.run.get("widget") != "add_connection" or ctx.run.get("step") == "done":
+    if ctx.run.get("widget") not in CONNECTING or ctx.run.get("step") == "done":
         return None
-    return ctx.flow("add_connection")
+    return ctx.flow()
 
 
 def _stale():
@@ -68,6 +72,16 @@ def choose_channel(ctx):
     """The user chose which accounts to add (select_channel)."""
     flow = _flow(ctx)
     return flow.choose_channel(request.form.get("channel_definition_id", "")[:200]) if flow else _stale()
+
+
+@bp.post("/edit_channel")
+@widget_request(post=True)
+def edit_channel(ctx):
+    """edit_credentials: the channel to renew, or the missing one to add."""
+    flow = _flow(ctx)
+    if flow is None or not hasattr(flow, "edit_channel"):
+        return _stale()
+    return flow.edit_channel(request.form.get("channel_definition_id", "")[:200])
 
 
 @bp.post("/bank")
@@ -132,8 +146,9 @@ def _bank_callback(ctx):
         if ctx.run["options"].get("state") is not None:
             params["state"] = ctx.run["options"]["state"]
         return redirect_to(return_url(aspsp_callback_uri, params))
-    return redirect_to(url_for("widgets.open_widget", name="add_connection",
-                               session_id=ctx.session_id))
+    return redirect_to(url_for("widgets.open_widget", name=ctx.run["widget"],
+                               session_id=ctx.session_id,
+                               connection_id=ctx.run["options"].get("connection_id")))
 
 
 @bp.post("/credentials")
