@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app app
 
-.PHONY: run test install install-dev chromium translations
+.PHONY: run test bench install install-dev chromium translations
 run: install translations
 	$(FLASK) run --port $${PORT:-5000} --with-threads
 
@@ -12,6 +12,10 @@ test: install-dev chromium translations
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
+
+# Each step's response time over many journeys (speed is measured here, not asserted in tests).
+bench: install-dev translations
+	$(PY) benchmarks/widget_journey.py --runs $${RUNS:-20}
 
 install: $(VENV)/bin/python
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt

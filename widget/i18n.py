@@ -72,7 +72,8 @@ def init_app(app):
     Babel(app, locale_selector=select_locale)
     app.cli.add_command(translate)
     app.jinja_env.globals.update(current_locale=lambda: str(get_locale()),
-                                 account_type_label=account_type_label)
+                                 account_type_label=account_type_label,
+                                 channel_status_label=channel_status_label)
 
 
 ACCOUNT_TYPES = {
@@ -86,3 +87,21 @@ ACCOUNT_TYPES = {
 def account_type_label(account_type):
     """The translated name of an account type (the type itself when unknown)."""
     return str(ACCOUNT_TYPES.get(account_type, account_type or ""))
+
+
+CHANNEL_STATUSES = {
+    "SUCCESS": _l("Working"),
+    "RUNNING": _l("Synchronising"),
+    "NONE": _l("Not synchronised yet"),
+    "EMPTY": _l("No account found"),
+    "TOKEN_EXPIRED": _l("Access expired: to renew"),
+    "PASSWORD_CHANGE_REQUIRED": _l("Password to update"),
+    "CHALLENGE_REQUIRED": _l("Waiting for a verification"),
+    "USER_ACTION_REQUIRED": _l("Action needed on your bank's website"),
+    "AUTH_FAILED": _l("Refused by the bank"),
+}
+
+
+def channel_status_label(status):
+    """The translated state of a connection's channel, in words a user understands."""
+    return str(CHANNEL_STATUSES.get(status, status or ""))

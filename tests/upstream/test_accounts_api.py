@@ -221,6 +221,22 @@ def test_app_validation_is_approved_by_the_bank_in_time(upstream):
     assert approved["status"] == "SUCCESS" and approved["challenge"]["status"] == "APPROVED"
 
 
+def test_a_channels_credentials_are_renewed(upstream):
+    api = upstream.api(upstream.user().token)
+    password = upstream.bank_password()
+    with upstream.tape(api.http):
+        connection = api.create_connection("web", "web-embedded", credentials={
+            "login": "expired", "password": password})
+        channel_id = connection["channels"][0]["id"]
+        with pytest.raises(Forbidden) as refused:
+            api.update_credentials(connection["id"], channel_id,
+                                   credentials={"login": "demo", "password": "wrong"})
+        renewed = api.update_credentials(connection["id"], channel_id,
+                                         credentials={"login": "demo", "password": password})
+    assert refused.value.code == "auth_failed"
+    assert renewed["id"] == connection["id"] and renewed["channels"][0]["login"] == "demo"
+
+
 def test_an_account_is_declared_professional_then_personal(upstream):
     api = upstream.api(upstream.user().token)
     with upstream.tape(api.http):

@@ -109,7 +109,8 @@ class ChannelSteps:
     def credentials_screen(self, error=None, values=None, field_errors=None, status=200):
         return Screen("credentials", {
             "provider_name": self.run["provider_name"], "definition": self.run["definition"],
-            "values": values or {}, "error": error, "field_errors": field_errors or {},
+            "values": values or self.run.get("known_values") or {}, "error": error,
+            "field_errors": field_errors or {},
             "captive": self.options.get("captive_mode", True),
             "can_go_back": self._can_go_back()}, status=status)
 

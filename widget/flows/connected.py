@@ -43,8 +43,13 @@ class ConnectedSteps:
             return self.syncing_screen()
         if step == "next_channel":
             return self.next_channel_screen()
-        if step != "accounts" and not self.options.get("captive_mode", True) \
-                and not self.options.get("select_accounts"):
+        if step == "accounts":
+            return self.accounts_screen()
+        return self._authenticated()
+
+    def _authenticated(self):
+        """The bank let the user in: consent to the accounts (on screen, or as said before)."""
+        if not self.options.get("captive_mode", True) and not self.options.get("select_accounts"):
             # Non-captive: consenting by connecting (stated before), the Client polls.
             self._consent(all_accounts=True)
             return self._after_consent()

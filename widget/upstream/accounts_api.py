@@ -128,6 +128,12 @@ class AccountsApi:
         path = "/connections/%s/channels" % _segment(connection_id)
         return self.request("POST", path, json=body)[0]
 
+    def update_credentials(self, connection_id, channel_id, **auth):
+        """Renew a channel: `credentials=...` or `authorization_code` + `redirect_uri`."""
+        path = "/connections/%s/channels/%s/credentials" % (_segment(connection_id),
+                                                            _segment(channel_id))
+        return self.request("PUT", path, json=auth)[0]
+
     def delete_connection(self, connection_id):
         self.request("DELETE", "/connections/%s" % _segment(connection_id))
 

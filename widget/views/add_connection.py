@@ -1,4 +1,6 @@
 """add_connection's steps: each view hands the request to AddConnectionFlow."""
+import functools
+
 from flask import Blueprint, g, request, url_for
 
 from widget.flows.steps import Finish, Screen
@@ -11,15 +13,34 @@ from widget.views.runs import widget_request
 bp = Blueprint("add_connection", __name__, url_prefix="/widget/add_connection")
 
 
+# The widgets that connect a channel go through these steps (edit_credentials on a connection).
+CONNECTING = ("add_connection", "edit_credentials")
+
+
 def _flow(ctx):
-    if ctx.run.get("widget") != "add_connection" or ctx.run.get("step") == "done":
+    if ctx.run.get("widget") not in CONNECTING or ctx.run.get("step") == "done":
         return None
-    return ctx.flow("add_connection")
+    return ctx.flow()
 
 
 def _stale():
     """A step posted to a run that is over or was never started here."""
     return Screen("stale", status=409)
+
+
+def flow_step(post=True):
+    """Decorate a view `f(flow, ...)` of a connecting widget's step; a stale step is told so."""
+
+    def decorate(view):
+        @widget_request(post=post)
+        @functools.wraps(view)
+        def with_flow(ctx, *args, **kwargs):
+            flow = _flow(ctx)
+            return view(flow, *args, **kwargs) if flow else _stale()
+
+        return with_flow
+
+    return decorate
 
 
 def _callback_uri():
@@ -28,12 +49,9 @@ def _callback_uri():
 
 
 @bp.get("/providers")
-@widget_request()
-def search_providers(ctx):
+@flow_step(post=False)
+def search_providers(flow):
     """The provider list, filtered by the search box (a fragment for htmx, else the page)."""
-    flow = _flow(ctx)
-    if flow is None:
-        return _stale()
     try:
         page = max(0, min(int(request.args.get("page", 0)), 1000))
     except ValueError:
@@ -45,29 +63,35 @@ def search_providers(ctx):
 
 
 @bp.post("/provider")
-@widget_request(post=True)
-def select_provider(ctx):
+@flow_step()
+def select_provider(flow):
     """The user picked a bank (or asked to try it again)."""
-    flow = _flow(ctx)
-    return flow.choose_provider(request.form.get("provider_id", "")[:200]) if flow else _stale()
+    return flow.choose_provider(request.form.get("provider_id", "")[:200])
 
 
 @bp.post("/back")
-@widget_request(post=True)
-def back_to_providers(ctx):
+@flow_step()
+def back_to_providers(flow):
     """Back to the provider list from a bank's screen."""
-    flow = _flow(ctx)
-    if flow is None or not flow.can_choose_provider() or ctx.run["options"].get("provider_id"):
-        return flow.resume() if flow else _stale()
+    if not flow.can_choose_provider() or flow.options.get("provider_id"):
+        return flow.resume()
     return flow.providers()
 
 
 @bp.post("/channel")
-@widget_request(post=True)
-def choose_channel(ctx):
+@flow_step()
+def choose_channel(flow):
     """The user chose which accounts to add (select_channel)."""
-    flow = _flow(ctx)
-    return flow.choose_channel(request.form.get("channel_definition_id", "")[:200]) if flow else _stale()
+    return flow.choose_channel(request.form.get("channel_definition_id", "")[:200])
+
+
+@bp.post("/edit_channel")
+@flow_step()
+def edit_channel(flow):
+    """edit_credentials: the channel to renew, or the missing one to add."""
+    if not hasattr(flow, "edit_channel"):
+        return _stale()
+    return flow.edit_channel(request.form.get("channel_definition_id", "")[:200])
 
 
 @bp.post("/bank")
@@ -132,61 +156,55 @@ def _bank_callback(ctx):
         if ctx.run["options"].get("state") is not None:
             params["state"] = ctx.run["options"]["state"]
         return redirect_to(return_url(aspsp_callback_uri, params))
-    return redirect_to(url_for("widgets.open_widget", name="add_connection",
-                               session_id=ctx.session_id))
+    return redirect_to(url_for("widgets.open_widget", name=ctx.run["widget"],
+                               session_id=ctx.session_id,
+                               connection_id=ctx.run["options"].get("connection_id")))
 
 
 @bp.post("/credentials")
-@widget_request(post=True)
-def submit_credentials(ctx):
+@flow_step()
+def submit_credentials(flow):
     """Send the credential form to the bank through the API."""
-    flow = _flow(ctx)
-    return flow.submit_credentials(request.form) if flow else _stale()
+    return flow.submit_credentials(request.form)
 
 
 @bp.post("/challenge")
-@widget_request(post=True)
-def submit_challenge(ctx):
+@flow_step()
+def submit_challenge(flow):
     """Send the answer to the bank's challenge."""
-    flow = _flow(ctx)
-    return flow.submit_challenge(request.form.get("answer", "")) if flow else _stale()
+    return flow.submit_challenge(request.form.get("answer", ""))
 
 
 @bp.get("/wait")
-@widget_request()
-def wait(ctx):
+@flow_step(post=False)
+def wait(flow):
     """A waiting screen polls here: app validation or synchronisation."""
-    flow = _flow(ctx)
-    return flow.poll() if flow else _stale()
+    return flow.poll()
 
 
 @bp.post("/consent")
-@widget_request(post=True)
-def consent(ctx):
+@flow_step()
+def consent(flow):
     """The user consents to share the accounts (those checked, with select_accounts)."""
-    flow = _flow(ctx)
-    return flow.consent(request.form.getlist("account_id")) if flow else _stale()
+    return flow.consent(request.form.getlist("account_id"))
 
 
 @bp.post("/next_channel")
-@widget_request(post=True)
-def add_next_channel(ctx):
+@flow_step()
+def add_next_channel(flow):
     """multiple_channels: the user adds the provider's other channel."""
-    flow = _flow(ctx)
-    return flow.add_next_channel() if flow else _stale()
+    return flow.add_next_channel()
 
 
 @bp.post("/skip_channel")
-@widget_request(post=True)
-def skip_next_channel(ctx):
+@flow_step()
+def skip_next_channel(flow):
     """multiple_channels: the user does not add the other channel."""
-    flow = _flow(ctx)
-    return flow.skip_next_channel() if flow else _stale()
+    return flow.skip_next_channel()
 
 
 @bp.post("/failed")
-@widget_request(post=True)
-def leave_failed(ctx):
+@flow_step()
+def leave_failed(flow):
     """After a failed sync, back to the Client with result=error."""
-    flow = _flow(ctx)
-    return flow.leave_failed() if flow else _stale()
+    return flow.leave_failed()

@@ -13,6 +13,7 @@ from widget import upstream
 from widget.clients import client_registry
 from widget.events import track
 from widget.flows.add_connection import AddConnectionFlow
+from widget.flows.edit_credentials import EditCredentialsFlow
 from widget.flows.manage_accounts import ManageAccountsFlow
 from widget.flows.professional_account import ProfessionalAccountFlow
 from widget.flows.steps import BankRedirect, Finish, Screen
@@ -23,7 +24,8 @@ from widget.returns import result_params, return_url
 from widget.security import csrf_valid
 from widget.store import SessionBusy, widget_sessions
 
-FLOWS = {"add_connection": AddConnectionFlow, "terms": TermsFlow,
+FLOWS = {"add_connection": AddConnectionFlow, "edit_credentials": EditCredentialsFlow,
+         "terms": TermsFlow,
          "professional_account": ProfessionalAccountFlow, "manage_accounts": ManageAccountsFlow}
 
 

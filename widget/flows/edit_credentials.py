@@ -1,0 +1,76 @@
+"""edit_credentials: renew a channel (the 90-day PSD2 renewal) or add the provider's other one.
+
+The same steps as add_connection once the channel is chosen (bank portal or credential form,
+challenge, sync), on an existing connection.
+"""
+from widget.flows.add_connection import AddConnectionFlow
+from widget.flows.steps import Finish, Screen, ordered_definitions
+from widget.upstream import NotFound, ProviderUnavailable
+
+
+class EditCredentialsFlow(AddConnectionFlow):
+    def start(self):
+        self.run["step"] = "start"
+        connection_id = self.options.get("connection_id")
+        try:
+            connection = self.api.connection(connection_id)
+            provider = self.api.provider(connection["provider_id"])
+        except NotFound:  # unknown, deleted, or another user's
+            return Finish("error", "invalid_connection")
+        except ProviderUnavailable:
+            return Finish("error", "provider_unavailable", connection_id)
+        self.run.update(connection_id=connection["id"], provider_id=provider["id"],
+                        provider_name=provider["name"], queue=[])
+        channels = {c.get("channel_definition_id"): c for c in connection.get("channels") or []}
+        choices = [{"definition": d, "channel": channels.get(d["id"])}
+                   for d in ordered_definitions(provider)]
+        wanted = self.options.get("channel_definition_id")
+        if wanted:
+            choices = [c for c in choices if c["definition"]["id"] == wanted]
+            if not choices:
+                return Finish("error", "invalid_channel", connection_id)
+        self.run["edit_choices"] = choices
+        if len(choices) == 1:
+            return self._edit(choices[0])
+        self.run["step"] = "edit_choice"
+        return self.edit_choice_screen()
+
+    def resume(self):
+        if self.run.get("step") == "edit_choice":
+            return self.edit_choice_screen()
+        return super().resume()
+
+    def edit_choice_screen(self, error=None, status=200):
+        return Screen("edit_choice", {"provider_name": self.run["provider_name"],
+                                      "choices": self.run["edit_choices"], "error": error},
+                      status=status)
+
+    def edit_channel(self, definition_id):
+        """The user picked a channel to renew, or the missing one to add."""
+        if self.run.get("step") != "edit_choice":
+            return self.resume()
+        choice = next((c for c in self.run["edit_choices"]
+                       if c["definition"]["id"] == definition_id), None)
+        if choice is None:
+            return self.edit_choice_screen(error="invalid_channel", status=422)
+        return self._edit(choice)
+
+    def _edit(self, choice):
+        channel = choice["channel"]
+        if channel:  # renewal: the login is shown again, a password never
+            self.run.update(renew_channel_id=channel["id"], channel_id=channel["id"],
+                            known_values={"login": channel["login"]} if channel.get("login") else {})
+        return self.use_definition(choice["definition"])
+
+    def _connect(self, **auth):
+        channel_id = self.run.get("renew_channel_id")
+        if not channel_id:
+            return super()._connect(**auth)  # adds the channel to the connection
+        connection = self.api.update_credentials(self.run["connection_id"], channel_id, **auth)
+        self.track("CONNECTION_UPDATED", connection_id=connection["id"], channel_id=channel_id)
+        return self.after_connection(connection)
+
+    def _authenticated(self):
+        if self.run.get("renew_channel_id"):  # the consent stands: synchronise again
+            return self._start_sync()
+        return super()._authenticated()
