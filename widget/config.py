@@ -30,6 +30,7 @@ class Config:
     UPSTREAM_CONNECT_TIMEOUT = float(os.environ.get("UPSTREAM_CONNECT_TIMEOUT", "3.05"))
     UPSTREAM_READ_TIMEOUT = float(os.environ.get("UPSTREAM_READ_TIMEOUT", "15"))
     CLIENT_CHECK_CACHE_SECONDS = int(os.environ.get("CLIENT_CHECK_CACHE_SECONDS", "60"))
+    USER_INPUT_WAIT_SECONDS = float(os.environ.get("USER_INPUT_WAIT_SECONDS", "30"))
     LANGUAGES = ("fr", "en")
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_TRANSLATION_DIRECTORIES = os.path.join(

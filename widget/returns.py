@@ -21,6 +21,7 @@ ERROR_DESCRIPTIONS = {
     "auth_failed": _l("The bank refused the credentials."),
     "terms_refused": _l("The terms of service were not accepted."),
     "upstream_error": _l("The service is not available right now."),
+    "nothing_pending": _l("Your bank did not ask for any verification."),
 }
 
 

@@ -2,12 +2,13 @@
 
 
 def register_blueprints(app):
-    from widget.views import account_widgets, add_connection, errors, session_api, widgets
+    from widget.views import account_widgets, add_connection, errors, session_api, user_input, widgets
 
     app.register_blueprint(session_api.bp)
     app.register_blueprint(widgets.bp)
     app.register_blueprint(add_connection.bp)
     app.register_blueprint(account_widgets.bp)
+    app.register_blueprint(user_input.bp)
     errors.init_app(app)
     if app.config.get("SANDBOX"):
         from widget import playground

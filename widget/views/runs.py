@@ -18,6 +18,7 @@ from widget.flows.manage_accounts import ManageAccountsFlow
 from widget.flows.professional_account import ProfessionalAccountFlow
 from widget.flows.steps import BankRedirect, Finish, Screen
 from widget.flows.terms import TermsFlow
+from widget.flows.user_input import UserInputFlow
 from widget.htmx import is_htmx, redirect_to, render_screen
 from widget.parent_messages import parent_messages, redirect_message
 from widget.returns import result_params, return_url
@@ -26,6 +27,7 @@ from widget.store import SessionBusy, widget_sessions
 
 FLOWS = {"add_connection": AddConnectionFlow, "edit_credentials": EditCredentialsFlow,
          "terms": TermsFlow,
+         "user_input": UserInputFlow,
          "professional_account": ProfessionalAccountFlow, "manage_accounts": ManageAccountsFlow}
 
 
@@ -54,6 +56,7 @@ class WidgetContext:
         name = name or self.run.get("widget")
         flow = FLOWS[name](self.api, self.data["run"], lambda event, **d: self.track(event, name, **d))
         flow.clock = current_app.config.get("WIDGET_CLOCK") or time.time
+        flow.config = current_app.config
         return flow
 
 
@@ -119,11 +122,11 @@ def guarded(ctx, view, *args, **kwargs):
 
 # A waiting screen's poller (named by htmx's HX-Trigger) and the partial it refreshes.
 POLLERS = {"sync-progress": ("syncing", "widget/screens/syncing_detail.html"),
-           "challenge-wait": ("challenge", None)}
+           "challenge-wait": ("challenge", None), "user-input-wait": ("user_input_waiting", None)}
 
 
 def _is_waiting(screen):
-    return screen.name == "syncing" or (
+    return screen.name in ("syncing", "user_input_waiting") or (
         screen.name == "challenge" and screen.context["challenge"].get("type") == "APP_VALIDATION")
 
 
