@@ -23,8 +23,11 @@ def csrf_valid(widget_session):
 
 def _csp():
     ancestors = " ".join(getattr(g, "frame_ancestors", None) or ["'self'"])
-    return ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            "object-src 'none'; base-uri 'none'; frame-ancestors " + ancestors)
+    policy = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+              "object-src 'none'; base-uri 'none'; frame-ancestors " + ancestors)
+    if getattr(g, "frame_src", None):  # a page that frames another origin (the playground's)
+        policy += "; frame-src 'self' " + " ".join(g.frame_src)
+    return policy
 
 
 def set_security_headers(response):

@@ -26,6 +26,9 @@ def test_from_playground_to_widget_and_back(live_app, page_for, javascript, lang
     page.get_by_role("button", name=p["open"]).click()
     # In the widget, as the new user: terms first, then the bank.
     press(page, t["accept"])
+    # The new screen's input listens once htmx has settled it (a few ms after it shows).
+    expect(page.get_by_label(t["search"])).to_be_visible()
+    settled(page)
     page.get_by_label(t["search"]).fill("en ligne")
     if javascript:
         expect(page.locator("#provider-results .provider")).to_have_count(1)
