@@ -55,6 +55,16 @@ def create_widget_session():
         return csrf_refused(values=values)
     if problems:
         return render_home(400, values, [message(text) for text in problems])
+    return open_widget(values)
+
+
+def open_widget(values, form_values=None):
+    """POST /widget_session with these checked values, then send the browser to the widget.
+
+    Full page: to the widget link; iframe or popup: to the playground page hosting it. A
+    failure re-renders the home page, its form showing `form_values` (default: `values`).
+    """
+    form_values = values if form_values is None else form_values
     # The page that shows this widget (iframe or popup mode), without the session id: the
     # widget adds it when it sends the top window back there after a bank's redirect.
     host_args = {"widget": values["widget"], **lang_args()}
@@ -66,12 +76,12 @@ def create_widget_session():
                             embed_page_url=external_url("playground.embed", **host_args))
         answer = http_calls.create_widget_session(fields)
     except (CallFailed, SignInNeeded) as exc:
-        return render_home(failure_status(exc), values,
+        return render_home(failure_status(exc), form_values,
                            [failure_message(exc, _("Creating the widget session"))])
     url = widget_url(answer["_links"], values["widget"], values["connection_id"])
     if url is None:
         no_link = message(_("The widget's answer has no link for this widget."))
-        return render_home(502, values, [no_link])
+        return render_home(502, form_values, [no_link])
     # Kept to check the state and read the events when the widget sends the user back.
     session[RUN_KEY] = {"session_id": answer["session_id"], "state": values["state"] or None,
                         "widget": values["widget"], "mode": values["mode"]}

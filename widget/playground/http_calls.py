@@ -93,6 +93,12 @@ def api_get(path, access_token, params=None):
                  headers={"Authorization": "Bearer " + access_token})
 
 
+def api_post(path, access_token, expected, json=None):
+    """POST on the Accounts API with the user's access token (a JSON body when one is given)."""
+    return _send("POST", api_url(path), expected, json=json,
+                 headers={"Authorization": "Bearer " + access_token})
+
+
 def create_widget_session(fields):
     """POST /widget_session (form-encoded, HTTP Basic): the 201 answer's JSON."""
     body = _expect(_send("POST", public_base_url() + "/widget_session", 201, data=fields,

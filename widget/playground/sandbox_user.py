@@ -89,16 +89,26 @@ def fresh_user():
     return user
 
 
-def api_get_as_user(path, params=None):
-    """GET on the Accounts API as the user; one refresh and retry when the token was refused.
+def _as_user(call):
+    """`call(access_token)` as the user; one refresh and retry when the token was refused.
 
     The widget may have rotated the refresh token we handed it, revoking our access token.
     """
     user = fresh_user()
     try:
-        return http_calls.api_get(path, user["access_token"], params)
+        return call(user["access_token"])
     except CallFailed as exc:
         if exc.status != 401 or exc.error != "invalid_token":
             raise
     user = refresh(user)
-    return http_calls.api_get(path, user["access_token"], params)
+    return call(user["access_token"])
+
+
+def api_get_as_user(path, params=None):
+    """GET on the Accounts API as the user (see `_as_user`)."""
+    return _as_user(lambda token: http_calls.api_get(path, token, params))
+
+
+def api_post_as_user(path, expected):
+    """POST without a body on the Accounts API as the user (see `_as_user`)."""
+    return _as_user(lambda token: http_calls.api_post(path, token, expected))
