@@ -161,7 +161,25 @@
     });
   }
 
+  // The home page's connections: htmx swaps their list while it polls (or after a sync); the
+  // summary it carries goes to a live region only when it changed, so nothing is said twice
+  // and focus never moves.
+  function startConnections() {
+    var live = document.getElementById("connections-live");
+    var list = document.getElementById("connections-list");
+    if (!live || !list) return;
+    var said = list.getAttribute("data-live") || "";
+    document.addEventListener("htmx:afterSettle", function () {
+      var current = document.getElementById("connections-list");
+      var text = current ? current.getAttribute("data-live") || "" : "";
+      if (!current || text === said) return;
+      said = text;
+      live.textContent = text;
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    startConnections();
     var host = document.getElementById("widget-host");
     if (host) startHost(host);
     var note = document.getElementById("popup-note");

@@ -53,7 +53,13 @@ def test_no_inline_script_or_style(client):
     response = client.get("/")
     page = response.get_data(as_text=True)
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
-    assert "<script" not in page and "style=" not in page and "<style" not in page
+    assert "style=" not in page and "<style" not in page
+    # Scripts are static files only (htmx and playground.js), never inline code.
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", page, re.S)
+    assert [attributes for attributes, _ in scripts] == [
+        ' src="/static/htmx-2.0.11.min.js" defer', ' src="/static/playground.js"']
+    assert all(not body.strip() for _, body in scripts)
+    assert page.count("<script") == 2
     assert '/static/style.css' in page and '/static/playground.css' in page
 
 

@@ -4,4 +4,5 @@ from flask import Blueprint
 bp = Blueprint("playground", __name__)
 
 # Imported for their routes, which attach themselves to `bp`.
-from widget.playground import home, hosts, page_helpers, return_page, users  # noqa: E402,F401
+from widget.playground import (connections, home, hosts, page_helpers,  # noqa: E402,F401
+                               return_page, users)

@@ -3,6 +3,7 @@ from flask import get_flashed_messages, redirect, render_template, request, sess
 from flask_babel import gettext as _
 
 from widget.playground import bp, http_calls
+from widget.playground.connection_list import load_section
 from widget.playground.csrf import csrf_valid
 from widget.playground.http_calls import CallFailed
 from widget.playground.messages import failure_message, failure_status, message
@@ -31,6 +32,8 @@ def render_home(status=200, values=None, messages=(), **extra):
         "known_connections": session.get("playground_connections") or [],
         "sign_in_email": "",
         "new_account": None,
+        "connections_section": load_section(),
+        "fragment_only": False,
         **extra,
     }
     return render_template("playground/index.html", **context), status
