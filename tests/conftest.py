@@ -35,7 +35,9 @@ class LiveServer:
     def __init__(self, app, port):
         self.url = "http://127.0.0.1:%d" % port
         self.server = make_server("127.0.0.1", port, app, threaded=True)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # A short poll interval: shutdown() waits up to one interval, at every test's teardown.
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True,
+                                       kwargs={"poll_interval": 0.02})
 
     def start(self):
         self.thread.start()

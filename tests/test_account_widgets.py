@@ -161,3 +161,21 @@ def test_manage_accounts_steps_out_of_order_show_where_the_run_stands(app, clien
     w, _ = open_widget(client, user, "manage_accounts", query={"connection_id": connection_id})
     assert screen(w.post("/widget/manage_accounts/confirm")) == "manage_accounts"
     assert w.post("/widget/professional-account/save").status_code == 409
+
+
+@pytest.mark.parametrize("widget, query, then", [
+    ("professional-account", {}, "professional_accounts"),
+    ("manage_accounts", {"connection_id": "77"}, "invalid_connection"),
+    ("edit_credentials", {"connection_id": "77"}, "invalid_connection"),
+    ("user_input", {"connection_id": "77"}, "invalid_connection"),
+])
+def test_every_widget_shows_the_terms_first(client, new_user, widget, query, then):
+    w, page = open_widget(client, new_user, widget, query=query)
+    assert screen(page) == "terms"
+    after = w.post("/widget/terms/accept")
+    if then == "invalid_connection":
+        assert ended(after)["error"] == "invalid_connection"
+    else:
+        assert screen(after) == then
+    names = [e["name"] for e in events(client, w.session_id)]
+    assert names[:3] == ["OPEN", "TERMS_SHOWN", "TERMS_ACCEPTED"]
