@@ -5,6 +5,7 @@ import pytest
 import requests
 
 from tests.conftest import build_app, free_port
+from widget.playground import http_calls
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -99,3 +100,17 @@ def session_form(client, app, **overrides):
             "font_color": "", "elements_color": "", "send_refresh_token": "on"}
     form.update(overrides)
     return {k: v for k, v in form.items() if v is not None}
+
+
+@pytest.fixture
+def sent_fields(monkeypatch):
+    """The bodies of the playground's real POST /widget_session calls, in order."""
+    sent = []
+    real = http_calls.create_widget_session
+
+    def spy(fields):
+        sent.append(dict(fields))
+        return real(fields)
+
+    monkeypatch.setattr(http_calls, "create_widget_session", spy)
+    return sent

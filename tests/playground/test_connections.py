@@ -83,20 +83,6 @@ def synced(with_terms, clock):
     return with_terms.synced_connection(clock)
 
 
-@pytest.fixture
-def sent_fields(monkeypatch):
-    """The bodies of the playground's real POST /widget_session calls, in order."""
-    sent = []
-    real = http_calls.create_widget_session
-
-    def spy(fields):
-        sent.append(dict(fields))
-        return real(fields)
-
-    monkeypatch.setattr(http_calls, "create_widget_session", spy)
-    return sent
-
-
 def open_form(client, connection_id, widget="manage_accounts", mode="page", **extra):
     form = {"csrf_token": page_csrf(client), "connection_id": connection_id, "widget": widget,
             "mode": mode, **extra}

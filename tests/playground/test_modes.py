@@ -5,23 +5,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 
 from tests.playground.conftest import session_form
-from widget.playground import http_calls
 
 SESSION_ID = "A" * 43
-
-
-@pytest.fixture
-def sent_fields(monkeypatch):
-    """The bodies of the playground's real POST /widget_session calls, in order."""
-    sent = []
-    real = http_calls.create_widget_session
-
-    def spy(fields):
-        sent.append(dict(fields))
-        return real(fields)
-
-    monkeypatch.setattr(http_calls, "create_widget_session", spy)
-    return sent
 
 
 def run_of(client):
