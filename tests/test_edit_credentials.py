@@ -99,3 +99,12 @@ def test_another_users_or_a_deleted_connection_is_not_known(app, client, user):
     for connection_id in (theirs, mine):
         _, opened = open_widget(client, user, "edit_credentials", query={"connection_id": connection_id})
         assert ended(opened)["error"] == "invalid_connection"
+
+
+def test_the_links_widget_parameters_apply(app, client, user, clock):
+    connection_id = synced_until_expired(app, user, clock)
+    w, form = open_widget(client, user, "edit_credentials",
+                          query={"connection_id": connection_id, "captive_mode": "false", "lng": "en"})
+    assert "Login" in text(form) and 'lang="en"' in text(form)
+    params = ended(w.post("/widget/add_connection/credentials", login="demo", password="pw"))
+    assert params == {"result": "success", "widget": "edit_credentials", "connection_id": connection_id}
