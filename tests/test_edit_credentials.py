@@ -108,3 +108,13 @@ def test_the_links_widget_parameters_apply(app, client, user, clock):
     assert "Login" in text(form) and 'lang="en"' in text(form)
     params = ended(w.post("/widget/add_connection/credentials", login="demo", password="pw"))
     assert params == {"result": "success", "widget": "edit_credentials", "connection_id": connection_id}
+
+
+def test_a_refusal_at_the_bank_during_a_renewal_ends_with_bank_denied(app, client, user, clock):
+    w, _ = open_widget(client, user, provider_id="psd2", captive_mode="false")
+    first = ended(client.get(client.get(at_bank(client, to_bank(w))).headers["Location"]))
+    w, _ = open_widget(client, user, "edit_credentials", query={"connection_id": first["connection_id"]})
+    back = client.get(at_bank(client, to_bank(w), decision="deny"))
+    params = ended(client.get(back.headers["Location"]))
+    assert params["result"] == "error" and params["error"] == "bank_denied"
+    assert params["connection_id"] == first["connection_id"]

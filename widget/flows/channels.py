@@ -89,14 +89,14 @@ class ChannelSteps:
                    channel_definition_id=definition["id"],
                    error=bank_error_code(error) if error else None)
         if error or not code:
-            if self.run.get("connection_id"):  # the optional second channel: offer it again
+            if self.run.pop("adding_next", False):  # the optional second channel: offer it again
                 self.run["step"] = "next_channel"
                 self.run["queue"].insert(0, definition)
                 screen = self.next_channel_screen()
                 # Said on the screen the widget shows once reopened after this callback.
                 screen.context["error"] = self.run["channel_error"] = bank_error_code(error)
                 return screen
-            return Finish("error", bank_error_code(error))
+            return Finish("error", bank_error_code(error), self.run.get("connection_id"))
         try:
             return self._connect(authorization_code=code, redirect_uri=redirect_uri)
         except (Forbidden, BadRequest, Conflict, NotFound) as exc:

@@ -144,6 +144,7 @@ class ConnectedSteps:
     def add_next_channel(self):
         if self.run.get("step") != "next_channel":
             return self.resume()
+        self.run["adding_next"] = True
         return self.use_definition(self.run["queue"].pop(0))
 
     def skip_next_channel(self):
