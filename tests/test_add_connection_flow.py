@@ -87,6 +87,7 @@ class ScriptedApi:
 
     # Accounts, sync and the event queue
     def accounts(self, connection_id=None):
+        self.calls.append(("accounts", connection_id))
         return [{"id": "a-" + c["id"], "channel_id": c["id"], "name": "Compte " + c["id"],
                  "type": "CHECKINGS"} for c in self.channels]
 
@@ -387,7 +388,9 @@ def test_select_accounts_consents_to_the_checked_ones_only():
     flow.start()
     screen = connect_embedded(flow)
     assert screen.context["select"] and screen.context["chosen"] == {"a-ch1"}
+    asked = len(api.calls)
     assert flow.consent([]).context["error"] == "none_selected"
+    assert api.calls[asked:] == [("accounts", "c1")]  # the list read once for check and screen
     assert flow.consent(["a-ch1", "a-other"]).context["error"] == "invalid_selection"
     assert flow.consent(["a-ch1"]).name == "syncing"
     assert ("set_consents", ["a-ch1"]) in api.calls

@@ -97,8 +97,8 @@ class ConnectedSteps:
         channel_id = self.run.get("channel_id")
         return [a for a in accounts if not channel_id or a.get("channel_id") in (None, channel_id)]
 
-    def accounts_screen(self, error=None, chosen=None, status=200):
-        accounts = self._channel_accounts()
+    def accounts_screen(self, error=None, chosen=None, status=200, accounts=None):
+        accounts = self._channel_accounts() if accounts is None else accounts
         select = bool(self.options.get("select_accounts"))
         return Screen("accounts", {
             "accounts": accounts, "provider_name": self.run.get("provider_name"), "select": select,
@@ -109,16 +109,16 @@ class ConnectedSteps:
         """The user consents (to the accounts they checked, with select_accounts)."""
         if self.run.get("step") != "accounts":
             return self.resume()
-        known = {a["id"] for a in self._channel_accounts()} if self.options.get("select_accounts") else ()
+        accounts = self._channel_accounts() if self.options.get("select_accounts") else []
+        known = {a["id"] for a in accounts}
         if not known:  # nothing to choose from: the consent covers the accounts yet to come
             self._consent(all_accounts=True)
             return self._after_consent()
         chosen = list(dict.fromkeys(str(i) for i in account_ids))[:MAX_SELECTED]
         if not chosen:
-            return self.accounts_screen(error="none_selected", chosen=[], status=422)
+            return self.accounts_screen("none_selected", [], 422, accounts)
         if not set(chosen) <= known:
-            return self.accounts_screen(error="invalid_selection", chosen=set(chosen) & known,
-                                        status=422)
+            return self.accounts_screen("invalid_selection", set(chosen) & known, 422, accounts)
         self.track("SELECT_ACCOUNTS", connection_id=self.run["connection_id"],
                    account_ids=chosen, count=len(chosen))
         self.run["consented_ids"] = self.run.get("consented_ids", []) + chosen

@@ -33,8 +33,8 @@ class ManageAccountsFlow:
             return self.review_screen()
         return self.start()
 
-    def choose_screen(self, chosen=None, error=None, status=200):
-        accounts = self._accounts()
+    def choose_screen(self, chosen=None, error=None, status=200, accounts=None):
+        accounts = self._accounts() if accounts is None else accounts
         if chosen is None:
             chosen = [a["id"] for a in accounts if a.get("status") == "ACTIVE"]
         return Screen("manage_accounts", {"accounts": accounts, "chosen": set(chosen),
@@ -48,15 +48,14 @@ class ManageAccountsFlow:
         known = {a["id"] for a in accounts}
         chosen = list(dict.fromkeys(str(i) for i in account_ids))[:MAX_SELECTED]
         if not chosen:
-            return self.choose_screen(chosen=[], error="none_selected", status=422)
+            return self.choose_screen([], "none_selected", 422, accounts)
         if not set(chosen) <= known:
-            return self.choose_screen(chosen=set(chosen) & known, error="invalid_selection",
-                                      status=422)
+            return self.choose_screen(set(chosen) & known, "invalid_selection", 422, accounts)
         self.run.update(step="review", chosen=chosen)
-        return self.review_screen()
+        return self.review_screen(accounts)
 
-    def review_screen(self):
-        accounts = self._accounts()
+    def review_screen(self, accounts=None):
+        accounts = self._accounts() if accounts is None else accounts
         chosen = set(self.run["chosen"])
         active = {a["id"] for a in accounts if a.get("status") == "ACTIVE"}
         return Screen("manage_accounts_review", {

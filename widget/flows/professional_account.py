@@ -43,8 +43,8 @@ class ProfessionalAccountFlow:
 
     resume = start
 
-    def accounts_screen(self, values=None, errors=None, status=200):
-        accounts = self._accounts()
+    def accounts_screen(self, values=None, errors=None, status=200, accounts=None):
+        accounts = self._accounts() if accounts is None else accounts
         if values is None:
             values = {a["id"]: {"professional": a.get("usage") == "PROFESSIONAL",
                                 "company_name": a.get("company_name") or "",
@@ -60,7 +60,7 @@ class ProfessionalAccountFlow:
         known = {a["id"] for a in accounts}
         checked = set(form.getlist("professional"))
         if not checked <= known:
-            return self.accounts_screen(errors={"_form": "invalid_selection"}, status=422)
+            return self.accounts_screen(None, {"_form": "invalid_selection"}, 422, accounts)
         values, errors = {}, {}
         for account in accounts:
             account_id = account["id"]
@@ -73,7 +73,7 @@ class ProfessionalAccountFlow:
                 if found:
                     errors[account_id] = found
         if errors:
-            return self.accounts_screen(values=values, errors=errors, status=422)
+            return self.accounts_screen(values, errors, 422, accounts)
         saved = []
         for account in accounts:
             entry = values[account["id"]]
