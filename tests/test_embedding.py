@@ -77,7 +77,7 @@ def test_a_browser_navigation_that_ends_gets_the_leaving_page(client, user):
     page = client.get(f"/widget/add_connection?session_id={session_id}",
                       headers={"Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "iframe"})
     body = text(page)
-    assert page.status_code == 200 and "Cache-Control" in page.headers
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
     assert 'http-equiv="refresh"' in body.split("<noscript>")[1].split("</noscript>")[0]
     assert 'data-leave-to="http://localhost:5000/playground/return?result=error' in body
     payload = json.loads(body.split('id="parent-messages">')[1].split("</script>")[0])
