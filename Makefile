@@ -4,17 +4,19 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app app
 
 .PHONY: run test bench install install-dev chromium translations
-run: install translations
-	$(FLASK) run --port $${PORT:-5000} --with-threads
+# The Procfile's web line, as a PaaS runs it (gunicorn, not Flask's development server).
+run: install
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" sh -c "$$(sed -n 's/^web: *//p' Procfile)"
 
-test: install-dev chromium translations
+# The compiled catalogues are committed (the PaaS path runs no make); a test keeps them current.
+test: install-dev chromium
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
 
 # Each step's response time over many journeys (speed is measured here, not asserted in tests).
-bench: install-dev translations
+bench: install-dev
 	$(PY) benchmarks/widget_journey.py --runs $${RUNS:-20}
 
 install: $(VENV)/bin/python
