@@ -1,4 +1,10 @@
-"""WSGI entry point: `flask --app app run` or `gunicorn app:app`."""
-from widget import create_app
+"""WSGI entry point: `flask --app app run` or `gunicorn app:app` (see the Procfile)."""
+import sys
 
-app = create_app()
+from widget import create_app
+from widget.config import SettingError
+
+try:
+    app = create_app()
+except SettingError as exc:
+    sys.exit(f"passerelle: bad setting {exc}")

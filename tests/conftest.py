@@ -57,6 +57,7 @@ def build_app(tmp_path, **config):
         "UPSTREAM_READ_TIMEOUT": 10, "CLIENT_CHECK_CACHE_SECONDS": 0,
         # A cheap hash keeps the suite fast; production keeps werkzeug's scrypt.
         "SANDBOX_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "SANDBOX_FAULT_INJECTION": True,
     }
     settings.update(config)
     app = create_app(settings)

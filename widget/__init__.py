@@ -1,26 +1,34 @@
 """Passerelle: the bank connection widget service."""
+import logging
 import os
 import secrets
 
 from flask import Flask
 
-from widget.config import Config
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from widget.config import ROOT, Config, settle_settings, settings_from_env
 
 
 def create_app(test_config=None):
-    """Build the app: config, session store, i18n, blueprints and, when on, the sandbox."""
+    """Build the app: config, session store, i18n, blueprints and, when on, the sandbox.
+
+    Raises `SettingError` (naming the variable) when a setting cannot work.
+    """
+    settings = {**settings_from_env(), **(test_config or {})}
     app = Flask(
         __name__,
         instance_relative_config=True,
-        instance_path=(test_config or {}).get("INSTANCE_PATH") or os.path.join(ROOT, "instance"),
+        instance_path=os.path.abspath(settings["INSTANCE_PATH"] or os.path.join(ROOT, "instance")),
         template_folder=os.path.join(ROOT, "templates"),
         static_folder=os.path.join(ROOT, "static"),
     )
     app.config.from_object(Config)
-    if test_config is not None:
-        app.config.from_mapping(test_config)
+    app.config.from_mapping(settings)
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config["DEFAULT_LANGUAGE"])
+    settle_settings(app.config)
+    if not app.config["SANDBOX"] and not app.config["REDIS_URL"]:
+        logging.getLogger("passerelle").warning(
+            "REDIS_URL is not set: widget sessions are kept on this machine's disk, so a second "
+            "instance (or a restart on a platform with an ephemeral disk) loses them")
     os.makedirs(app.instance_path, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(app.instance_path)

@@ -1,39 +1,196 @@
-"""Settings, read from environment variables (every one is listed in README.md)."""
+"""Settings, read from environment variables and checked at start-up (README.md lists each one).
+
+A bad value stops the service with one line naming the variable (`SettingError`), never a
+traceback from deep inside a request an hour later.
+"""
 import json
 import os
+from dataclasses import dataclass
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LANGUAGES = ("fr", "en")
+FAULTS = ("500", "timeout", "drop")
 
 
-def _env_bool(name, default=False):
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+class SettingError(ValueError):
+    """A setting that cannot be used; the message starts with the variable's name."""
+
+    def __init__(self, name, problem):
+        super().__init__(f"{name}: {problem}")
+        self.name = name
 
 
-def _env_json(name, default):
-    value = os.environ.get(name)
-    return json.loads(value) if value else default
+def _flag(name, raw):
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise SettingError(name, f"expected 1 or 0 (true or false), got {raw!r}")
+
+
+def _number(kind, minimum):
+    def parse(name, raw):
+        try:
+            value = kind(raw.strip())
+        except ValueError:
+            raise SettingError(name, f"expected a number, got {raw!r}") from None
+        if not value >= minimum:  # also refuses nan
+            raise SettingError(name, f"must be at least {minimum}, got {raw!r}")
+        return value
+    return parse
+
+
+def _text(name, raw):
+    return raw
+
+
+def _json(name, raw):
+    try:
+        return json.loads(raw)
+    except ValueError as exc:
+        raise SettingError(name, f"not valid JSON ({exc})") from None
+
+
+def http_url_problem(url):
+    """Why `url` is not an absolute http(s) URL without query or fragment, or None."""
+    if not isinstance(url, str) or any(ch.isspace() or ord(ch) < 32 for ch in url):
+        return "must be an absolute http:// or https:// URL"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (raises on a bad port)
+    except ValueError:
+        return "must be an absolute http:// or https:// URL"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "must be an absolute http:// or https:// URL, e.g. https://widget.example.com"
+    if parts.query or parts.fragment:
+        return "must not have a query or a fragment"
+    return None
+
+
+def _base_url(name, raw):
+    problem = http_url_problem(raw.strip())
+    if problem:
+        raise SettingError(name, f"{problem}, got {raw!r}")
+    return raw.strip().rstrip("/")
+
+
+def _redis_url(name, raw):
+    if urlsplit(raw.strip()).scheme not in ("redis", "rediss", "unix"):
+        raise SettingError(name, "must start with redis://, rediss:// or unix://")
+    return raw.strip()
+
+
+def _language(name, raw):
+    if raw.strip().lower() not in LANGUAGES:
+        raise SettingError(name, f"unknown language {raw!r}; one of {', '.join(LANGUAGES)}")
+    return raw.strip().lower()
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    parse: Callable[[str, str], Any]
+    default: Any = None
+
+
+SETTINGS = (
+    Setting("SECRET_KEY", _text),
+    Setting("API_BASE_URL", _base_url),
+    Setting("AUTH_BASE_URL", _base_url),
+    Setting("SANDBOX", _flag),  # default: on when neither upstream URL is set
+    Setting("PUBLIC_BASE_URL", _base_url),
+    Setting("TRUSTED_PROXIES", _number(int, 0), 0),
+    Setting("REDIS_URL", _redis_url),
+    Setting("INSTANCE_PATH", _text),
+    Setting("WIDGET_CLIENTS", _json, {}),
+    Setting("WIDGET_SESSION_LIFETIME", _number(int, 60), 3600),
+    Setting("DEFAULT_LANGUAGE", _language, "fr"),
+    Setting("UPSTREAM_CONNECT_TIMEOUT", _number(float, 0.01), 3.05),
+    Setting("UPSTREAM_READ_TIMEOUT", _number(float, 0.01), 15.0),
+    Setting("CLIENT_CHECK_CACHE_SECONDS", _number(int, 0), 60),
+    Setting("USER_INPUT_WAIT_SECONDS", _number(float, 0), 30.0),
+    Setting("READY_CACHE_SECONDS", _number(float, 0), 5.0),
+    Setting("PORT", _number(int, 1), 5000),
+    Setting("WEB_CONCURRENCY", _number(int, 1), 2),
+    Setting("WEB_THREADS", _number(int, 1), 8),
+    Setting("SANDBOX_DATABASE", _text),  # default: instance/sandbox.sqlite3
+    Setting("SANDBOX_ACCESS_TOKEN_TTL", _number(int, 1), 3600),
+    Setting("SANDBOX_SYNC_SECONDS", _number(float, 0), 3),
+    Setting("SANDBOX_SLOW_SYNC_SECONDS", _number(float, 0), 10),
+    Setting("SANDBOX_APP_VALIDATION_DELAY", _number(float, 0), 5),
+    Setting("SANDBOX_SCA_VALIDITY", _number(float, 0), 300),
+    Setting("SANDBOX_FAULT_INJECTION", _flag, False),
+    Setting("SANDBOX_FAULTS", _json, {}),
+    Setting("SANDBOX_FAULT_TIMEOUT_SECONDS", _number(float, 0), 20),
+    Setting("SANDBOX_PASSWORD_HASH_METHOD", _text, "scrypt"),
+)
+
+
+def settings_from_env(environ=None):
+    """Every setting from `environ` (default: the process's), parsed; unset ones take defaults."""
+    environ = os.environ if environ is None else environ
+    values = {}
+    for setting in SETTINGS:
+        raw = environ.get(setting.name)
+        if raw is None or (raw.strip() == "" and setting.parse is not _text):
+            values[setting.name] = setting.default
+        else:
+            values[setting.name] = setting.parse(setting.name, raw)
+    return values
+
+
+def settle_settings(config):
+    """Fill the defaults that depend on other settings, then refuse what cannot work.
+
+    Takes the environment's settings merged with a test's own (so it checks those too).
+    """
+    if config.get("SANDBOX") is None:
+        # The embedded sandbox runs when no upstream is configured, or when asked for.
+        config["SANDBOX"] = not (config.get("API_BASE_URL") or config.get("AUTH_BASE_URL"))
+    if not config["SANDBOX"]:
+        for name in ("API_BASE_URL", "AUTH_BASE_URL", "PUBLIC_BASE_URL"):
+            if not config.get(name):
+                raise SettingError(name, "required when the sandbox is off (SANDBOX=0)")
+    _check_clients(config.get("WIDGET_CLIENTS"))
+    faults = config.get("SANDBOX_FAULTS")
+    if not isinstance(faults, dict) or not all(
+            isinstance(path, str) and path.startswith("/sandbox/") and str(fault).lower() in FAULTS
+            for path, fault in faults.items()):
+        raise SettingError("SANDBOX_FAULTS", "expected {\"/sandbox/<path prefix>\": "
+                                             "\"500\" | \"timeout\" | \"drop\"}")
+
+
+def _check_clients(clients):
+    name = "WIDGET_CLIENTS"
+    if not isinstance(clients, dict):
+        raise SettingError(name, 'expected a JSON object {"<client_id>": {"redirect_urls": '
+                                 '[...], "frame_ancestors": [...]}}')
+    for client_id, entry in clients.items():
+        if not client_id or not isinstance(entry, dict):
+            raise SettingError(name, f"client {client_id!r}: expected an object")
+        unknown = set(entry) - {"redirect_urls", "frame_ancestors"}
+        if unknown:
+            raise SettingError(name, f"client {client_id!r}: unknown key {sorted(unknown)[0]!r}")
+        for key in ("redirect_urls", "frame_ancestors"):
+            urls = entry.get(key, [])
+            if not isinstance(urls, list) or not all(isinstance(url, str) for url in urls):
+                raise SettingError(name, f"client {client_id!r}: {key} must be a list of URLs")
+        for url in entry.get("redirect_urls", []):
+            if http_url_problem(url):
+                raise SettingError(name, f"client {client_id!r}: redirect URL {url!r} "
+                                         f"{http_url_problem(url)}")
+        for origin in entry.get("frame_ancestors", []):
+            if any(ch.isspace() or ch in ";,'\"" for ch in origin) or "://" not in origin:
+                raise SettingError(name, f"client {client_id!r}: frame ancestor {origin!r} "
+                                         "must be an origin such as https://app.example.com")
 
 
 class Config:
-    """Defaults for every setting; `create_app(test_config)` overrides them in tests."""
+    """Fixed settings; the variable ones come from `settings_from_env()` in `create_app`."""
 
-    SECRET_KEY = os.environ.get("SECRET_KEY")
-    API_BASE_URL = os.environ.get("API_BASE_URL")
-    AUTH_BASE_URL = os.environ.get("AUTH_BASE_URL")
-    # The embedded sandbox runs when no upstream is configured, or when asked for explicitly.
-    SANDBOX = _env_bool("SANDBOX", default=not (API_BASE_URL or AUTH_BASE_URL))
-    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")
-    REDIS_URL = os.environ.get("REDIS_URL")
-    WIDGET_CLIENTS = _env_json("WIDGET_CLIENTS", {})
-    WIDGET_SESSION_LIFETIME = int(os.environ.get("WIDGET_SESSION_LIFETIME", "3600"))
-    UPSTREAM_CONNECT_TIMEOUT = float(os.environ.get("UPSTREAM_CONNECT_TIMEOUT", "3.05"))
-    UPSTREAM_READ_TIMEOUT = float(os.environ.get("UPSTREAM_READ_TIMEOUT", "15"))
-    CLIENT_CHECK_CACHE_SECONDS = int(os.environ.get("CLIENT_CHECK_CACHE_SECONDS", "60"))
-    USER_INPUT_WAIT_SECONDS = float(os.environ.get("USER_INPUT_WAIT_SECONDS", "30"))
-    LANGUAGES = ("fr", "en")
-    BABEL_DEFAULT_LOCALE = "fr"
-    BABEL_TRANSLATION_DIRECTORIES = os.path.join(
-        os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "translations"
-    )
+    LANGUAGES = LANGUAGES
+    BABEL_TRANSLATION_DIRECTORIES = os.path.join(ROOT, "translations")
     MAX_CONTENT_LENGTH = 64 * 1024

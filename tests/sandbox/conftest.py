@@ -24,6 +24,7 @@ def app(tmp_path, clock):
         "SANDBOX_CLOCK": clock,
         # A cheap hash keeps the suite fast; production keeps werkzeug's scrypt.
         "SANDBOX_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "SANDBOX_FAULT_INJECTION": True,
     }
     return create_app(config)
 

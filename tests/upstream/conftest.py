@@ -251,6 +251,7 @@ def _sandbox_server(tmp_path, clock):
         "SANDBOX_CLOCK": clock,
         # A cheap hash keeps recording fast; production keeps werkzeug's scrypt.
         "SANDBOX_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "SANDBOX_FAULT_INJECTION": True,
         "SANDBOX_FAULT_TIMEOUT_SECONDS": 2,
     })
     try:

@@ -40,16 +40,10 @@ def init_db_command(reset):
 def init_app(app):
     """Mount the sandbox on `app`: settings, blueprints, fault injection and CLI."""
     config = app.config
-    config.setdefault("SANDBOX_DATABASE", os.path.join(app.instance_path, "sandbox.sqlite3"))
-    config.setdefault("SANDBOX_ACCESS_TOKEN_TTL", 3600)
-    config.setdefault("SANDBOX_SYNC_SECONDS", 3)
-    config.setdefault("SANDBOX_SLOW_SYNC_SECONDS", 10)
-    config.setdefault("SANDBOX_APP_VALIDATION_DELAY", 5)
-    config.setdefault("SANDBOX_SCA_VALIDITY", 300)
+    # The other SANDBOX_* settings come from widget/config.py, with their defaults.
+    if not config.get("SANDBOX_DATABASE"):
+        config["SANDBOX_DATABASE"] = os.path.join(app.instance_path, "sandbox.sqlite3")
     config.setdefault("SANDBOX_CLOCK", time.time)
-    config.setdefault("SANDBOX_FAULTS", {})
-    config.setdefault("SANDBOX_FAULT_TIMEOUT_SECONDS", 20)
-    config.setdefault("SANDBOX_PASSWORD_HASH_METHOD", "scrypt")
 
     app.register_blueprint(oauth.bp, url_prefix="/sandbox/auth")
     app.register_blueprint(api, url_prefix="/sandbox/api/v2.1")

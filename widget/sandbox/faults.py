@@ -1,8 +1,9 @@
 """Injected failures for the widget's reliability tests: 500, time-out, dropped connection.
 
-A request under `/sandbox/` fails when it carries `X-Sandbox-Fault: 500|timeout|drop`, or when
-its path starts with a prefix of the `SANDBOX_FAULTS` mapping (`{"/sandbox/api/v2.1/providers":
-"500"}`; the longest prefix wins). This runs as WSGI middleware, ahead of Flask, because a
+Off unless `SANDBOX_FAULT_INJECTION` is on (the tests turn it on): a public sandbox must not
+let anyone hang its workers with a header. When on, a request under `/sandbox/` fails when it
+carries `X-Sandbox-Fault: 500|timeout|drop`, or when its path starts with a prefix of the
+`SANDBOX_FAULTS` mapping (`{"/sandbox/api/v2.1/providers": "500"}`; the longest prefix wins). This runs as WSGI middleware, ahead of Flask, because a
 dropped connection has to escape Flask's error handling to reach the server.
 """
 import errno
@@ -54,7 +55,7 @@ class SandboxFaults:
     def fault_for(self, environ):
         """The fault this request must suffer, or None."""
         path = environ.get("PATH_INFO", "")
-        if not path.startswith(SANDBOX_PREFIX):
+        if not self.config.get("SANDBOX_FAULT_INJECTION") or not path.startswith(SANDBOX_PREFIX):
             return None
         asked = environ.get("HTTP_X_SANDBOX_FAULT", "").strip().lower()
         if asked in FAULTS:

@@ -1,0 +1,168 @@
+"""Every setting comes from the environment, is documented, and a bad one is named at start-up."""
+import logging
+import os
+import re
+
+import pytest
+
+from widget import create_app
+from widget.config import SETTINGS, SettingError, settle_settings, settings_from_env
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+UPSTREAM = {"API_BASE_URL": "https://api.example.com/v2.1",
+            "AUTH_BASE_URL": "https://auth.example.com",
+            "PUBLIC_BASE_URL": "https://widget.example.com"}
+
+# One value per setting that differs from its default, and what the app reads from it.
+SAMPLES = {
+    "SECRET_KEY": ("s3cret", "s3cret"),
+    "API_BASE_URL": ("https://api.example.com/v2.1/", "https://api.example.com/v2.1"),
+    "AUTH_BASE_URL": ("https://auth.example.com", "https://auth.example.com"),
+    "SANDBOX": ("1", True),
+    "PUBLIC_BASE_URL": ("https://widget.example.com/", "https://widget.example.com"),
+    "TRUSTED_PROXIES": ("1", 1),
+    "REDIS_URL": ("redis://127.0.0.1:6379/3", "redis://127.0.0.1:6379/3"),
+    "INSTANCE_PATH": ("/srv/passerelle", "/srv/passerelle"),
+    "WIDGET_CLIENTS": ('{"acme": {"redirect_urls": ["https://app.acme.example/r"]}}',
+                       {"acme": {"redirect_urls": ["https://app.acme.example/r"]}}),
+    "WIDGET_SESSION_LIFETIME": ("600", 600),
+    "DEFAULT_LANGUAGE": ("EN", "en"),
+    "UPSTREAM_CONNECT_TIMEOUT": ("1.5", 1.5),
+    "UPSTREAM_READ_TIMEOUT": ("30", 30.0),
+    "CLIENT_CHECK_CACHE_SECONDS": ("5", 5),
+    "USER_INPUT_WAIT_SECONDS": ("12", 12.0),
+    "READY_CACHE_SECONDS": ("1", 1.0),
+    "PORT": ("8080", 8080),
+    "WEB_CONCURRENCY": ("4", 4),
+    "WEB_THREADS": ("16", 16),
+    "SANDBOX_DATABASE": ("/tmp/s.sqlite3", "/tmp/s.sqlite3"),
+    "SANDBOX_ACCESS_TOKEN_TTL": ("60", 60),
+    "SANDBOX_SYNC_SECONDS": ("1", 1.0),
+    "SANDBOX_SLOW_SYNC_SECONDS": ("120", 120.0),
+    "SANDBOX_APP_VALIDATION_DELAY": ("2", 2.0),
+    "SANDBOX_SCA_VALIDITY": ("30", 30.0),
+    "SANDBOX_FAULT_INJECTION": ("1", True),
+    "SANDBOX_FAULTS": ('{"/sandbox/api/v2.1/providers": "500"}',
+                       {"/sandbox/api/v2.1/providers": "500"}),
+    "SANDBOX_FAULT_TIMEOUT_SECONDS": ("2", 2.0),
+    "SANDBOX_PASSWORD_HASH_METHOD": ("pbkdf2:sha256:1000", "pbkdf2:sha256:1000"),
+}
+
+
+def documented_variables():
+    """The names in the first column of README's settings table."""
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as fh:
+        readme = fh.read()
+    table = readme.split("## Settings", 1)[1].split("\n## ", 1)[0]
+    names = set()
+    for line in table.splitlines():
+        if line.startswith("| `"):
+            names.update(re.findall(r"`([A-Z][A-Z0-9_]+)`", line.split("|")[1]))
+    return names
+
+
+def test_every_documented_variable_is_a_setting_and_every_setting_is_documented():
+    assert documented_variables() == {setting.name for setting in SETTINGS}
+
+
+def test_every_setting_has_a_sample_here():
+    assert set(SAMPLES) == {setting.name for setting in SETTINGS}
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_each_setting_is_read_from_the_environment(name):
+    raw, expected = SAMPLES[name]
+    before = settings_from_env({})[name]
+    read = settings_from_env({name: raw})[name]
+    assert read == expected
+    assert read != before
+
+
+def test_the_app_takes_its_settings_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("WIDGET_SESSION_LIFETIME", "900")
+    monkeypatch.setenv("SANDBOX_SLOW_SYNC_SECONDS", "77")
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "from-env"))
+    app = create_app({"TESTING": True, "SECRET_KEY": "t"})
+    assert app.config["WIDGET_SESSION_LIFETIME"] == 900
+    assert app.config["SANDBOX_SLOW_SYNC_SECONDS"] == 77
+    assert app.instance_path == str(tmp_path / "from-env")
+
+
+def sandbox_with(env):
+    settings = settings_from_env(env)
+    settle_settings(settings)
+    return settings["SANDBOX"]
+
+
+def test_the_sandbox_is_on_without_an_upstream_and_off_with_one():
+    assert sandbox_with({}) is True
+    assert sandbox_with(UPSTREAM) is False
+    assert sandbox_with({**UPSTREAM, "SANDBOX": "1"}) is True
+
+
+@pytest.mark.parametrize("env, named, says", [
+    ({"WIDGET_CLIENTS": "{not json"}, "WIDGET_CLIENTS", "not valid JSON"),
+    ({"WIDGET_CLIENTS": "[]"}, "WIDGET_CLIENTS", "expected a JSON object"),
+    ({"WIDGET_CLIENTS": '{"acme": []}'}, "WIDGET_CLIENTS", "expected an object"),
+    ({"WIDGET_CLIENTS": '{"acme": {"redirect_urls": "https://a.example"}}'}, "WIDGET_CLIENTS",
+     "must be a list"),
+    ({"WIDGET_CLIENTS": '{"acme": {"redirect_urls": ["/bank/return"]}}'}, "WIDGET_CLIENTS",
+     "'/bank/return' must be an absolute"),
+    ({"WIDGET_CLIENTS": '{"acme": {"redirect_urls": ["app.acme.example/r"]}}'}, "WIDGET_CLIENTS",
+     "must be an absolute"),
+    ({"WIDGET_CLIENTS": '{"acme": {"redirect_uris": []}}'}, "WIDGET_CLIENTS", "unknown key"),
+    ({"WIDGET_CLIENTS": '{"acme": {"frame_ancestors": ["https://a.example; script-src *"]}}'},
+     "WIDGET_CLIENTS", "must be an origin"),
+    ({"PORT": "http"}, "PORT", "expected a number"),
+    ({"PORT": "0"}, "PORT", "at least 1"),
+    ({"WEB_CONCURRENCY": "two"}, "WEB_CONCURRENCY", "expected a number"),
+    ({"UPSTREAM_READ_TIMEOUT": "nan"}, "UPSTREAM_READ_TIMEOUT", "at least"),
+    ({"WIDGET_SESSION_LIFETIME": "1h"}, "WIDGET_SESSION_LIFETIME", "expected a number"),
+    ({"TRUSTED_PROXIES": "-1"}, "TRUSTED_PROXIES", "at least 0"),
+    ({"PUBLIC_BASE_URL": "widget.example.com"}, "PUBLIC_BASE_URL", "absolute http"),
+    ({"PUBLIC_BASE_URL": "ftp://widget.example.com"}, "PUBLIC_BASE_URL", "absolute http"),
+    ({"PUBLIC_BASE_URL": "https://widget.example.com/?a=1"}, "PUBLIC_BASE_URL", "query"),
+    ({"API_BASE_URL": "api.example.com"}, "API_BASE_URL", "absolute http"),
+    ({"REDIS_URL": "localhost:6379"}, "REDIS_URL", "redis://"),
+    ({"DEFAULT_LANGUAGE": "klingon"}, "DEFAULT_LANGUAGE", "unknown language"),
+    ({"SANDBOX": "maybe"}, "SANDBOX", "expected 1 or 0"),
+    ({"SANDBOX_FAULTS": '{"/sandbox/api": "explode"}'}, "SANDBOX_FAULTS", "expected"),
+    ({"SANDBOX_FAULTS": '{"/elsewhere": "500"}'}, "SANDBOX_FAULTS", "expected"),
+    ({"SANDBOX": "0", "API_BASE_URL": "https://api.example.com",
+      "AUTH_BASE_URL": "https://auth.example.com"}, "PUBLIC_BASE_URL", "required"),
+    ({"API_BASE_URL": "https://api.example.com", "PUBLIC_BASE_URL": "https://w.example.com"},
+     "AUTH_BASE_URL", "required"),
+])
+def test_a_bad_value_is_refused_naming_its_variable(env, named, says):
+    with pytest.raises(SettingError) as refused:
+        settle_settings(settings_from_env(env))
+    assert refused.value.name == named
+    assert str(refused.value).startswith(named + ": ")
+    assert says in str(refused.value)
+
+
+def test_create_app_refuses_a_bad_setting(monkeypatch, tmp_path):
+    monkeypatch.setenv("WIDGET_CLIENTS", '{"acme": {"redirect_urls": ["nope"]}}')
+    with pytest.raises(SettingError, match="^WIDGET_CLIENTS: "):
+        create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path)})
+
+
+def test_a_warning_when_the_sandbox_is_off_and_redis_unset(tmp_path, caplog):
+    with caplog.at_level(logging.WARNING, logger="passerelle"):
+        create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "t", **UPSTREAM})
+    assert any("REDIS_URL is not set" in record.getMessage() for record in caplog.records)
+
+
+def test_no_warning_with_redis_or_with_the_sandbox(tmp_path, caplog):
+    with caplog.at_level(logging.WARNING, logger="passerelle"):
+        create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "t"})
+        create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "t",
+                    "REDIS_URL": "redis://127.0.0.1:6379/0", **UPSTREAM})
+    assert not [r for r in caplog.records if "REDIS_URL" in r.getMessage()]
+
+
+def test_the_default_language_setting_applies(tmp_path):
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "t",
+                      "DEFAULT_LANGUAGE": "en"})
+    page = app.test_client().get("/widget/add_connection?session_id=" + "x" * 43)
+    assert 'lang="en"' in page.get_data(as_text=True)
