@@ -1,0 +1,99 @@
+"""The Procfile's web line, started as a PaaS starts it: no make, just the command and $PORT."""
+import contextlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import requests
+
+from tests.conftest import free_port
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+VENV_BIN = os.path.dirname(sys.executable)
+# What a platform's environment does not have: the developer's own settings.
+CLEAN_ENV = {k: v for k, v in os.environ.items()
+             if not k.startswith(("SANDBOX", "WIDGET_", "API_", "AUTH_", "PUBLIC_", "REDIS_",
+                                  "TRUSTED_", "WEB_", "INSTANCE_", "FLASK_"))
+             and k not in ("PORT", "SECRET_KEY", "DEFAULT_LANGUAGE")}
+
+
+def web_command(root=ROOT):
+    """The Procfile's `web:` line."""
+    with open(os.path.join(root, "Procfile"), encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("web:"):
+                return line[len("web:"):].strip()
+    raise AssertionError("the Procfile has no web line")
+
+
+def fresh_copy(destination):
+    """The files a clone has (tracked, plus new ones not ignored): no build output, no instance."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                            cwd=ROOT, check=True, capture_output=True).stdout.split(b"\0")
+    for name in filter(None, (entry.decode() for entry in listed)):
+        source = os.path.join(ROOT, name)
+        if os.path.isfile(source):  # a file deleted but not yet committed is not copied
+            target = os.path.join(destination, name)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            shutil.copy2(source, target)
+    return destination
+
+
+class ProcfileServer:
+    """`web_command()` run by a shell in `cwd`, with this venv's gunicorn first on the PATH."""
+
+    def __init__(self, cwd=ROOT, **env):
+        self.port = free_port()
+        self.url = "http://127.0.0.1:%d" % self.port
+        self.env = {**CLEAN_ENV, "PATH": VENV_BIN + os.pathsep + CLEAN_ENV.get("PATH", ""),
+                    "PORT": str(self.port), **env}
+        self.cwd = cwd
+        self.process = None
+        self.output = None
+
+    def start(self, timeout=60):
+        self.output = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(["sh", "-c", "exec " + web_command(self.cwd)],
+                                        cwd=self.cwd, env=self.env, stdout=self.output,
+                                        stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError("the Procfile's command exited:\n" + self.log())
+            with contextlib.suppress(requests.ConnectionError):
+                requests.get(self.url + "/healthz", timeout=5)
+                return self
+            time.sleep(0.1)
+        raise AssertionError("the Procfile's command did not answer:\n" + self.log())
+
+    def log(self):
+        self.output.flush()
+        self.output.seek(0)
+        return self.output.read().decode(errors="replace")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.output:
+            self.output.close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def run_command(cwd=ROOT, timeout=60, **env):
+    """Run the Procfile's command expecting it to stop by itself (a start-up failure)."""
+    server = ProcfileServer(cwd, **env)
+    return subprocess.run(["sh", "-c", "exec " + web_command(cwd)], cwd=cwd, env=server.env,
+                          capture_output=True, text=True, timeout=timeout)

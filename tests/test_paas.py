@@ -1,0 +1,88 @@
+"""The PaaS path: a fresh copy of the tree, `pip install -r requirements.txt` and the Procfile's
+web line, nothing else (no make, no compile step), as a buildpack deploys it."""
+import html
+import re
+import subprocess
+from types import SimpleNamespace
+
+import pytest
+import requests
+
+from tests.conftest import CLIENT, sandbox_user
+from tests.procfile_server import ROOT, ProcfileServer, fresh_copy, run_command, web_command
+
+
+@pytest.fixture(scope="module")
+def deployed(tmp_path_factory):
+    """The Procfile's command serving a fresh copy of the tree, with its embedded sandbox."""
+    tree = fresh_copy(str(tmp_path_factory.mktemp("clone")))
+    with ProcfileServer(tree, SANDBOX_PASSWORD_HASH_METHOD="pbkdf2:sha256:1000") as server:
+        yield server
+
+
+def widget_link(server, **options):
+    user = sandbox_user(SimpleNamespace(live_url=server.url), accept_terms=True)
+    created = requests.post(server.url + "/widget_session", auth=CLIENT, timeout=10, data={
+        "access_token": user["access_token"], "refresh_token": user["refresh_token"], **options})
+    assert created.status_code == 201, created.text
+    return created.json()["_links"]["add_connection"]
+
+
+def test_a_fresh_copy_has_no_compiled_build_output_but_the_catalogues(deployed):
+    """Nothing here may come from `make`: the catalogues the app reads are in the tree itself."""
+    listed = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
+                            check=True).stdout.split()
+    assert "translations/fr/LC_MESSAGES/messages.mo" in listed
+    assert not any(name.startswith(("instance/", ".venv/")) for name in listed)
+
+
+def test_the_widget_speaks_french_by_default(deployed):
+    page = requests.get(widget_link(deployed), timeout=10)
+    assert page.status_code == 200
+    assert '<html lang="fr"' in page.text
+    assert "Choisissez votre banque" in page.text
+    assert "Choose your bank" not in page.text
+
+
+def test_the_widget_speaks_english_with_lng_en(deployed):
+    page = requests.get(widget_link(deployed, lng="en"), timeout=10)
+    assert '<html lang="en"' in page.text
+    assert "Choose your bank" in page.text
+
+
+def test_the_server_is_gunicorn_not_flask_development_server(deployed):
+    assert web_command().startswith("gunicorn ")
+    assert "development server" not in deployed.log().lower()
+    assert requests.get(deployed.url + "/healthz", timeout=5).json() == {"status": "ok"}
+
+
+def test_make_run_runs_the_procfile_command():
+    recipe = subprocess.run(["make", "-n", "run"], cwd=ROOT, capture_output=True, text=True,
+                            check=True).stdout
+    assert "Procfile" in recipe
+    assert "flask" not in recipe.replace("Flask", "")  # no `flask run`: its development server
+
+
+@pytest.mark.parametrize("env, named", [
+    ({"WIDGET_CLIENTS": "{not json"}, "WIDGET_CLIENTS"),
+    ({"PORT": "http"}, "PORT"),
+    ({"SANDBOX": "0", "API_BASE_URL": "https://api.example.com",
+      "AUTH_BASE_URL": "https://auth.example.com"}, "PUBLIC_BASE_URL"),
+    ({"PUBLIC_BASE_URL": "widget.example.com"}, "PUBLIC_BASE_URL"),
+])
+def test_a_bad_setting_stops_the_command_with_one_line_naming_it(tmp_path, env, named):
+    finished = run_command(INSTANCE_PATH=str(tmp_path), **env)
+    assert finished.returncode != 0
+    lines = [line for line in finished.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, finished.stderr
+    assert lines[0].startswith("passerelle: bad setting " + named + ":")
+    assert "Traceback" not in finished.stderr + finished.stdout
+
+
+def test_the_playground_and_bank_links_use_the_public_address_not_the_internal_one(deployed):
+    """Every link the browser follows is on the address it used, whatever the transport does."""
+    page = requests.get(deployed.url + "/", timeout=10)
+    assert page.status_code == 200
+    for url in re.findall(r'(?:href|action|src)="([^"]+)"', page.text):
+        url = html.unescape(url)
+        assert url.startswith(("/", "#", deployed.url, "http://localhost", "https://")), url
