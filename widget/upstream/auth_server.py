@@ -43,3 +43,16 @@ def client_is_valid(token_endpoint, client_id, client_secret, cache_seconds=60, 
     with _verified_lock:
         _verified[key] = time.monotonic() + cache_seconds
     return True
+
+
+def auth_server_answers(token_endpoint, timeout):
+    """True when the Auth server answers at all (any status under 500), with no credentials sent.
+
+    A GET of the token endpoint is refused (405) by a healthy server: that proves the address,
+    the TLS and the server's process without trying a grant that could trip its alarms.
+    """
+    try:
+        response = _http.get(token_endpoint, timeout=timeout, allow_redirects=False)
+    except requests.RequestException:
+        return False
+    return response.status_code < 500

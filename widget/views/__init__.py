@@ -2,8 +2,11 @@
 
 
 def register_blueprints(app):
-    from widget.views import account_widgets, add_connection, errors, session_api, user_input, widgets
+    from widget.views import (
+        account_widgets, add_connection, errors, health, session_api, user_input, widgets,
+    )
 
+    app.register_blueprint(health.bp)
     app.register_blueprint(session_api.bp)
     app.register_blueprint(widgets.bp)
     app.register_blueprint(add_connection.bp)
