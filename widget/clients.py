@@ -76,10 +76,23 @@ class ClientRegistry:
         return list(client.get("frame_ancestors", []))
 
 
+def sandbox_clients(public_base_url=None):
+    """The sandbox's demo client; it may also return to and be framed by the deployment itself."""
+    clients = {client_id: {key: list(urls) for key, urls in entry.items()}
+               for client_id, entry in SANDBOX_CLIENTS.items()}
+    if public_base_url:
+        parts = urlsplit(public_base_url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        for entry in clients.values():
+            entry["redirect_urls"].append(origin + "/")
+            entry["frame_ancestors"].append(origin)
+    return clients
+
+
 def init_app(app):
     clients = dict(app.config.get("WIDGET_CLIENTS") or {})
     if app.config.get("SANDBOX"):
-        for client_id, entry in SANDBOX_CLIENTS.items():
+        for client_id, entry in sandbox_clients(app.config.get("PUBLIC_BASE_URL")).items():
             clients.setdefault(client_id, entry)
     app.extensions["client_registry"] = ClientRegistry(clients)
 

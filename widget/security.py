@@ -3,6 +3,7 @@ import hmac
 import secrets
 
 from flask import g, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 
 def new_csrf_token():
@@ -34,6 +35,8 @@ def set_security_headers(response):
     response.headers.setdefault("Content-Security-Policy", _csp())
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Content-Type-Options"] = "nosniff"
+    if request.is_secure:  # over https (directly, or as a trusted proxy says): stay on https
+        response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     if not request.path.startswith("/static/"):
         # Session ids travel in URLs: no page may be kept by a browser or a proxy.
         response.headers["Cache-Control"] = "no-store"
@@ -42,3 +45,9 @@ def set_security_headers(response):
 
 def init_app(app):
     app.after_request(set_security_headers)
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:
+        # Scheme, host, port and client address from the last `proxies` X-Forwarded-* hops only:
+        # a header sent by anyone else is ignored.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies,
+                                x_port=proxies)
