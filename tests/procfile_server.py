@@ -62,17 +62,23 @@ class ProcfileServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise AssertionError("the Procfile's command exited:\n" + self.log())
-            with contextlib.suppress(requests.ConnectionError):
+                problem = "the Procfile's command exited:\n" + self.log()
+                break
+            with contextlib.suppress(requests.RequestException):  # not listening, or booting
                 requests.get(self.url + "/healthz", timeout=5)
                 return self
             time.sleep(0.1)
-        raise AssertionError("the Procfile's command did not answer:\n" + self.log())
+        else:
+            problem = "the Procfile's command did not answer:\n" + self.log()
+        self.stop()
+        raise AssertionError(problem)
 
     def log(self):
         self.output.flush()
         self.output.seek(0)
-        return self.output.read().decode(errors="replace")
+        text = self.output.read().decode(errors="replace")
+        self.output.seek(0, os.SEEK_END)
+        return text
 
     def stop(self):
         if self.process and self.process.poll() is None:

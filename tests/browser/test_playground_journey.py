@@ -18,9 +18,14 @@ PLAYGROUND = {
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_from_playground_to_widget_and_back(live_app, page_for, javascript, lang):
-    t, p = TEXTS[lang], PLAYGROUND[lang]
     page = page_for(javascript=javascript, locale="fr-FR" if lang == "fr" else "en-US")
-    page.goto(live_app.live_url + "/")
+    playground_journey(page, live_app.live_url, javascript, lang)
+
+
+def playground_journey(page, base_url, javascript, lang):
+    """Create a user, open add_connection, connect Banque en Ligne with an SMS code, come back."""
+    t, p = TEXTS[lang], PLAYGROUND[lang]
+    page.goto(base_url + "/")
     page.get_by_role("button", name=p["create"]).click()
     page.locator("#f-state").fill("my-state-" + lang)
     page.get_by_role("button", name=p["open"]).click()
