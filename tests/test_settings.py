@@ -166,3 +166,11 @@ def test_the_default_language_setting_applies(tmp_path):
                       "DEFAULT_LANGUAGE": "en"})
     page = app.test_client().get("/widget/add_connection?session_id=" + "x" * 43)
     assert 'lang="en"' in page.get_data(as_text=True)
+
+
+def test_an_empty_variable_counts_as_unset():
+    """Platforms often define a variable with no value; it must not blank a default."""
+    defaults = settings_from_env({})
+    assert settings_from_env({name: "" for name in SAMPLES}) == defaults
+    assert settings_from_env({"SANDBOX_PASSWORD_HASH_METHOD": " "})[
+        "SANDBOX_PASSWORD_HASH_METHOD"] == "scrypt"

@@ -135,7 +135,7 @@ def settings_from_env(environ=None):
     values = {}
     for setting in SETTINGS:
         raw = environ.get(setting.name)
-        if raw is None or (raw.strip() == "" and setting.parse is not _text):
+        if raw is None or raw.strip() == "":  # an empty variable counts as unset
             values[setting.name] = setting.default
         else:
             values[setting.name] = setting.parse(setting.name, raw)
