@@ -14,7 +14,8 @@ def create_app(test_config=None):
     app = Flask(
         __name__,
         instance_relative_config=True,
-        instance_path=(test_config or {}).get("INSTANCE_PATH") or os.path.join(ROOT, "instance"),
+        instance_path=((test_config or {}).get("INSTANCE_PATH") or os.environ.get("INSTANCE_PATH")
+                       or os.path.join(ROOT, "instance")),
         template_folder=os.path.join(ROOT, "templates"),
         static_folder=os.path.join(ROOT, "static"),
     )
@@ -44,6 +45,10 @@ def create_app(test_config=None):
     from widget.views import register_blueprints
 
     register_blueprints(app)
+
+    from widget import assets
+
+    assets.init_app(app)  # last: it serves the static folders every blueprint above declared
     return app
 
 
