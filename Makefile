@@ -15,9 +15,11 @@ test: install-dev chromium
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
 
-# Each step's response time over many journeys (speed is measured here, not asserted in tests).
+# Each step's response time over many journeys (speed is measured here, not asserted in tests),
+# then the bytes on the wire of the first add_connection screen, cold and warm.
 bench: install-dev
 	$(PY) benchmarks/widget_journey.py --runs $${RUNS:-20}
+	$(PY) benchmarks/first_screen_bytes.py
 
 install: $(VENV)/bin/python
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt

@@ -1,7 +1,10 @@
-"""The Procfile's web line, started as a PaaS starts it: no make, just the command and $PORT."""
+"""The Procfile's web line, started as a PaaS starts it (no make, just the command and $PORT),
+and raw HTTP fetches against it (the bytes as they travel)."""
 import contextlib
+import http.client
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -56,9 +59,10 @@ class ProcfileServer:
 
     def start(self, timeout=60):
         self.output = tempfile.TemporaryFile()
+        # A session of its own, so stop() ends gunicorn's workers with their arbiter.
         self.process = subprocess.Popen(["sh", "-c", "exec " + web_command(self.cwd)],
                                         cwd=self.cwd, env=self.env, stdout=self.output,
-                                        stderr=subprocess.STDOUT)
+                                        stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -82,11 +86,11 @@ class ProcfileServer:
 
     def stop(self):
         if self.process and self.process.poll() is None:
-            self.process.terminate()
+            os.killpg(self.process.pid, signal.SIGTERM)
             try:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
         if self.output:
             self.output.close()
@@ -103,3 +107,31 @@ def run_command(cwd=ROOT, timeout=60, **env):
     server = ProcfileServer(cwd, **env)
     return subprocess.run(["sh", "-c", "exec " + web_command(cwd)], cwd=cwd, env=server.env,
                           capture_output=True, text=True, timeout=timeout)
+
+
+class RawResponse:
+    def __init__(self, status, reason, headers, body):
+        self.status, self.reason, self.headers, self.body = status, reason, headers, body
+
+    def header(self, name):
+        return next((v for k, v in self.headers if k.lower() == name.lower()), None)
+
+    @property
+    def wire_bytes(self):
+        """Status line, headers and body as they came over the socket (body still encoded)."""
+        head = "HTTP/1.1 %d %s\r\n" % (self.status, self.reason)
+        head += "".join("%s: %s\r\n" % pair for pair in self.headers) + "\r\n"
+        return len(head.encode("latin-1")) + len(self.body)
+
+
+def fetch_raw(base_url, path, method="GET", headers=None):
+    """One request on a fresh connection, the body as sent (no decoding, no normalised path)."""
+    host, port = base_url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    try:
+        connection.request(method, path, headers=headers or {})
+        response = connection.getresponse()
+        return RawResponse(response.status, response.reason, response.getheaders(),
+                           response.read())
+    finally:
+        connection.close()

@@ -52,6 +52,11 @@ def create_app(test_config=None):
     from widget.views import register_blueprints
 
     register_blueprints(app)
+
+    from widget import assets
+
+    assets.init_app(app)  # after the blueprints: it serves the static folders they declared
+    security.trust_proxies(app)  # outermost
     return app
 
 

@@ -22,21 +22,32 @@ def csrf_valid(widget_session):
     return posted_token_matches(widget_session.get("csrf_token"))
 
 
-def _csp():
-    ancestors = " ".join(getattr(g, "frame_ancestors", None) or ["'self'"])
+# On every response, pages and static files alike.
+FIXED_HEADERS = {"Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff"}
+# On every https response: browsers then refuse plain http for this host for a year.
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def content_security_policy(frame_ancestors=None, frame_src=None):
+    ancestors = " ".join(frame_ancestors or ["'self'"])
     policy = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
               "object-src 'none'; base-uri 'none'; frame-ancestors " + ancestors)
-    if getattr(g, "frame_src", None):  # a page that frames another origin (the playground's)
-        policy += "; frame-src 'self' " + " ".join(g.frame_src)
+    if frame_src:  # a page that frames another origin (the playground's)
+        policy += "; frame-src 'self' " + " ".join(frame_src)
     return policy
 
 
+def static_file_headers():
+    """The headers of section 9 for a static file, which no page's context can widen."""
+    return {"Content-Security-Policy": content_security_policy(), **FIXED_HEADERS}
+
+
 def set_security_headers(response):
-    response.headers.setdefault("Content-Security-Policy", _csp())
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers.setdefault("Content-Security-Policy", content_security_policy(
+        getattr(g, "frame_ancestors", None), getattr(g, "frame_src", None)))
+    response.headers.update(FIXED_HEADERS)
     if request.is_secure:  # over https (directly, or as a trusted proxy says): stay on https
-        response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        response.headers["Strict-Transport-Security"] = HSTS
     if not request.path.startswith("/static/"):
         # Session ids travel in URLs: no page may be kept by a browser or a proxy.
         response.headers["Cache-Control"] = "no-store"
@@ -45,6 +56,10 @@ def set_security_headers(response):
 
 def init_app(app):
     app.after_request(set_security_headers)
+
+
+def trust_proxies(app):
+    """Wrap the whole app (call it last, so every layer sees the router's scheme and host)."""
     proxies = app.config["TRUSTED_PROXIES"]
     if proxies:
         # Scheme, host, port and client address from the last `proxies` X-Forwarded-* hops only:

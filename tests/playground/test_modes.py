@@ -128,7 +128,7 @@ def test_host_page_hands_the_widget_link_to_its_script(client, app, mode):
     assert 'data-widget-url="%s"' % link in page
     assert 'data-widget-origin="%s"' % app.live_url in page
     assert 'data-mode="%s"' % mode in page
-    assert '<script src="/static/playground.js"></script>' in page
+    assert re.search(r'<script src="/static/playground\.[0-9a-f]{12}\.js"></script>', page)
     # No inline script or style (CSP). Without JavaScript the page says so and links to the
     # widget in full page; the script hides that note (class "js" on <html>, playground.css).
     assert len(re.findall(r"<script", page)) == 1 and "style=" not in page and "<style" not in page

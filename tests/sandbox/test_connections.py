@@ -1,4 +1,6 @@
 """Connections: EMBEDDED credentials, the bank portal and REDIRECT codes, channels, deletion."""
+import re
+
 from tests.sandbox.conftest import SandboxClient, query_of
 
 CALLBACK = "http://localhost:5000/widget/callback"
@@ -268,6 +270,6 @@ def test_portal_pages_load_their_stylesheet(user):
                     json={"redirect_uri": CALLBACK}).json["authorize_url"]
     page = user.http.get(url.removeprefix("http://localhost"))
     assert "<script" not in page.text
-    assert 'href="/sandbox/static/sandbox.css"' in page.text
-    with user.http.get("/sandbox/static/sandbox.css") as stylesheet:
+    stylesheet_url = re.search(r'href="(/sandbox/static/sandbox\.[0-9a-f]{12}\.css)"', page.text)
+    with user.http.get(stylesheet_url.group(1)) as stylesheet:
         assert stylesheet.status_code == 200
