@@ -78,3 +78,11 @@ def test_through_the_procfile_command(tmp_path, trusted, hsts):
         response = requests.get(server.url + "/healthz", headers=FORWARDED, timeout=10)
     assert response.status_code == 200
     assert ("Strict-Transport-Security" in response.headers) is hsts
+
+
+def test_static_files_get_hsts_over_https_too(tmp_path):
+    """WhiteNoise answers before Flask: the proxy's scheme must reach it, and HSTS with it."""
+    app = make_app(tmp_path, TRUSTED_PROXIES=1)
+    client = app.test_client()
+    assert "Strict-Transport-Security" in client.get("/static/style.css", headers=FORWARDED).headers
+    assert "Strict-Transport-Security" not in client.get("/static/style.css").headers
