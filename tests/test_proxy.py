@@ -84,5 +84,7 @@ def test_static_files_get_hsts_over_https_too(tmp_path):
     """WhiteNoise answers before Flask: the proxy's scheme must reach it, and HSTS with it."""
     app = make_app(tmp_path, TRUSTED_PROXIES=1)
     client = app.test_client()
-    assert "Strict-Transport-Security" in client.get("/static/style.css", headers=FORWARDED).headers
-    assert "Strict-Transport-Security" not in client.get("/static/style.css").headers
+    with client.get("/static/style.css", headers=FORWARDED) as over_https:
+        assert "Strict-Transport-Security" in over_https.headers
+    with client.get("/static/style.css") as over_http:
+        assert "Strict-Transport-Security" not in over_http.headers
