@@ -13,6 +13,7 @@ from widget.store import SESSION_ID, widget_sessions
 def make_app(tmp_path, **config):
     return create_app({"TESTING": True, "SANDBOX": False, "SECRET_KEY": "t",
                        "API_BASE_URL": "http://127.0.0.1:9/api", "AUTH_BASE_URL": "http://127.0.0.1:9/auth",
+                       "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
                        "INSTANCE_PATH": str(tmp_path), **config})
 
 
