@@ -1,6 +1,7 @@
 import pytest
 
-from widget.clients import ClientRegistry, url_allowed
+from widget.clients import ClientRegistry
+from widget.redirect_urls import normalised_redirect
 
 LOCAL = ["http://localhost", "http://127.0.0.1"]
 PROD = ["https://app.example.com/widget/return"]
@@ -32,12 +33,14 @@ PROD = ["https://app.example.com/widget/return"]
     ("", LOCAL, False),
 ])
 def test_url_allowed(url, registered, allowed):
-    assert url_allowed(url, registered) is allowed
+    assert (normalised_redirect(url, registered) is not None) is allowed
 
 
 def test_registry_is_per_client():
     registry = ClientRegistry({"a": {"redirect_urls": PROD, "frame_ancestors": ["https://app.example.com"]}})
     assert registry.redirect_allowed("a", PROD[0])
     assert not registry.redirect_allowed("b", PROD[0])
+    assert registry.normalised_redirect("a", PROD[0] + "/./x/..") == PROD[0] + "/"
+    assert registry.normalised_redirect("b", PROD[0]) is None
     assert registry.frame_ancestors("a") == ["https://app.example.com"]
     assert registry.frame_ancestors("b") == []

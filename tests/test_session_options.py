@@ -4,7 +4,8 @@ from widget.session_options import InvalidOption, parse_bool, parse_options, wit
 
 
 def allow_local(url):
-    return url.startswith("http://localhost")
+    """Plays the client registry: the normalised URL when registered, else None."""
+    return url.lower() if url.startswith("http://localhost") else None
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -42,6 +43,13 @@ def test_good_options_and_defaults():
         "captive_mode": False, "select_accounts": False, "multiple_channels": False,
         "select_channel": False, "auto_sync": True, "font_color": "#abc",
         "elements_color": "#A1B2C3", "font": "Open Sans", "provider_id": "web"}
+
+
+def test_only_the_normalised_urls_are_kept():
+    options = parse_options({"redirect_url": "http://localhost:5000/R",
+                             "aspsp_callback_uri": "http://localhost:5000/Host"}, allow_local)
+    assert options == {"redirect_url": "http://localhost:5000/r",
+                       "aspsp_callback_uri": "http://localhost:5000/host"}
 
 
 def test_only_limits_to_overrides():

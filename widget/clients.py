@@ -3,8 +3,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 
-LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
-DEFAULT_PORTS = {"http": 80, "https": 443}
+from widget.redirect_urls import normalised_redirect
 
 SANDBOX_CLIENTS = {
     "demo-client": {
@@ -14,62 +13,19 @@ SANDBOX_CLIENTS = {
 }
 
 
-def _parts(url):
-    """(scheme, host, port, path) of an absolute http(s) URL, or None."""
-    if not isinstance(url, str) or any(ch in url for ch in "\r\n\t\\ "):
-        return None
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        return None
-    if parts.scheme not in DEFAULT_PORTS or not parts.hostname or parts.username or parts.password:
-        return None
-    return parts.scheme, parts.hostname.lower(), port, parts.path or "/"
-
-
-def _path_under(path, registered):
-    if registered in ("", "/"):
-        return True
-    registered = registered.rstrip("/")
-    return path == registered or path.startswith(registered + "/")
-
-
-def url_allowed(url, registered_urls):
-    """True when `url` falls under one of the registered URLs (DESIGN.md section 3).
-
-    Hosts are compared as parsed hosts, never as string prefixes, so
-    `http://127.0.0.1.evil.example` is not `127.0.0.1`.
-    """
-    candidate = _parts(url)
-    if candidate is None:
-        return False
-    scheme, host, port, path = candidate
-    if scheme != "https" and host not in LOOPBACK_HOSTS:
-        return False
-    for registered in registered_urls:
-        entry = _parts(registered)
-        if entry is None:
-            continue
-        r_scheme, r_host, r_port, r_path = entry
-        if (scheme, host) != (r_scheme, r_host) or not _path_under(path, r_path):
-            continue
-        if r_port is None and r_host in LOOPBACK_HOSTS:
-            return True  # a loopback entry given without a port admits any port
-        if (port or DEFAULT_PORTS[scheme]) == (r_port or DEFAULT_PORTS[r_scheme]):
-            return True
-    return False
-
-
 class ClientRegistry:
     """Clients known to this widget service, from `WIDGET_CLIENTS` (+ the sandbox's demo)."""
 
     def __init__(self, clients):
         self.clients = clients
 
-    def redirect_allowed(self, client_id, url):
+    def normalised_redirect(self, client_id, url):
+        """`url` as the browser will load it, when registered for that client; else None."""
         client = self.clients.get(client_id)
-        return bool(client) and url_allowed(url, client.get("redirect_urls", []))
+        return normalised_redirect(url, client.get("redirect_urls", [])) if client else None
+
+    def redirect_allowed(self, client_id, url):
+        return self.normalised_redirect(client_id, url) is not None
 
     def frame_ancestors(self, client_id):
         client = self.clients.get(client_id) or {}

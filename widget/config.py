@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
+from widget.redirect_urls import browser_url
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LANGUAGES = ("fr", "en")
 FAULTS = ("500", "timeout", "drop")
@@ -182,6 +184,9 @@ def _check_clients(clients):
             if http_url_problem(url):
                 raise SettingError(name, f"client {client_id!r}: redirect URL {url!r} "
                                          f"{http_url_problem(url)}")
+            if browser_url(url) is None:
+                raise SettingError(name, f"client {client_id!r}: redirect URL {url!r} must be a "
+                                         "plain URL (no userinfo, backslash, %2f, %5c or %25)")
         for origin in entry.get("frame_ancestors", []):
             if any(ch.isspace() or ch in ";,'\"" for ch in origin) or "://" not in origin:
                 raise SettingError(name, f"client {client_id!r}: frame ancestor {origin!r} "

@@ -38,9 +38,11 @@ def _first(values, *names):
     return None
 
 
-def parse_options(values, redirect_allowed, only=None):
-    """Options found in `values` (a mapping), checked; `redirect_allowed(url)` vets URLs.
+def parse_options(values, normalised_redirect, only=None):
+    """Options found in `values` (a mapping), checked; `normalised_redirect(url)` vets URLs.
 
+    It answers the URL a browser will load, or None when that is not registered; only its
+    answer is kept, so the widget redirects exactly where it checked.
     `only` limits parsing to those names (the per-run overrides). Raises InvalidOption.
     """
     wanted = set(only or ("state", "font", "font_color", "elements_color", "aspsp_callback_uri",
@@ -52,13 +54,13 @@ def parse_options(values, redirect_allowed, only=None):
     if "redirect_url" in wanted:
         url = _first(values, "redirect_url", "redirect_uri")
         if url is not None:
-            if not redirect_allowed(url):
+            options["redirect_url"] = normalised_redirect(url)
+            if options["redirect_url"] is None:
                 raise InvalidOption("redirect_url is not registered for this client")
-            options["redirect_url"] = url
     if "aspsp_callback_uri" in wanted and _first(values, "aspsp_callback_uri") is not None:
-        if not redirect_allowed(values["aspsp_callback_uri"]):
+        options["aspsp_callback_uri"] = normalised_redirect(values["aspsp_callback_uri"])
+        if options["aspsp_callback_uri"] is None:
             raise InvalidOption("aspsp_callback_uri is not registered for this client")
-        options["aspsp_callback_uri"] = values["aspsp_callback_uri"]
     if "locale" in wanted:
         locale = _first(values, "locale", "lng")
         if locale is not None:

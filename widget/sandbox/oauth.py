@@ -76,6 +76,15 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
 class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = models.CLIENT_AUTH_METHODS
 
+    @staticmethod
+    def validate_authorization_redirect_uri(request, client):
+        """The checked redirect_uri, normalised: the browser goes exactly where it was checked.
+
+        The code stays bound to the redirect_uri as sent, which the token request must repeat.
+        """
+        grants.AuthorizationCodeGrant.validate_authorization_redirect_uri(request, client)
+        return client.normalised_redirect_uri(request.payload.redirect_uri)
+
     def save_authorization_code(self, code, request):
         models.save_authorization_code(
             code, request.client.get_client_id(), request.user["id"],

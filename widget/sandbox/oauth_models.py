@@ -6,7 +6,7 @@ import json
 from authlib.oauth2.rfc6749 import AuthorizationCodeMixin, ClientMixin, TokenMixin
 from authlib.oauth2.rfc6749.util import list_to_scope, scope_to_list
 
-from widget.clients import url_allowed
+from widget.redirect_urls import normalised_redirect
 from widget.sandbox.clock import now
 from widget.sandbox.db import get_db
 from widget.sandbox.seed import secret_digest
@@ -44,7 +44,11 @@ class Client(ClientMixin):
         return list_to_scope([s for s in scope_to_list(scope) or [] if s in ALL_SCOPES])
 
     def check_redirect_uri(self, redirect_uri):
-        return url_allowed(redirect_uri, self.redirect_uris)
+        return self.normalised_redirect_uri(redirect_uri) is not None
+
+    def normalised_redirect_uri(self, redirect_uri):
+        """`redirect_uri` as a browser will load it, when registered; else None."""
+        return normalised_redirect(redirect_uri, self.redirect_uris)
 
     def check_client_secret(self, client_secret):
         return hmac.compare_digest(secret_digest(client_secret), self.secret_sha256)

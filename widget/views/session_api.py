@@ -87,7 +87,7 @@ def create_widget_session():
     registry = client_registry()
     try:
         options = with_defaults(parse_options(
-            values, lambda url: registry.redirect_allowed(client_id, url)))
+            values, lambda url: registry.normalised_redirect(client_id, url)))
         token = _token_from(values)
     except InvalidOption as exc:
         return api_error(400, "invalid_request", str(exc))

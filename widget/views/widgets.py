@@ -22,7 +22,8 @@ WIDGET_NAMES = {"add_connection": "add_connection", "terms": "terms",
 def _overrides(ctx):
     """This run's options from the link's query string (DESIGN.md section 4)."""
     client_id = ctx.data["client_id"]
-    return parse_options(request.args, lambda url: client_registry().redirect_allowed(client_id, url),
+    registry = client_registry()
+    return parse_options(request.args, lambda url: registry.normalised_redirect(client_id, url),
                          only=OVERRIDABLE)
 
 
