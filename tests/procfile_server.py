@@ -45,6 +45,8 @@ def fresh_copy(destination):
 class ProcfileServer:
     """`web_command()` run by a shell in `cwd`, with this venv's gunicorn first on the PATH."""
 
+    popen_options = {}  # a subclass may add Popen's keywords (benchmarks/kill_sandbox.py does)
+
     def __init__(self, cwd=ROOT, **env):
         self.port = free_port()
         self.url = "http://127.0.0.1:%d" % self.port
@@ -58,7 +60,7 @@ class ProcfileServer:
         self.output = tempfile.TemporaryFile()
         self.process = subprocess.Popen(["sh", "-c", "exec " + web_command(self.cwd)],
                                         cwd=self.cwd, env=self.env, stdout=self.output,
-                                        stderr=subprocess.STDOUT)
+                                        stderr=subprocess.STDOUT, **self.popen_options)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
