@@ -138,13 +138,15 @@ def kill_once(instance, delay, loaders):
     emails = (f"user-{n}@example.com" for n in itertools.count())
     threads = [threading.Thread(target=sandbox_calls, args=(server.url, emails, stop, answered))
                for _ in range(loaders)]
-    for thread in threads:
-        thread.start()
-    time.sleep(delay)
-    server.kill()
-    stop.set()
-    for thread in threads:
-        thread.join()
+    try:
+        for thread in threads:
+            thread.start()
+        time.sleep(delay)
+    finally:
+        server.kill()  # also when this script is interrupted: no server outlives it
+        stop.set()
+        for thread in threads:
+            thread.join()
     state = database_state(os.path.join(instance, "sandbox.sqlite3"))
     restart = serves_again(instance)
     return {"delay": delay, "answered": len(answered), "database": state, "restart": restart,
@@ -173,6 +175,7 @@ def main():
                         help="kill at most this many seconds after the server listens")
     parser.add_argument("--loaders", type=int, default=8, help="concurrent clients")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the `finally`s, then stop
     results = kill_runs(args.runs, args.seed, args.max_delay, args.loaders)
     corrupt = sum(result["corrupt"] for result in results)
     print(f"{corrupt} corrupt in {len(results)}")
