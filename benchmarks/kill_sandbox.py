@@ -46,7 +46,7 @@ class KillableServer(ProcfileServer):
     popen_options = {"start_new_session": True}
 
     def kill(self):
-        """SIGKILL the master and its workers at the same instant, as a platform's OOM killer would."""
+        """SIGKILL the master and its workers at the same instant (as an OOM killer would)."""
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
         self.output.close()

@@ -180,7 +180,8 @@ def test_an_empty_file_is_built(tmp_path):
 SEEN_BY_ANOTHER_PROCESS = """
 import sqlite3, sys
 connection = sqlite3.connect(sys.argv[1])
-print(connection.execute("SELECT COUNT(*) FROM users WHERE email = ?", (sys.argv[2],)).fetchone()[0])
+row = connection.execute("SELECT COUNT(*) FROM users WHERE email = ?", (sys.argv[2],)).fetchone()
+print(row[0])
 """
 
 
