@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app app
 
-.PHONY: run test bench install install-dev chromium translations
+.PHONY: run test bench kill-sandbox install install-dev chromium translations
 # The Procfile's web line, as a PaaS runs it (gunicorn, not Flask's development server).
 run: install
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" sh -c "$$(sed -n 's/^web: *//p' Procfile)"
@@ -20,6 +20,10 @@ $(VENV)/bin/python:
 bench: install-dev
 	$(PY) benchmarks/widget_journey.py --runs $${RUNS:-20}
 	$(PY) benchmarks/first_screen_bytes.py
+
+# 20 SIGKILLs of a loaded server (the Procfile's command): the sandbox database must survive all.
+kill-sandbox: install-dev
+	$(PY) benchmarks/kill_sandbox.py --runs $${RUNS:-20} --seed $${SEED:-1}
 
 install: $(VENV)/bin/python
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt

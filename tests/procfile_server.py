@@ -48,6 +48,7 @@ def fresh_copy(destination):
 class ProcfileServer:
     """`web_command()` run by a shell in `cwd`, with this venv's gunicorn first on the PATH."""
 
+
     def __init__(self, cwd=ROOT, **env):
         self.port = free_port()
         self.url = "http://127.0.0.1:%d" % self.port

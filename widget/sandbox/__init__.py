@@ -11,7 +11,7 @@ from flask import Blueprint, current_app
 from flask.cli import AppGroup
 
 from widget.sandbox import (
-    api_accounts, api_connections, api_providers, api_users, bank, db, faults, oauth,
+    api_accounts, api_connections, api_providers, api_users, bank, db, db_file, faults, oauth,
 )
 from widget.sandbox.api import api
 
@@ -25,15 +25,18 @@ sandbox_cli = AppGroup("sandbox", help="The embedded sandbox upstream.")
 
 
 @sandbox_cli.command("init-db")
-@click.option("--reset", is_flag=True, help="Delete the sandbox database first.")
+@click.option("--reset", is_flag=True,
+              help="Replace the sandbox database by a freshly seeded one (safe while serving).")
 def init_db_command(reset):
     """Create and seed the sandbox database (it is also created on first use)."""
     path = current_app.config["SANDBOX_DATABASE"]
-    if reset:
-        for suffix in ("", "-wal", "-shm"):
-            if os.path.exists(path + suffix):
-                os.remove(path + suffix)
-    db.ensure_database(path)
+    try:
+        if reset:
+            db.reset_database(path)
+        else:
+            db.ensure_database(path)
+    except db_file.DatabaseUnusable as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo(f"Sandbox database ready: {path}")
 
 
@@ -51,5 +54,6 @@ def init_app(app):
     app.register_blueprint(assets, url_prefix="/sandbox")
     app.after_request(db.commit_db)
     app.teardown_appcontext(db.close_db)
+    app.register_error_handler(db_file.DatabaseUnusable, db.answer_unusable_database)
     app.cli.add_command(sandbox_cli)
     app.wsgi_app = faults.SandboxFaults(app.wsgi_app, config)

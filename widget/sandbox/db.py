@@ -1,10 +1,10 @@
-"""SQLite storage: the schema, one connection per request, lazy creation and seeding."""
-import os
+"""SQLite storage: the schema, one connection per request, creation on first use."""
+import logging
 import sqlite3
-import threading
 
-from flask import current_app, g
+from flask import current_app, g, jsonify
 
+from widget.sandbox import db_file
 from widget.sandbox.seed import seed
 
 SCHEMA_VERSION = 1
@@ -134,45 +134,26 @@ SCHEMA = [
     "CREATE INDEX events_by_user ON events (user_id, id)",
 ]
 
-_ready_paths = set()
-_ready_lock = threading.Lock()
-
-
 def connect(path):
-    """A connection in autocommit mode: transactions are opened explicitly."""
-    connection = sqlite3.connect(path, timeout=30, isolation_level=None)
-    connection.row_factory = sqlite3.Row
-    connection.execute("PRAGMA busy_timeout = 30000")
-    connection.execute("PRAGMA foreign_keys = ON")
-    return connection
+    """A connection in autocommit mode to the existing database (see db_file)."""
+    return db_file.connect(path)
 
 
 def ensure_database(path):
-    """Create and seed the database once; safe when several processes start at once."""
-    with _ready_lock:
-        # A file deleted while the app runs (a reset by hand) is created again.
-        if path in _ready_paths and os.path.exists(path):
-            return
-        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        connection = connect(path)
-        try:
-            connection.execute("PRAGMA journal_mode = WAL")
-            # The write lock makes a second process wait here, then see the schema version
-            # the first one committed, and skip the creation.
-            connection.execute("BEGIN IMMEDIATE")
-            if connection.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
-                for statement in SCHEMA:
-                    connection.execute(statement)
-                seed(connection)
-                connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            connection.execute("COMMIT")
-        except BaseException:
-            if connection.in_transaction:
-                connection.execute("ROLLBACK")
-            raise
-        finally:
-            connection.close()
-        _ready_paths.add(path)
+    """Create and seed the database once, whole; safe when several processes start at once."""
+    db_file.ensure(path, SCHEMA_VERSION, create_schema)
+
+
+def reset_database(path):
+    """Replace the database by a freshly seeded one; safe while the server runs."""
+    db_file.reset(path, SCHEMA_VERSION, create_schema)
+
+
+def create_schema(connection):
+    """The tables and the seeded rows, inside the builder's transaction."""
+    for statement in SCHEMA:
+        connection.execute(statement)
+    seed(connection)
 
 
 def get_db():
@@ -181,9 +162,15 @@ def get_db():
         path = current_app.config["SANDBOX_DATABASE"]
         ensure_database(path)
         connection = connect(path)
-        # Reads decide writes (progress is materialised on read), so every request takes the
-        # write lock up front: concurrent processes then never act on a stale snapshot.
-        connection.execute("BEGIN IMMEDIATE")
+        try:
+            # Reads decide writes (progress is materialised on read), so every request takes
+            # the write lock up front: concurrent processes then never act on a stale snapshot.
+            connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.DatabaseError as exc:
+            connection.close()
+            if db_file.is_unusable(exc):  # a file damaged since this process first opened it
+                raise db_file.DatabaseUnusable(path, exc) from None
+            raise
         g.sandbox_db = connection
     return g.sandbox_db
 
@@ -208,5 +195,21 @@ def close_db(exc=None):
     try:
         if connection.in_transaction:
             connection.execute("ROLLBACK")
+    except sqlite3.DatabaseError as exc:
+        if not db_file.is_unusable(exc):
+            raise
     finally:
         connection.close()
+
+
+_reported = set()
+
+
+def answer_unusable_database(error):
+    """A corrupt database answers 503 JSON, and the log says once per process how to reset it."""
+    if str(error) not in _reported:
+        _reported.add(str(error))
+        logging.getLogger("passerelle.sandbox").error("%s", error)
+    body = {"error": "sandbox_unavailable",
+            "error_description": "The sandbox database is unusable; the server log says why."}
+    return jsonify(body), 503
