@@ -2,6 +2,7 @@
 import logging
 import os
 import secrets
+import tempfile
 
 from flask import Flask
 
@@ -62,18 +63,26 @@ def create_app(test_config=None):
 
 
 def _instance_secret_key(instance_path):
-    """A key kept in the instance folder, so a restart does not void live sessions."""
+    """A key kept in the instance folder, so a restart does not void live sessions.
+
+    Workers start together: the key is written whole to a file of its own, then linked into
+    place, which fails if another worker got there first; then theirs is used. Nobody ever
+    reads a file that exists but is still empty.
+    """
     path = os.path.join(instance_path, "secret_key")
     try:
         with open(path, encoding="ascii") as fh:
             return fh.read().strip()
     except FileNotFoundError:
         pass
-    key = secrets.token_hex(32)
+    fd, draft = tempfile.mkstemp(dir=instance_path, prefix=".secret_key-")
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another worker wrote it first: use theirs
-        return _instance_secret_key(instance_path)
-    with os.fdopen(fd, "w", encoding="ascii") as fh:
-        fh.write(key)
-    return key
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+    finally:
+        os.unlink(draft)
+    return _instance_secret_key(instance_path)
