@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app app
 
-.PHONY: run test bench install install-dev chromium translations
+.PHONY: run test bench install install-dev lock chromium translations
 run: install translations
 	$(FLASK) run --port $${PORT:-5000} --with-threads
 
@@ -22,6 +22,17 @@ install: $(VENV)/bin/python
 
 install-dev: $(VENV)/bin/python
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+
+# Regenerates both locks from requirements*.in, for Python 3.11 on every platform, keeping the
+# pinned versions unless the .in files demand others. Upgrades: `make lock LOCK_ARGS=--upgrade`
+# (everything) or `LOCK_ARGS="--upgrade-package flask"`. uv is pinned so the locks' format is too.
+UV_VERSION := 0.13.9
+UV_COMPILE := $(VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 \
+	--generate-hashes --custom-compile-command "make lock" $(LOCK_ARGS)
+lock: $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	$(UV_COMPILE) requirements.in -o requirements.txt
+	$(UV_COMPILE) requirements-dev.in -o requirements-dev.txt
 
 translations:
 	$(FLASK) translate compile
