@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app app
 
-.PHONY: run test bench kill-sandbox install install-dev chromium translations
+.PHONY: run test bench kill-sandbox install install-dev lock chromium translations
 # The Procfile's web line, as a PaaS runs it (gunicorn, not Flask's development server).
 run: install
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" sh -c "$$(sed -n 's/^web: *//p' Procfile)"
@@ -30,6 +30,17 @@ install: $(VENV)/bin/python
 
 install-dev: $(VENV)/bin/python
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+
+# Regenerates both locks from requirements*.in, for Python 3.11 on every platform, keeping the
+# pinned versions unless the .in files demand others. Upgrades: `make lock LOCK_ARGS=--upgrade`
+# (everything) or `LOCK_ARGS="--upgrade-package flask"`. uv is pinned so the locks' format is too.
+UV_VERSION := 0.13.9
+UV_COMPILE := $(VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 \
+	--generate-hashes --custom-compile-command "make lock" $(LOCK_ARGS)
+lock: $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	$(UV_COMPILE) requirements.in -o requirements.txt
+	$(UV_COMPILE) requirements-dev.in -o requirements-dev.txt
 
 translations:
 	$(FLASK) translate compile
