@@ -5,13 +5,16 @@ traceback from deep inside a request an hour later.
 """
 import json
 import os
+import re
 from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LANGUAGES = ("fr", "en")
-FAULTS = ("500", "timeout", "drop")
+FAULTS = ("500", "timeout", "drop", "late", "lost")
+# A configured fault, optionally for the next N matching requests only: `lost`, `lost:1`.
+FAULT_SPEC = re.compile(r"(%s)(?::([1-9][0-9]{0,5}))?" % "|".join(FAULTS))
 
 
 class SettingError(ValueError):
@@ -157,10 +160,11 @@ def settle_settings(config):
     _check_clients(config.get("WIDGET_CLIENTS"))
     faults = config.get("SANDBOX_FAULTS")
     if not isinstance(faults, dict) or not all(
-            isinstance(path, str) and path.startswith("/sandbox/") and str(fault).lower() in FAULTS
-            for path, fault in faults.items()):
+            isinstance(path, str) and path.startswith("/sandbox/")
+            and FAULT_SPEC.fullmatch(str(fault).lower()) for path, fault in faults.items()):
         raise SettingError("SANDBOX_FAULTS", "expected {\"/sandbox/<path prefix>\": "
-                                             "\"500\" | \"timeout\" | \"drop\"}")
+                                             "\"500\" | \"timeout\" | \"drop\" | \"late\" | "
+                                             "\"lost\"}, a kind optionally followed by :<times>")
 
 
 def _check_clients(clients):
