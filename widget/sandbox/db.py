@@ -7,7 +7,7 @@ from flask import current_app, g
 
 from widget.sandbox.seed import seed
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # AUTOINCREMENT on user-owned tables: a deleted id is never handed out again, so a stale id
 # kept by the widget can only ever answer 404.
@@ -134,6 +134,25 @@ SCHEMA = [
     "CREATE INDEX events_by_user ON events (user_id, id)",
 ]
 
+# Version 2 (a version-1 database gains these): the first answer to each Idempotency-Key, and
+# the token pair each rotated refresh token was traded for (see idempotency.py, oauth.py).
+SCHEMA_2 = [
+    """CREATE TABLE idempotency_keys (
+        owner TEXT NOT NULL,
+        key_sha256 TEXT NOT NULL,
+        request_digest TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        PRIMARY KEY (owner, key_sha256))""",
+    "CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at)",
+    """CREATE TABLE refresh_rotations (
+        token_id INTEGER PRIMARY KEY REFERENCES tokens(id),
+        successor_id INTEGER NOT NULL REFERENCES tokens(id),
+        rotated_at REAL NOT NULL,
+        sealed_answer TEXT NOT NULL)""",
+]
+
 _ready_paths = set()
 _ready_lock = threading.Lock()
 
@@ -160,10 +179,15 @@ def ensure_database(path):
             # The write lock makes a second process wait here, then see the schema version
             # the first one committed, and skip the creation.
             connection.execute("BEGIN IMMEDIATE")
-            if connection.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            if version < 1:
                 for statement in SCHEMA:
                     connection.execute(statement)
                 seed(connection)
+            if version < 2:
+                for statement in SCHEMA_2:
+                    connection.execute(statement)
+            if version < SCHEMA_VERSION:
                 connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             connection.execute("COMMIT")
         except BaseException:
