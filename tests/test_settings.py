@@ -37,6 +37,7 @@ SAMPLES = {
     "WEB_THREADS": ("16", 16),
     "SANDBOX_DATABASE": ("/tmp/s.sqlite3", "/tmp/s.sqlite3"),
     "SANDBOX_ACCESS_TOKEN_TTL": ("60", 60),
+    "SANDBOX_REFRESH_REUSE_SECONDS": ("0", 0.0),
     "SANDBOX_SYNC_SECONDS": ("1", 1.0),
     "SANDBOX_SLOW_SYNC_SECONDS": ("120", 120.0),
     "SANDBOX_APP_VALIDATION_DELAY": ("2", 2.0),

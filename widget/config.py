@@ -121,6 +121,7 @@ SETTINGS = (
     Setting("WEB_THREADS", _number(int, 1), 8),
     Setting("SANDBOX_DATABASE", _text),  # default: instance/sandbox.sqlite3
     Setting("SANDBOX_ACCESS_TOKEN_TTL", _number(int, 1), 3600),
+    Setting("SANDBOX_REFRESH_REUSE_SECONDS", _number(float, 0), 60),
     Setting("SANDBOX_SYNC_SECONDS", _number(float, 0), 3),
     Setting("SANDBOX_SLOW_SYNC_SECONDS", _number(float, 0), 10),
     Setting("SANDBOX_APP_VALIDATION_DELAY", _number(float, 0), 5),
