@@ -28,6 +28,7 @@ class ScriptedApi:
         self.channels = []
         self.queue = [{"id": "1", "name": "CONNECTION_CREATED", "connection_id": "old"}]
         self.codes = {}
+        self.keys = []  # (call, Idempotency-Key) of each call that changes something
 
     # Providers and the bank's portal
     def providers(self, search=None, limit=50, offset=0):
@@ -41,8 +42,10 @@ class ScriptedApi:
             raise NotFound("not_found")
         return PROVIDERS[provider_id]
 
-    def authorize_url(self, provider_id, definition_id, redirect_uri, state, locale=None):
+    def authorize_url(self, provider_id, definition_id, redirect_uri, state, locale=None,
+                      idempotency_key=None):
         self.calls.append(("authorize_url", definition_id, state))
+        self.keys.append(("authorize_url", idempotency_key))
         self.codes["code-" + state] = redirect_uri
         return {"authorize_url": "http://bank.example/login?request=" + state}
 
@@ -63,20 +66,24 @@ class ScriptedApi:
                 "id": "k1", "type": "SMS_CODE", "status": "PENDING", "label": {}})
         self.channels.append(channel)
 
-    def create_connection(self, provider_id, definition_id, **auth):
+    def create_connection(self, provider_id, definition_id, idempotency_key=None, **auth):
         self.calls.append(("create_connection", definition_id))
+        self.keys.append(("create_connection", idempotency_key))
         self._new_channel(definition_id, auth)
         return self.connection("c1")
 
-    def add_channel(self, connection_id, definition_id, **auth):
+    def add_channel(self, connection_id, definition_id, idempotency_key=None, **auth):
         self.calls.append(("add_channel", definition_id))
+        self.keys.append(("add_channel", idempotency_key))
         self._new_channel(definition_id, auth)
         return self.connection(connection_id)
 
     def connection(self, connection_id):
         return {"id": "c1", "status": "NONE", "channels": [dict(c) for c in self.channels]}
 
-    def answer_challenge(self, connection_id, channel_id, challenge_id, answer):
+    def answer_challenge(self, connection_id, channel_id, challenge_id, answer,
+                         idempotency_key=None):
+        self.keys.append(("answer_challenge", idempotency_key))
         channel = self.channels[-1]
         if channel["status"] != "CHALLENGE_REQUIRED":
             raise Conflict("conflict")
@@ -94,8 +101,9 @@ class ScriptedApi:
     def set_consents(self, connection_id, account_ids=None, all_accounts=False):
         self.calls.append(("set_consents", "all" if all_accounts else sorted(account_ids)))
 
-    def synchronize(self, connection_id):
+    def synchronize(self, connection_id, idempotency_key=None):
         self.calls.append(("synchronize", connection_id))
+        self.keys.append(("synchronize", idempotency_key))
 
     def emit(self, name, **data):
         self.queue.append({"id": str(len(self.queue) + 1), "name": name, "connection_id": "c1",

@@ -21,9 +21,9 @@ def api_calls(monkeypatch):
     """Every call the widget makes to the Accounts API, as (method, path)."""
     calls, original = [], AccountsApi.request
 
-    def counting(self, method, path, json=None, params=None):
+    def counting(self, method, path, json=None, params=None, **options):
         calls.append((method, path))
-        return original(self, method, path, json=json, params=params)
+        return original(self, method, path, json=json, params=params, **options)
 
     monkeypatch.setattr(AccountsApi, "request", counting)
     return calls

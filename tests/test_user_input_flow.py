@@ -60,7 +60,8 @@ class ScriptedApi:
         self.channels[channel]["challenge"]["status"] = status
         self.emit("AUTH_FAILED", error="challenge_" + status.lower())
 
-    def answer_challenge(self, connection_id, channel_id, challenge_id, answer):
+    def answer_challenge(self, connection_id, channel_id, challenge_id, answer,
+                         idempotency_key=None):
         self.calls.append(("answer_challenge", channel_id, challenge_id))
         channel = next(c for c in self.channels if c["id"] == channel_id)
         challenge = channel["challenge"]

@@ -5,6 +5,7 @@ traceback from deep inside a request an hour later.
 """
 import json
 import os
+import re
 from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import urlsplit
@@ -13,7 +14,9 @@ from widget.redirect_urls import browser_url
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LANGUAGES = ("fr", "en")
-FAULTS = ("500", "timeout", "drop")
+FAULTS = ("500", "timeout", "drop", "late", "lost")
+# A configured fault, optionally for the next N matching requests only: `lost`, `lost:1`.
+FAULT_SPEC = re.compile(r"(%s)(?::([1-9][0-9]{0,5}))?" % "|".join(FAULTS))
 
 
 class SettingError(ValueError):
@@ -120,6 +123,7 @@ SETTINGS = (
     Setting("WEB_THREADS", _number(int, 1), 8),
     Setting("SANDBOX_DATABASE", _text),  # default: instance/sandbox.sqlite3
     Setting("SANDBOX_ACCESS_TOKEN_TTL", _number(int, 1), 3600),
+    Setting("SANDBOX_REFRESH_REUSE_SECONDS", _number(float, 0), 60),
     Setting("SANDBOX_SYNC_SECONDS", _number(float, 0), 3),
     Setting("SANDBOX_SLOW_SYNC_SECONDS", _number(float, 0), 10),
     Setting("SANDBOX_APP_VALIDATION_DELAY", _number(float, 0), 5),
@@ -159,10 +163,11 @@ def settle_settings(config):
     _check_clients(config.get("WIDGET_CLIENTS"))
     faults = config.get("SANDBOX_FAULTS")
     if not isinstance(faults, dict) or not all(
-            isinstance(path, str) and path.startswith("/sandbox/") and str(fault).lower() in FAULTS
-            for path, fault in faults.items()):
+            isinstance(path, str) and path.startswith("/sandbox/")
+            and FAULT_SPEC.fullmatch(str(fault).lower()) for path, fault in faults.items()):
         raise SettingError("SANDBOX_FAULTS", "expected {\"/sandbox/<path prefix>\": "
-                                             "\"500\" | \"timeout\" | \"drop\"}")
+                                             "\"500\" | \"timeout\" | \"drop\" | \"late\" | "
+                                             "\"lost\"}, a kind optionally followed by :<times>")
 
 
 def _check_clients(clients):

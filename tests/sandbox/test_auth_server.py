@@ -1,4 +1,6 @@
 """The sandbox Auth server: the four grants, client authentication, rotation and expiry."""
+import os
+
 from tests.sandbox.conftest import DEMO_CLIENT, TOKEN_URL, query_of
 
 USER_SCOPES = "profile accounts_manage connections_manage connections_sync transactions_read"
@@ -104,7 +106,9 @@ def test_refresh_rotates_and_revokes_the_old_pair(sandbox_client):
     second = response.json
     assert second["refresh_token"] != first["refresh_token"]
     assert second["scope"] == USER_SCOPES
-    # The old refresh token and the access token issued with it are both revoked.
+    # The old refresh token and the access token issued with it are both revoked (once the
+    # reuse interval for a client that lost the answer is over).
+    sandbox_client.clock.advance(60)
     again = sandbox_client.token_request(grant_type="refresh_token",
                                          refresh_token=first["refresh_token"])
     assert again.status_code == 400
@@ -235,3 +239,64 @@ def test_demo_client_is_seeded(sandbox_client):
     client_id, secret = DEMO_CLIENT
     assert sandbox_client.token_request((client_id, secret),
                                         grant_type="client_credentials").status_code == 200
+
+
+def refresh(sandbox_client, refresh_token):
+    return sandbox_client.token_request(grant_type="refresh_token", refresh_token=refresh_token)
+
+
+def test_a_rotated_refresh_token_gets_the_same_pair_within_the_reuse_interval(sandbox_client):
+    first = sandbox_client.sign_in()
+    second = refresh(sandbox_client, first["refresh_token"]).json
+    sandbox_client.clock.advance(59)
+    again = refresh(sandbox_client, first["refresh_token"])  # the client lost the answer
+    assert again.status_code == 200 and again.headers["Cache-Control"] == "no-store"
+    assert again.json == {**second, "expires_in": 3600 - 59}
+    assert sandbox_client.get("/users/me", token=second["access_token"]).status_code == 200
+    assert sandbox_client.get("/users/me", token=first["access_token"]).status_code == 401
+    sandbox_client.clock.advance(1)
+    over = refresh(sandbox_client, first["refresh_token"])
+    assert over.status_code == 400 and over.json["error"] == "invalid_grant"
+    assert refresh(sandbox_client, second["refresh_token"]).status_code == 200
+
+
+def test_no_reuse_once_the_new_pair_is_spent(sandbox_client):
+    first = sandbox_client.sign_in()
+    second = refresh(sandbox_client, first["refresh_token"]).json
+    assert refresh(sandbox_client, second["refresh_token"]).status_code == 200
+    again = refresh(sandbox_client, first["refresh_token"])
+    assert again.status_code == 400 and again.json["error"] == "invalid_grant"
+
+
+def test_reuse_needs_the_same_client(sandbox_client):
+    first = sandbox_client.sign_in()
+    refresh(sandbox_client, first["refresh_token"])
+    response = sandbox_client.token_request(("demo-client", "bad"), grant_type="refresh_token",
+                                            refresh_token=first["refresh_token"])
+    assert response.status_code == 401
+
+
+def test_the_reuse_interval_is_a_setting(app, sandbox_client):
+    app.config["SANDBOX_REFRESH_REUSE_SECONDS"] = 0  # strict one-time use
+    first = sandbox_client.sign_in()
+    assert refresh(sandbox_client, first["refresh_token"]).status_code == 200
+    again = refresh(sandbox_client, first["refresh_token"])
+    assert again.status_code == 400 and again.json["error"] == "invalid_grant"
+
+
+def test_the_database_cannot_open_the_new_pair(app, sandbox_client):
+    first = sandbox_client.sign_in()
+    second = refresh(sandbox_client, first["refresh_token"]).json
+    stored = database_bytes(app.config["SANDBOX_DATABASE"])
+    for token in (first["refresh_token"], second["access_token"], second["refresh_token"]):
+        assert token.encode() not in stored
+
+
+def database_bytes(path):
+    """The database's file and its write-ahead log, where the latest writes are."""
+    stored = b""
+    for name in (path, path + "-wal"):
+        if os.path.exists(name):
+            with open(name, "rb") as part:
+                stored += part.read()
+    return stored

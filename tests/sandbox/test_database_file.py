@@ -212,3 +212,26 @@ def test_a_reset_leaves_the_files_another_process_is_using_where_they_are(tmp_pa
         assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     finally:
         connection.close()
+
+
+def test_a_database_of_the_previous_schema_is_brought_up_to_date(tmp_path):
+    """A deployment keeps its sandbox data across an upgrade that adds tables."""
+    import sqlite3
+
+    from widget.sandbox import db
+
+    path = str(tmp_path / "old.sqlite3")
+    old = sqlite3.connect(path, isolation_level=None)
+    for statement in db.SCHEMA:
+        old.execute(statement)
+    db.seed(old)
+    old.execute("PRAGMA user_version = 1")
+    users_before = old.execute("SELECT COUNT(*) FROM clients").fetchone()[0]
+    old.close()
+    db.ensure_database(path)
+    upgraded = sqlite3.connect(path)
+    assert upgraded.execute("PRAGMA user_version").fetchone()[0] == db.SCHEMA_VERSION
+    tables = {row[0] for row in upgraded.execute("SELECT name FROM sqlite_master")}
+    assert {"idempotency_keys", "refresh_rotations"} <= tables
+    assert upgraded.execute("SELECT COUNT(*) FROM clients").fetchone()[0] == users_before
+    upgraded.close()

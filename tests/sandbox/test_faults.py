@@ -74,3 +74,46 @@ def test_timeout_trips_the_clients_read_timeout(app, served):
     with pytest.raises(requests.ReadTimeout):
         requests.get(served + "/sandbox/api/v2.1/providers",
                      headers={"X-Sandbox-Fault": "timeout"}, timeout=(1, 0.2))
+
+
+NEW_CONNECTION = {"provider_id": "web", "channel_definition_id": "web-embedded",
+                  "credentials": {"login": "demo", "password": "pw"}}
+
+
+def test_lost_runs_the_call_then_drops_its_answer(user):
+    with pytest.raises(ConnectionResetError):
+        user.post("/connections", json=NEW_CONNECTION, headers={"X-Sandbox-Fault": "lost"})
+    assert len(user.get("/connections").json) == 1  # done upstream all the same
+
+
+def test_late_runs_the_call_then_answers_after_the_timeout(app, user):
+    app.config["SANDBOX_FAULT_TIMEOUT_SECONDS"] = 0.1
+    response = user.post("/connections", json=NEW_CONNECTION, headers={"X-Sandbox-Fault": "late"})
+    assert response.status_code == 201 and response.json["provider_id"] == "web"
+    assert len(user.get("/connections").json) == 1
+
+
+def test_a_counted_fault_hits_that_many_requests_then_leaves(app, user):
+    app.config["SANDBOX_FAULTS"] = {"/sandbox/api/v2.1/connections": "lost:2"}
+    for _ in range(2):
+        with pytest.raises(ConnectionResetError):
+            user.post("/connections", json=NEW_CONNECTION)
+    assert app.config["SANDBOX_FAULTS"] == {}
+    assert len(user.get("/connections").json) == 2
+
+
+def test_lost_closes_the_socket_after_the_work_under_werkzeug(app, served):
+    app.config["SANDBOX_FAULT_TIMEOUT_SECONDS"] = 5
+    url = served + "/sandbox/auth/token"
+    with pytest.raises(requests.ConnectionError):
+        requests.post(url, data={"grant_type": "client_credentials"},
+                      auth=("demo-client", "demo-secret"), headers={"X-Sandbox-Fault": "lost"},
+                      timeout=(1, 4))  # a hang-up at once, not the fault's 5 s wait
+
+
+def test_late_trips_the_clients_read_timeout_after_the_work(app, served):
+    app.config["SANDBOX_FAULT_TIMEOUT_SECONDS"] = 1
+    with pytest.raises(requests.ReadTimeout):
+        requests.post(served + "/sandbox/auth/token", data={"grant_type": "client_credentials"},
+                      auth=("demo-client", "demo-secret"), headers={"X-Sandbox-Fault": "late"},
+                      timeout=(1, 0.2))

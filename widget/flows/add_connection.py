@@ -6,6 +6,7 @@ find the step already done instead of creating a second connection.
 """
 from widget.flows.channels import ChannelSteps
 from widget.flows.connected import ConnectedSteps
+from widget.flows.step_keys import seed_keys
 from widget.flows.steps import Finish, Screen, ordered_definitions
 from widget.upstream import NotFound, ProviderUnavailable
 
@@ -24,6 +25,7 @@ class AddConnectionFlow(ChannelSteps, ConnectedSteps):
     # Entry and resumption
     def start(self):
         self.run["step"] = "start"
+        seed_keys(self.run)  # saved with this first screen, before any step needs a key
         if self.options.get("provider_id"):
             return self.choose_provider(self.options["provider_id"], forced=True)
         return self.providers()

@@ -1,6 +1,7 @@
 """add_connection's channel steps: which channel, then the bank's portal or the credential form."""
 import hmac
 
+from widget.flows.step_keys import attempt
 from widget.flows.steps import BankRedirect, Finish, Screen
 from widget.upstream import BadRequest, Conflict, Forbidden, NotFound, ProviderUnavailable
 
@@ -63,8 +64,9 @@ class ChannelSteps:
         state = self.run.get("bank_state") or new_state  # a second click reuses the pending one
         definition = self.run["definition"]
         try:
-            answer = self.api.authorize_url(self.run["provider_id"], definition["id"],
-                                            redirect_uri, state, locale)
+            with attempt(self.run, "bank", state) as key:
+                answer = self.api.authorize_url(self.run["provider_id"], definition["id"],
+                                                redirect_uri, state, locale, idempotency_key=key)
         except ProviderUnavailable:
             return self.provider_down()
         url = str((answer or {}).get("authorize_url") or "")
@@ -142,18 +144,27 @@ class ChannelSteps:
         finally:
             credentials.clear()
 
+    def _connect_step(self, auth):
+        """The step of sending this login: a bank's code is a step of its own, since a new trip
+        to the bank brings a new code; credentials typed again are the same step."""
+        return ("connect", self.run["definition"]["id"], auth.get("authorization_code", ""))
+
     def _connect(self, **auth):
         """Create the connection, or add this channel to the run's connection."""
         definition_id = self.run["definition"]["id"]
         if self.run.get("connection_id"):
-            connection = self.api.add_channel(self.run["connection_id"], definition_id, **auth)
+            with attempt(self.run, *self._connect_step(auth)) as key:
+                connection = self.api.add_channel(self.run["connection_id"], definition_id,
+                                                  idempotency_key=key, **auth)
             channel = next((c for c in reversed(connection.get("channels") or [])
                             if c.get("channel_definition_id") == definition_id), {})
             self.run["channel_id"] = channel.get("id")
             self.track("CHANNEL_ADDED", connection_id=connection["id"], channel_id=channel.get("id"),
                        channel_definition_id=definition_id)
         else:
-            connection = self.api.create_connection(self.run["provider_id"], definition_id, **auth)
+            with attempt(self.run, *self._connect_step(auth)) as key:
+                connection = self.api.create_connection(self.run["provider_id"], definition_id,
+                                                        idempotency_key=key, **auth)
             self.run["connection_id"] = connection["id"]
             self.run["channel_id"] = self._channel(connection).get("id")
             self.track("CONNECTION_CREATED", connection_id=connection["id"],

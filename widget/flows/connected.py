@@ -1,6 +1,7 @@
 """add_connection's steps once the bank accepted: challenges, accounts and consent, sync."""
 import time
 
+from widget.flows.step_keys import attempt
 from widget.flows.steps import Finish, Screen
 from widget.flows.sync_watch import SyncWatch
 from widget.upstream import Conflict, Forbidden
@@ -75,8 +76,10 @@ class ConnectedSteps:
             return self._challenge_again("required")
         self.track("SUBMIT_CHALLENGE", connection_id=self.run["connection_id"])
         try:
-            connection = self.api.answer_challenge(self.run["connection_id"], self.run["channel_id"],
-                                                   self.run["challenge_id"], answer)
+            with attempt(self.run, "challenge", self.run["challenge_id"]) as key:
+                connection = self.api.answer_challenge(
+                    self.run["connection_id"], self.run["channel_id"], self.run["challenge_id"],
+                    answer, idempotency_key=key)
         except Forbidden as exc:
             self.track("ERROR", error=exc.code)
             return self._challenge_again(exc.code)
@@ -160,7 +163,8 @@ class ConnectedSteps:
             return Finish("success", connection_id=connection_id)
         watch = SyncWatch(self.api, self.run)
         watch.begin()  # before the sync starts, so that none of its events is missed
-        self.api.synchronize(connection_id)
+        with attempt(self.run, "sync", connection_id) as key:
+            self.api.synchronize(connection_id, idempotency_key=key)
         self.track("SYNC_STARTED", connection_id=connection_id)
         if not self.options.get("captive_mode", True):
             return Finish("success", connection_id=connection_id)

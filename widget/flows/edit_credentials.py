@@ -4,6 +4,7 @@ The same steps as add_connection once the channel is chosen (bank portal or cred
 challenge, sync), on an existing connection.
 """
 from widget.flows.add_connection import AddConnectionFlow
+from widget.flows.step_keys import attempt, seed_keys
 from widget.flows.steps import Finish, Screen, ordered_definitions
 from widget.upstream import NotFound, ProviderUnavailable
 
@@ -11,6 +12,7 @@ from widget.upstream import NotFound, ProviderUnavailable
 class EditCredentialsFlow(AddConnectionFlow):
     def start(self):
         self.run["step"] = "start"
+        seed_keys(self.run)
         connection_id = self.options.get("connection_id")
         try:
             connection = self.api.connection(connection_id)
@@ -66,7 +68,9 @@ class EditCredentialsFlow(AddConnectionFlow):
         channel_id = self.run.get("renew_channel_id")
         if not channel_id:
             return super()._connect(**auth)  # adds the channel to the connection
-        connection = self.api.update_credentials(self.run["connection_id"], channel_id, **auth)
+        with attempt(self.run, *self._connect_step(auth)) as key:
+            connection = self.api.update_credentials(self.run["connection_id"], channel_id,
+                                                     idempotency_key=key, **auth)
         self.track("CONNECTION_UPDATED", connection_id=connection["id"], channel_id=channel_id)
         return self.after_connection(connection)
 

@@ -1,4 +1,5 @@
 """manage_accounts: give or withdraw consent account by account, say what changes, then sync."""
+from widget.flows.step_keys import attempt, seed_keys
 from widget.flows.steps import Finish, Screen
 from widget.upstream import Conflict, NotFound
 
@@ -21,6 +22,7 @@ class ManageAccountsFlow:
                 if a.get("status") != "CLOSED"]
 
     def start(self):
+        seed_keys(self.run)
         try:
             self.api.connection(self.connection_id)
         except NotFound:  # unknown, deleted, or another user's
@@ -80,7 +82,8 @@ class ManageAccountsFlow:
         if not chosen:
             return Finish("success", connection_id=self.connection_id)
         try:
-            self.api.synchronize(self.connection_id)
+            with attempt(self.run, "sync", self.connection_id) as key:
+                self.api.synchronize(self.connection_id, idempotency_key=key)
         except Conflict:  # a channel needs the user first (renewal): the consents are saved
             return Finish("error", "user_action_required", self.connection_id)
         self.track("SYNC_STARTED", connection_id=self.connection_id)

@@ -6,6 +6,7 @@ user's event queue for a bounded time, then lets ConnectedSteps ask it and check
 (the same screens and rules as add_connection), and in captive mode waits for the sync's end.
 """
 from widget.flows.connected import BLOCKED, POLL_INTERVAL_SECONDS, ConnectedSteps
+from widget.flows.step_keys import seed_keys
 from widget.flows.steps import Finish, Screen
 from widget.flows.sync_watch import SyncWatch
 from widget.upstream import NotFound, ProviderUnavailable
@@ -37,6 +38,7 @@ class UserInputFlow(ConnectedSteps):
     # Entry and resumption
     def start(self):
         self.run["step"] = "start"
+        seed_keys(self.run)
         # The queue's place first: a challenge asked after the read below is still seen there.
         SyncWatch(self.api, self.run).begin()
         try:

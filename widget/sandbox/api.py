@@ -3,10 +3,10 @@ import functools
 
 from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6750 import InsufficientScopeError
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, g, jsonify, make_response, request
 from werkzeug.exceptions import HTTPException
 
-from widget.sandbox import engine
+from widget.sandbox import engine, idempotency
 from widget.sandbox.clock import now
 from widget.sandbox.db import get_db
 from widget.sandbox.oauth import protector
@@ -112,7 +112,8 @@ def token_required(scope=None, user=True, terms=True):
     """Check the bearer token; with `user`, also that it is a user's who accepted the terms.
 
     The user's row goes to `g.sandbox_user`. User calls also bring the user's connections up
-    to date first, since their progress is computed on read.
+    to date first, since their progress is computed on read. A change sent with an
+    `Idempotency-Key` is done once for its client and user (idempotency.py).
     """
 
     def decorator(view):
@@ -123,11 +124,22 @@ def token_required(scope=None, user=True, terms=True):
                 g.sandbox_user = _token_user(token, terms)
                 if terms:
                     engine.advance_user(get_db(), g.sandbox_user["id"], now())
+            if idempotency.requested():
+                owner = "%s:%s" % (token.client_id, token.user_id or "")
+                return idempotency.answer_once(owner, lambda: _response(view, args, kwargs))
             return view(*args, **kwargs)
 
         return checked
 
     return decorator
+
+
+def _response(view, args, kwargs):
+    """The view's answer as a response, an ApiError's included (to be kept for its key)."""
+    try:
+        return make_response(view(*args, **kwargs))
+    except ApiError as error:
+        return make_response(answer_api_error(error))
 
 
 def _authenticated_token(scope):

@@ -7,7 +7,7 @@ from flask import current_app, g, jsonify
 from widget.sandbox import db_file
 from widget.sandbox.seed import seed
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # AUTOINCREMENT on user-owned tables: a deleted id is never handed out again, so a stale id
 # kept by the widget can only ever answer 404.
@@ -134,6 +134,26 @@ SCHEMA = [
     "CREATE INDEX events_by_user ON events (user_id, id)",
 ]
 
+# Version 2 (a version-1 database gains these): the first answer to each Idempotency-Key, and
+# the token pair each rotated refresh token was traded for (see idempotency.py, oauth.py).
+SCHEMA_2 = [
+    """CREATE TABLE idempotency_keys (
+        owner TEXT NOT NULL,
+        key_sha256 TEXT NOT NULL,
+        request_digest TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        PRIMARY KEY (owner, key_sha256))""",
+    "CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at)",
+    """CREATE TABLE refresh_rotations (
+        token_id INTEGER PRIMARY KEY REFERENCES tokens(id),
+        successor_id INTEGER NOT NULL REFERENCES tokens(id),
+        rotated_at REAL NOT NULL,
+        sealed_answer TEXT NOT NULL)""",
+]
+
+
 def connect(path):
     """A connection in autocommit mode to the existing database (see db_file)."""
     return db_file.connect(path)
@@ -141,7 +161,7 @@ def connect(path):
 
 def ensure_database(path):
     """Create and seed the database once, whole; safe when several processes start at once."""
-    db_file.ensure(path, SCHEMA_VERSION, create_schema)
+    db_file.ensure(path, SCHEMA_VERSION, create_schema, upgrade_schema)
 
 
 def reset_database(path):
@@ -151,9 +171,16 @@ def reset_database(path):
 
 def create_schema(connection):
     """The tables and the seeded rows, inside the builder's transaction."""
-    for statement in SCHEMA:
+    for statement in SCHEMA + SCHEMA_2:
         connection.execute(statement)
     seed(connection)
+
+
+def upgrade_schema(connection, found):
+    """Bring a database of an older schema version up to date, inside the caller's transaction."""
+    if found < 2:
+        for statement in SCHEMA_2:
+            connection.execute(statement)
 
 
 def get_db():

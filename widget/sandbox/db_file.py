@@ -49,8 +49,9 @@ def connect(path):
     return connection
 
 
-def ensure(path, version, build):
-    """Make `path` a database of schema `version`, built by `build(connection)` if absent."""
+def ensure(path, version, build, upgrade):
+    """Make `path` a database of schema `version`: built by `build(connection)` if absent,
+    brought up by `upgrade(connection, found_version)` if older."""
     with _ready_lock:
         # A file deleted by hand while the app runs is built again.
         if path in _ready_paths and os.path.exists(path):
@@ -60,6 +61,8 @@ def ensure(path, version, build):
                 found = _version(path)  # another process may have built it meanwhile
                 if found in (None, 0):
                     _move_into_place(_build_aside(path, version, build), path)
+                elif found < version:
+                    _upgrade(path, found, version, upgrade)
                 elif found != version:
                     raise DatabaseUnusable(path, f"schema version {found}, not {version}")
         _ready_paths.add(path)
@@ -115,6 +118,22 @@ def _building(path):
         yield
     finally:
         os.close(descriptor)
+
+
+def _upgrade(path, found, version, upgrade):
+    """Add what a newer schema has to a live database, in one transaction (others wait)."""
+    connection = connect(path)
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            upgrade(connection, found)
+            connection.execute(f"PRAGMA user_version = {int(version)}")
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+    finally:
+        connection.close()
 
 
 def _build_aside(path, version, build):

@@ -1,17 +1,27 @@
-"""Injected failures for the widget's reliability tests: 500, time-out, dropped connection.
+"""Injected failures for the widget's reliability tests: 500, time-out, dropped connection, and
+an answer lost after the work was done.
 
 Off unless `SANDBOX_FAULT_INJECTION` is on (the tests turn it on): a public sandbox must not
 let anyone hang its workers with a header. When on, a request under `/sandbox/` fails when it
-carries `X-Sandbox-Fault: 500|timeout|drop`, or when its path starts with a prefix of the
-`SANDBOX_FAULTS` mapping (`{"/sandbox/api/v2.1/providers": "500"}`; the longest prefix wins). This runs as WSGI middleware, ahead of Flask, because a
-dropped connection has to escape Flask's error handling to reach the server.
+carries `X-Sandbox-Fault: 500|timeout|drop|late|lost`, or when its path starts with a prefix of
+the `SANDBOX_FAULTS` mapping (`{"/sandbox/api/v2.1/providers": "500"}`; the longest prefix
+wins). A configured `kind:N` (`"lost:1"`) hits the next N matching requests of this process
+only, then its entry leaves the mapping.
+
+`timeout` and `drop` fail before the request reaches the app (nothing happened upstream);
+`late` and `lost` run the request to its end (committed) and then answer after the client's
+read timeout, or never: the "completed upstream, answer lost" case that idempotency keys and
+the refresh-token reuse interval exist for. This runs as WSGI middleware, ahead of Flask,
+because a dropped connection has to escape Flask's error handling to reach the server.
 """
 import errno
 import json
 import socket
+import threading
 import time
 
-FAULTS = ("500", "timeout", "drop")
+from widget.config import FAULT_SPEC, FAULTS
+
 SANDBOX_PREFIX = "/sandbox/"
 
 
@@ -21,13 +31,14 @@ class SandboxFaults:
     def __init__(self, wsgi_app, config):
         self.wsgi_app = wsgi_app
         self.config = config
+        self._counting = threading.Lock()
 
     def __call__(self, environ, start_response):
         fault = self.fault_for(environ)
         if fault == "drop":
             self.drop(environ)
         if fault == "timeout":
-            time.sleep(float(self.config["SANDBOX_FAULT_TIMEOUT_SECONDS"]))
+            self.sleep()
         if fault == "500":
             body = json.dumps({"error": "server_error",
                                "error_description": "Sandbox fault injected."}).encode()
@@ -35,7 +46,32 @@ class SandboxFaults:
                 ("Content-Type", "application/json"), ("Content-Length", str(len(body))),
             ])
             return [body]
+        if fault in ("late", "lost"):
+            return self.done_then_lost(fault, environ, start_response)
         return self.wsgi_app(environ, start_response)
+
+    def sleep(self):
+        time.sleep(float(self.config["SANDBOX_FAULT_TIMEOUT_SECONDS"]))
+
+    def done_then_lost(self, fault, environ, start_response):
+        """Run the request to its end, then answer too late (`late`) or hang up (`lost`)."""
+        answer, body = {}, []
+
+        def hold_back(status, headers, exc_info=None):
+            answer.update(status=status, headers=headers, exc_info=exc_info)
+            return body.append  # the WSGI write() callable
+
+        chunks = self.wsgi_app(environ, hold_back)
+        try:
+            body.extend(chunks)  # the app's work (and its commit) is over once this returns
+        finally:
+            if hasattr(chunks, "close"):
+                chunks.close()
+        if fault == "lost":
+            self.drop(environ)
+        self.sleep()
+        start_response(answer["status"], answer["headers"], answer["exc_info"])
+        return body
 
     @staticmethod
     def drop(environ):
@@ -60,9 +96,19 @@ class SandboxFaults:
         asked = environ.get("HTTP_X_SANDBOX_FAULT", "").strip().lower()
         if asked in FAULTS:
             return asked
-        configured = self.config.get("SANDBOX_FAULTS") or {}
-        prefixes = [prefix for prefix in configured if path.startswith(prefix)]
-        if not prefixes:
-            return None
-        fault = str(configured[max(prefixes, key=len)]).lower()
-        return fault if fault in FAULTS else None
+        with self._counting:
+            configured = self.config.get("SANDBOX_FAULTS") or {}
+            prefixes = [prefix for prefix in configured if path.startswith(prefix)]
+            if not prefixes:
+                return None
+            prefix = max(prefixes, key=len)
+            spec = FAULT_SPEC.fullmatch(str(configured[prefix]).lower())
+            if spec is None:
+                return None
+            fault, times = spec.groups()
+            if times:  # counted: this request uses one
+                if int(times) > 1:
+                    configured[prefix] = "%s:%d" % (fault, int(times) - 1)
+                else:
+                    del configured[prefix]
+            return fault

@@ -59,18 +59,37 @@ class PasswordGrant(grants.ResourceOwnerPasswordCredentialsGrant):
 
 
 class RefreshTokenGrant(grants.RefreshTokenGrant):
+    """Rotation with a reuse interval: each refresh token serves once, except that within
+    `SANDBOX_REFRESH_REUSE_SECONDS` of its rotation it gets the same new pair again (as Auth0
+    and Okta do), for a client that lost the answer. The new pair must not be spent yet."""
+
     TOKEN_ENDPOINT_AUTH_METHODS = models.CLIENT_AUTH_METHODS
-    INCLUDE_NEW_REFRESH_TOKEN = True  # rotation: each refresh token serves once
+    INCLUDE_NEW_REFRESH_TOKEN = True
+    issued = None
 
     def authenticate_refresh_token(self, refresh_token):
         token = models.find_token(refresh_token=refresh_token)
-        return token if token is not None and not token.is_revoked() else None
+        if token is None or not token.is_revoked():
+            return token
+        token.reissue = models.rotation_answer(
+            token, refresh_token, float(current_app.config["SANDBOX_REFRESH_REUSE_SECONDS"]))
+        return token if token.reissue else None
 
     def authenticate_user(self, refresh_token):
         return users.find_user(refresh_token.user_id)
 
+    def create_token_response(self):
+        refresh_token = self.request.refresh_token
+        if refresh_token.reissue:  # the pair it was traded for moments ago, once more
+            return 200, refresh_token.reissue, self.TOKEN_RESPONSE_HEADER
+        return super().create_token_response()
+
+    def issue_token(self, user, refresh_token):
+        self.issued = super().issue_token(user, refresh_token)
+        return self.issued
+
     def revoke_old_credential(self, refresh_token):
-        models.revoke_token(refresh_token)
+        models.rotate_token(refresh_token, self.request.form["refresh_token"], self.issued)
 
 
 class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):

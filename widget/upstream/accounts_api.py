@@ -8,6 +8,8 @@ from widget.upstream.errors import InvalidToken, NetworkError, ServerError, erro
 
 # One pool for the whole process: every user's session borrows its connections.
 POOL = HTTPAdapter(pool_connections=8, pool_maxsize=32, max_retries=0)
+# No answer: the call may have been done upstream, or not.
+ANSWER_LOST = (requests.Timeout, requests.ConnectionError)
 
 
 def pooled(session):
@@ -21,6 +23,25 @@ def _json(response):
         return response.json()
     except ValueError:
         return {}
+
+
+class RotatingSession(OAuth2Session):
+    """Authlib's session, asking once more for a refresh whose answer was lost.
+
+    Refresh tokens rotate: the lost answer may hold the only pair that still works. The Auth
+    server's reuse interval gives the same pair again for the same refresh token (docs/
+    sandbox-api.md), so repeating the refresh at once is safe.
+    """
+
+    def refresh_token(self, url=None, **kwargs):
+        try:
+            return super().refresh_token(url, **kwargs)
+        except ANSWER_LOST:
+            pass
+        try:
+            return super().refresh_token(url, **kwargs)
+        except ANSWER_LOST as exc:
+            raise NetworkError("network_error", type(exc).__name__) from None
 
 
 class AccountsApi:
@@ -39,7 +60,7 @@ class AccountsApi:
         if not token.get("refresh_token"):
             # Nothing to refresh with: let the API judge the token rather than Authlib's clock.
             token.pop("expires_at", None)
-        self.http = pooled(OAuth2Session(
+        self.http = pooled(RotatingSession(
             client_id, client_secret, token=token, token_endpoint=token_endpoint,
             token_endpoint_auth_method="client_secret_basic", update_token=self._token_updated,
             leeway=30, default_timeout=timeout,  # the refresh Authlib makes by itself too
@@ -59,26 +80,37 @@ class AccountsApi:
         except (OAuthError, requests.RequestException, ValueError) as exc:
             raise _refresh_failure(exc) from None
 
-    def request(self, method, path, json=None, params=None):
-        """Send one call; answer (JSON body or None when empty, headers) or raise a typed error."""
-        response = self._send(method, path, json, params)
+    def request(self, method, path, json=None, params=None, idempotency_key=None):
+        """Send one call; answer (JSON body or None when empty, headers) or raise a typed error.
+
+        A call with an `idempotency_key` (the `Idempotency-Key` header) is sent once more, at
+        once, when its answer was lost: the upstream answers the repeat with the first result.
+        Without one, a lost answer is a NetworkError, since the call may have been done.
+        """
+        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
+        response = self._send(method, path, json, params, headers)
         if response.status_code == 401 and _json(response).get("error") == "invalid_token" \
                 and self._can_refresh():
             # Refused before its announced expiry (revoked, clock skew): refresh once, retry once.
             self.refresh()
-            response = self._send(method, path, json, params)
+            response = self._send(method, path, json, params, headers)
         if response.status_code >= 400:
             raise error_for(response.status_code, _json(response))
         return (_json(response) if response.content else None), response.headers
 
-    def _send(self, method, path, json, params):
-        try:
-            return self.http.request(method, self.base + path, json=json, params=params,
-                                     timeout=self.timeout)
-        except InvalidTokenError:
-            raise InvalidToken("invalid_token", "expired and no refresh token") from None
-        except (OAuthError, requests.RequestException, ValueError) as exc:
-            raise _refresh_failure(exc) from None
+    def _send(self, method, path, json, params, headers=None):
+        tries = 2 if headers else 1
+        for tried in range(1, tries + 1):
+            try:
+                return self.http.request(method, self.base + path, json=json, params=params,
+                                         headers=headers, timeout=self.timeout)
+            except InvalidTokenError:
+                raise InvalidToken("invalid_token", "expired and no refresh token") from None
+            except ANSWER_LOST as exc:
+                if tried == tries:
+                    raise NetworkError("network_error", type(exc).__name__) from None
+            except (OAuthError, requests.RequestException, ValueError) as exc:
+                raise _refresh_failure(exc) from None
 
     def _get(self, path, **params):
         return self.request("GET", path, params={k: v for k, v in params.items() if v is not None})[0]
@@ -103,18 +135,20 @@ class AccountsApi:
     def provider(self, provider_id):
         return self._get("/providers/%s" % _segment(provider_id))
 
-    def authorize_url(self, provider_id, definition_id, redirect_uri, state, locale=None):
+    def authorize_url(self, provider_id, definition_id, redirect_uri, state, locale=None,
+                      idempotency_key=None):
         path = "/providers/%s/channel_definitions/%s/authorize_url" % (
             _segment(provider_id), _segment(definition_id))
         body = {"redirect_uri": redirect_uri, "state": state}
         if locale:
             body["locale"] = locale
-        return self.request("POST", path, json=body)[0]
+        return self.request("POST", path, json=body, idempotency_key=idempotency_key)[0]
 
     # Connections and challenges
-    def create_connection(self, provider_id, definition_id, **auth):
+    # The calls that change something take the `idempotency_key` of the widget's step.
+    def create_connection(self, provider_id, definition_id, idempotency_key=None, **auth):
         body = {"provider_id": provider_id, "channel_definition_id": definition_id, **auth}
-        return self.request("POST", "/connections", json=body)[0]
+        return self.request("POST", "/connections", json=body, idempotency_key=idempotency_key)[0]
 
     def connections(self):
         return self._get("/connections")
@@ -122,33 +156,36 @@ class AccountsApi:
     def connection(self, connection_id):
         return self._get("/connections/%s" % _segment(connection_id))
 
-    def add_channel(self, connection_id, definition_id, **auth):
+    def add_channel(self, connection_id, definition_id, idempotency_key=None, **auth):
         """Add a channel to a connection: `credentials=...` or `authorization_code` + `redirect_uri`."""
         body = {"channel_definition_id": definition_id, **auth}
         path = "/connections/%s/channels" % _segment(connection_id)
-        return self.request("POST", path, json=body)[0]
+        return self.request("POST", path, json=body, idempotency_key=idempotency_key)[0]
 
-    def update_credentials(self, connection_id, channel_id, **auth):
+    def update_credentials(self, connection_id, channel_id, idempotency_key=None, **auth):
         """Renew a channel: `credentials=...` or `authorization_code` + `redirect_uri`."""
         path = "/connections/%s/channels/%s/credentials" % (_segment(connection_id),
                                                             _segment(channel_id))
-        return self.request("PUT", path, json=auth)[0]
+        return self.request("PUT", path, json=auth, idempotency_key=idempotency_key)[0]
 
     def delete_connection(self, connection_id):
         self.request("DELETE", "/connections/%s" % _segment(connection_id))
 
-    def answer_challenge(self, connection_id, channel_id, challenge_id, answer):
+    def answer_challenge(self, connection_id, channel_id, challenge_id, answer,
+                         idempotency_key=None):
         path = "/connections/%s/channels/%s/challenges/%s" % (
             _segment(connection_id), _segment(channel_id), _segment(challenge_id))
-        return self.request("POST", path, json={"answer": answer})[0]
+        return self.request("POST", path, json={"answer": answer},
+                            idempotency_key=idempotency_key)[0]
 
     def set_consents(self, connection_id, account_ids=None, all_accounts=False):
         body = {"all_accounts": True} if all_accounts else {"account_ids": list(account_ids)}
         return self.request("PUT", "/connections/%s/consents" % _segment(connection_id),
                             json=body)[0]
 
-    def synchronize(self, connection_id):
-        return self.request("POST", "/connections/%s/synchronize" % _segment(connection_id))[0]
+    def synchronize(self, connection_id, idempotency_key=None):
+        return self.request("POST", "/connections/%s/synchronize" % _segment(connection_id),
+                            idempotency_key=idempotency_key)[0]
 
     # Accounts, transactions, events
     def accounts(self, connection_id=None):
