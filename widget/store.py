@@ -145,12 +145,11 @@ class WidgetSessionStore:
     def _write(self, session_id, data):
         live, stale = LIVE_PREFIX + session_id, STALE_PREFIX + session_id
         remaining = data["expires_at_ts"] - time.time()
+        stale_record = (stale, json.dumps(stale_part(data)), max(1, remaining + EXPIRED_GRACE_SECONDS))
         if remaining > 0:
-            self.backend.write([(live, json.dumps(data), remaining),
-                                (stale, json.dumps(stale_part(data)), remaining + EXPIRED_GRACE_SECONDS)])
+            self.backend.write([(live, json.dumps(data), remaining), stale_record])
         else:  # expired or ended: the tokens and secret go with the live record
-            self.backend.write([(stale, json.dumps(stale_part(data)),
-                                 max(1, remaining + EXPIRED_GRACE_SECONDS))], deletes=[live])
+            self.backend.write([stale_record], deletes=[live])
 
     def _put_state(self, state, record, expires_at_ts):
         ttl = max(1, expires_at_ts - time.time()) + EXPIRED_GRACE_SECONDS
