@@ -2,7 +2,7 @@
 import pytest
 
 from widget import readiness
-from widget.store import WidgetSessionStore
+from widget.store import StoreUnavailable, WidgetSessionStore
 
 
 def test_healthz_answers_without_touching_anything(client, monkeypatch):
@@ -26,7 +26,7 @@ def test_readyz_is_ok_when_the_store_and_the_auth_server_answer(client):
 
 def test_readyz_names_a_session_store_that_fails(client, monkeypatch):
     def down(self):
-        raise ConnectionError("redis://:hunter2@redis.internal:6379 refused")
+        raise StoreUnavailable("redis://:hunter2@redis.internal:6379 refused")
 
     monkeypatch.setattr(WidgetSessionStore, "ping", down)
     response = client.get("/readyz")

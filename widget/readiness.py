@@ -9,7 +9,7 @@ import time
 from flask import current_app
 
 from widget import upstream
-from widget.store import widget_sessions
+from widget.store import StoreUnavailable, widget_sessions
 from widget.upstream.auth_server import auth_server_answers
 
 _cached = {}  # id(app) -> (monotonic expiry, checks)
@@ -19,7 +19,7 @@ _cached_lock = threading.Lock()
 def _session_store_ok():
     try:
         widget_sessions().ping()
-    except Exception:  # noqa: BLE001  (any failure of the backend means "not ready")
+    except StoreUnavailable:
         current_app.logger.warning("readyz: the session store does not answer", exc_info=True)
         return False
     return True

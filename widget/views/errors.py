@@ -1,8 +1,10 @@
 """HTTP errors: JSON for the server-to-server API, a translated page for people."""
-from flask import jsonify, request
+from flask import current_app, g, jsonify, request
+from redis import RedisError
 from werkzeug.exceptions import HTTPException
 
 from widget.htmx import render_screen
+from widget.store import StoreUnavailable
 
 JSON_PREFIXES = ("/widget_session", "/widget/widget_session", "/sandbox/api", "/sandbox/auth/token")
 
@@ -11,7 +13,25 @@ def wants_json():
     return request.path.startswith(JSON_PREFIXES) or request.accept_mimetypes.best == "application/json"
 
 
+def handle_store_unavailable(error):
+    """The session store is down: a 503 to try again later, never a traceback or a lost session."""
+    current_app.logger.warning("session store unavailable on %s: %s", request.path, error)
+    # Nothing on this page is worth framing against, and the Client's iframe must show it.
+    g.frame_ancestors = ["*"]
+    if wants_json():
+        response = jsonify({"error": "temporarily_unavailable",
+                            "error_description": "the session store cannot be reached"})
+        response.status_code = 503
+    else:
+        response = render_screen("widget/screens/store_unavailable.html", status=503)
+    response.headers["Retry-After"] = "5"
+    return response
+
+
 def handle_http_error(error):
+    # The playground's cookie session (Flask-Session) fails before any view when Redis is down.
+    if isinstance(getattr(error, "original_exception", None), RedisError):
+        return handle_store_unavailable(error.original_exception)
     if wants_json():
         response = jsonify({"error": error.name.lower().replace(" ", "_"),
                             "error_description": error.description})
@@ -24,8 +44,6 @@ def handle_unexpected(error):
     """Last resort: never a traceback to the user (the log keeps it)."""
     if isinstance(error, HTTPException):
         return handle_http_error(error)
-    from flask import current_app
-
     current_app.logger.exception("unhandled error on %s", request.path)
     if wants_json():
         return jsonify({"error": "server_error", "error_description": "unexpected error"}), 500
@@ -33,5 +51,7 @@ def handle_unexpected(error):
 
 
 def init_app(app):
+    app.register_error_handler(StoreUnavailable, handle_store_unavailable)
+    app.register_error_handler(RedisError, handle_store_unavailable)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,177 @@
+"""The filesystem store: cachelib's FileSystemCache under the instance folder, a flock per session.
+
+For one machine (one or many processes). Nothing runs on a schedule, so session creation sweeps
+now and then (`sweep_if_due`): expired records go, and so do the lock files of sessions that
+are gone.
+"""
+import contextlib
+import fcntl
+import logging
+import math
+import os
+import tempfile
+import time
+
+from cachelib.file import FileSystemCache
+
+from widget.store import SessionBusy, StoreUnavailable
+
+LOCK_WAIT_SECONDS = 30
+SWEEP_EVERY_SECONDS = 180
+# Files in the folder that hold no record (cachelib's temporary files, left by a crash mid-write,
+# or a ping's probe) are removed once this old.
+ORPHAN_SECONDS = 600
+
+
+class KeyAsName:
+    """A `hash_method` for cachelib that names a record's file by its key in hex.
+
+    cachelib names each file `hash_method(key).hexdigest()`: with a reversible name, the sweep
+    knows the key of every file and asks cachelib (`has`, `delete`) whether it has expired.
+    """
+
+    def __init__(self, data=b""):
+        self.data = data
+
+    def hexdigest(self):
+        return self.data.hex()
+
+
+def key_of(filename):
+    """The key a record's file holds, or None for any other file."""
+    try:
+        return bytes.fromhex(filename).decode("utf-8")
+    except ValueError:
+        return None
+
+
+def _is_current(fh, path):
+    """True while `path` still names the file `fh` has open (the sweep may have removed it)."""
+    try:
+        return os.path.samestat(os.fstat(fh.fileno()), os.stat(path))
+    except FileNotFoundError:
+        return False
+
+
+class FileBackend:
+    def __init__(self, folder, live_key):
+        self.folder = folder
+        self.locks = os.path.join(folder, "locks")
+        # Lock files are named by session id: only this service may list the folders.
+        os.makedirs(self.locks, mode=0o700, exist_ok=True)
+        self.cache = FileSystemCache(folder, threshold=0, mode=0o600, hash_method=KeyAsName)
+        self.live_key = live_key
+        self.sweep_marker = os.path.join(folder, "sweep.lock")
+
+    def get(self, key):
+        return self.cache.get(key)
+
+    def exists(self, key):
+        return self.cache.has(key)
+
+    def write(self, records, deletes=()):
+        for key, value, ttl in records:
+            # One second more than asked: cachelib counts in whole seconds, and the sweep must
+            # never find expired a record the store still writes (the store checks expiry itself).
+            if not self.cache.set(key, value, timeout=math.ceil(ttl) + 1):
+                raise StoreUnavailable("the session folder refused a write")
+        self.delete(*deletes)
+
+    def delete(self, *keys):
+        for key in keys:
+            if not self.cache.delete(key):
+                raise StoreUnavailable("the session folder refused a removal")
+
+    def ping(self):
+        try:
+            fd, probe = tempfile.mkstemp(prefix="ping-", dir=self.folder)
+            os.close(fd)
+            os.remove(probe)
+        except OSError as exc:
+            raise StoreUnavailable("the session folder is not writable: %s" % exc) from None
+
+    @contextlib.contextmanager
+    def lock(self, session_id):
+        """flock on locks/<id>.lock: exclusive across the threads and processes of this machine."""
+        path = os.path.join(self.locks, session_id + ".lock")
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        while True:
+            fh = open(path, "a+b")
+            try:
+                while not _try_flock(fh):
+                    if time.monotonic() > deadline:
+                        raise SessionBusy(session_id)
+                    time.sleep(0.02)
+            except BaseException:
+                fh.close()
+                raise
+            if _is_current(fh, path):
+                break
+            fh.close()  # the sweep removed the file we opened: lock the one now at `path`
+        try:
+            yield
+        finally:
+            fh.close()  # releases the flock
+
+    def sweep_if_due(self):
+        """Sweep when the last sweep is SWEEP_EVERY_SECONDS old, unless another process does."""
+        try:
+            return self._sweep_if_due()
+        except OSError:  # never fails the request that pays for it; a write will say more
+            logging.getLogger(__name__).warning("session sweep failed", exc_info=True)
+            return False
+
+    def _sweep_if_due(self):
+        with contextlib.suppress(FileNotFoundError):
+            if time.time() - os.stat(self.sweep_marker).st_mtime < SWEEP_EVERY_SECONDS:
+                return False
+        with open(os.open(self.sweep_marker, os.O_RDWR | os.O_CREAT, 0o600), "r+b") as fh:
+            if not _try_flock(fh):
+                return False  # another process is sweeping
+            try:
+                last = float(fh.read() or 0)
+            except ValueError:
+                last = 0
+            if time.time() - last < SWEEP_EVERY_SECONDS:
+                return False  # swept while we were looking
+            self.sweep()
+            fh.seek(0)
+            fh.truncate()
+            fh.write(repr(time.time()).encode())
+        return True
+
+    def sweep(self):
+        """Remove expired records, orphaned files, and the lock files of sessions that are gone."""
+        for entry in os.scandir(self.folder):
+            key = key_of(entry.name)
+            if key is not None:
+                if not self.cache.has(key):
+                    self.cache.delete(key)
+            elif entry.is_file() and entry.path != self.sweep_marker:
+                with contextlib.suppress(FileNotFoundError):
+                    if time.time() - entry.stat().st_mtime > ORPHAN_SECONDS:
+                        os.remove(entry.path)
+        for entry in os.scandir(self.locks):
+            session_id = entry.name.removesuffix(".lock")
+            if not self.cache.has(self.live_key(session_id)):
+                self._remove_lock(entry.path, session_id)
+
+    def _remove_lock(self, path, session_id):
+        """Remove a lock file nobody holds; whoever opened it already retries on the new one."""
+        try:
+            fh = open(path, "rb")
+        except FileNotFoundError:
+            return
+        with fh:
+            if not _try_flock(fh) or not _is_current(fh, path):
+                return  # held, or replaced since we listed it
+            if not self.cache.has(self.live_key(session_id)):
+                os.remove(path)
+
+
+def _try_flock(fh):
+    try:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
