@@ -60,9 +60,14 @@ def test_redis_down_at_start_up_then_back(redis_app, relay):
     assert_unavailable(client.get("/widget/add_connection", query_string={"session_id": SOME_ID},
                                   headers={"HX-Request": "true"}))
 
+    redis_app.config["READY_CACHE_SECONDS"] = 0
+    ready = client.get("/readyz")
+    assert ready.status_code == 503 and ready.get_json()["failing"] == ["session_store"]
+
     relay.start()
     w, page = open_widget(client, user)
     assert page.status_code == 200 and screen(page) == "providers"
+    assert client.get("/readyz").status_code == 200
 
 
 @pytest.mark.redis
@@ -74,6 +79,8 @@ def test_redis_down_mid_flow_then_the_same_session_goes_on(redis_app, relay):
     assert screen(page) == "credentials"
 
     relay.cut()
+    redis_app.config["READY_CACHE_SECONDS"] = 0
+    assert client.get("/readyz").get_json()["failing"] == ["session_store"]
     assert_unavailable(w.get("/widget/add_connection"))
     assert_unavailable(w.post("/widget/add_connection/credentials", login="question", password="pw"))
     assert_unavailable(w.post("/widget/add_connection/credentials", htmx=True, login="question",
