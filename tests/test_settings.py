@@ -22,6 +22,7 @@ SAMPLES = {
     "PUBLIC_BASE_URL": ("https://widget.example.com/", "https://widget.example.com"),
     "TRUSTED_PROXIES": ("1", 1),
     "REDIS_URL": ("redis://127.0.0.1:6379/3", "redis://127.0.0.1:6379/3"),
+    "REDIS_TLS_VERIFY": ("0", False),
     "INSTANCE_PATH": ("/srv/passerelle", "/srv/passerelle"),
     "WIDGET_CLIENTS": ('{"acme": {"redirect_urls": ["https://app.acme.example/r"]}}',
                        {"acme": {"redirect_urls": ["https://app.acme.example/r"]}}),
@@ -182,3 +183,23 @@ def test_an_empty_variable_counts_as_unset():
     assert settings_from_env({name: "" for name in SAMPLES}) == defaults
     assert settings_from_env({"SANDBOX_PASSWORD_HASH_METHOD": " "})[
         "SANDBOX_PASSWORD_HASH_METHOD"] == "scrypt"
+
+
+@pytest.mark.parametrize("url, verify, checked", [
+    ("rediss://h.example:6380/0", True, True),
+    ("rediss://h.example:6380/0", False, False),
+    ("redis://h.example:6379/0", False, None),  # no TLS at all
+])
+def test_redis_tls_verification_follows_the_setting(url, verify, checked):
+    import ssl
+
+    from widget.store import redis_client
+
+    client = redis_client({"REDIS_URL": url, "REDIS_TLS_VERIFY": verify})
+    kwargs = client.connection_pool.connection_kwargs
+    if checked is None:
+        assert "ssl_cert_reqs" not in kwargs
+    else:
+        assert (kwargs.get("ssl_cert_reqs", ssl.CERT_REQUIRED) not in (None, "none",
+                                                                      ssl.CERT_NONE)) is checked
+    client.close()

@@ -109,6 +109,7 @@ SETTINGS = (
     Setting("PUBLIC_BASE_URL", _base_url),
     Setting("TRUSTED_PROXIES", _number(int, 0), 0),
     Setting("REDIS_URL", _redis_url),
+    Setting("REDIS_TLS_VERIFY", _flag, True),
     Setting("INSTANCE_PATH", _text),
     Setting("WIDGET_CLIENTS", _json, {}),
     Setting("WIDGET_SESSION_LIFETIME", _number(int, 60), 3600),

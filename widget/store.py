@@ -163,6 +163,17 @@ class WidgetSessionStore:
         self.backend.write([(STATE_PREFIX + state, json.dumps(record), ttl)])
 
 
+def redis_client(config):
+    """The client for `REDIS_URL`; with `REDIS_TLS_VERIFY` off, a rediss:// server's certificate
+    is not checked (Heroku Redis serves a self-signed one; the link stays encrypted)."""
+    import redis
+
+    options = {}
+    if config["REDIS_URL"].startswith("rediss://") and not config.get("REDIS_TLS_VERIFY", True):
+        options["ssl_cert_reqs"] = None
+    return redis.Redis.from_url(config["REDIS_URL"], **options)
+
+
 def init_app(app):
     """Attach the widget session store, and Flask-Session for the playground's cookie session."""
     if app.config.get("REDIS_URL"):
@@ -170,7 +181,7 @@ def init_app(app):
 
         from widget.store_redis import RedisBackend
 
-        client = redis.Redis.from_url(app.config["REDIS_URL"])
+        client = redis_client(app.config)
         backend = RedisBackend(client)
         app.config.update(SESSION_TYPE="redis", SESSION_REDIS=client)
     else:
