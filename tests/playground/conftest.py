@@ -12,10 +12,9 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 @pytest.fixture
 def offline_app(tmp_path):
-    """An app whose PUBLIC_BASE_URL points at a port where nothing listens: sandbox down."""
-    app, server = build_app(tmp_path)
-    server.server.server_close()  # never started: nothing answers on its port
-    app.config["PUBLIC_BASE_URL"] = "http://127.0.0.1:%d" % free_port()
+    """An app whose sandbox drops every connection without a word: sandbox down."""
+    app, server = build_app(tmp_path, SANDBOX_FAULTS={"/sandbox/": "drop"})
+    server.server.server_close()  # never started: the playground calls in-process
     return app
 
 

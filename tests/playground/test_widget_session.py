@@ -2,6 +2,7 @@
 import time
 
 from tests.conftest import free_port
+from widget.upstream import in_process
 from tests.playground.conftest import session_form
 
 
@@ -115,9 +116,11 @@ def test_a_refused_refresh_token_signs_out(client, app, signed_in):
     assert run_of(client)[1] is None
 
 
-def test_network_failure_is_a_message(client, app, signed_in):
+def test_network_failure_is_a_message(client, app, signed_in, monkeypatch):
     form = session_form(client, app)
-    app.config["PUBLIC_BASE_URL"] = "http://127.0.0.1:%d" % free_port()
+    # No thread to take the call to the widget's API: it never starts (a connect time-out).
+    monkeypatch.setattr(in_process, "APP_POOL", in_process.CallPool(0, "no-threads"))
+    app.config["UPSTREAM_CONNECT_TIMEOUT"] = 0.05
     response = client.post("/playground/widget-session?lng=en", data=form)
     assert response.status_code == 502
     assert "the server could not be reached" in response.get_data(as_text=True)

@@ -1,15 +1,16 @@
 """The playground's HTTP calls, made exactly as an integrator's backend makes them.
 
 Nothing here imports the sandbox or the widget: the Auth server, the Accounts API and the
-widget's session API are reached at `PUBLIC_BASE_URL` (else this request's host) with
-`requests`, with the demo client's credentials.
+widget's session API are reached over HTTP with `requests`, with the demo client's credentials.
+They live in this process, so the calls go to the in-process transport's internal origin
+(widget.upstream.in_process), never back through the server's socket nor to a request's host.
 """
 from urllib.parse import quote
 
 import requests
 from flask import current_app
 
-from widget.public_url import public_base_url
+from widget.upstream.in_process import INTERNAL_ORIGIN, mount
 
 DEMO_CLIENT_ID = "demo-client"
 DEMO_CLIENT_SECRET = "demo-secret"
@@ -48,7 +49,9 @@ def _send(method, url, expected, **kwargs):
     """The decoded JSON answer (None for an empty one); CallFailed for anything unexpected."""
     headers = {"Accept": "application/json", **kwargs.pop("headers", {})}
     try:
-        response = requests.request(method, url, headers=headers, timeout=_timeout(), **kwargs)
+        # A session per call: no cookie of one user's call can reach another's.
+        response = mount(requests.Session()).request(method, url, headers=headers,
+                                                     timeout=_timeout(), **kwargs)
     except requests.RequestException:
         raise CallFailed() from None
     body = _json(response)
@@ -68,7 +71,7 @@ def _expect(body, kind):
 
 def request_token(**grant):
     """A token answer of the Auth server for this grant (client authenticated with Basic)."""
-    body = _send("POST", public_base_url() + "/sandbox/auth/token", 200, data=grant,
+    body = _send("POST", INTERNAL_ORIGIN + "/sandbox/auth/token", 200, data=grant,
                  auth=client_credentials())
     body = _expect(body, dict)
     if not isinstance(body.get("access_token"), str):
@@ -84,7 +87,7 @@ def create_user(email, password):
 
 
 def api_url(path):
-    return public_base_url() + "/sandbox/api/v2.1" + path
+    return INTERNAL_ORIGIN + "/sandbox/api/v2.1" + path
 
 
 def api_get(path, access_token, params=None):
@@ -101,7 +104,7 @@ def api_post(path, access_token, expected, json=None):
 
 def create_widget_session(fields):
     """POST /widget_session (form-encoded, HTTP Basic): the 201 answer's JSON."""
-    body = _expect(_send("POST", public_base_url() + "/widget_session", 201, data=fields,
+    body = _expect(_send("POST", INTERNAL_ORIGIN + "/widget_session", 201, data=fields,
                          auth=client_credentials()), dict)
     if not isinstance(body.get("session_id"), str) or not isinstance(body.get("_links"), dict):
         raise CallFailed(502, "invalid_response")
@@ -110,5 +113,5 @@ def create_widget_session(fields):
 
 def widget_session_events(session_id):
     """The tracked events of one of our widget sessions, oldest first."""
-    url = public_base_url() + "/widget_session/" + quote(session_id, safe="") + "/events"
+    url = INTERNAL_ORIGIN + "/widget_session/" + quote(session_id, safe="") + "/events"
     return _expect(_send("GET", url, 200, auth=client_credentials()), list)

@@ -1,23 +1,23 @@
 """The upstream aggregator: its Auth server and Accounts API, reached over HTTP only."""
 from flask import current_app
 
-from widget.public_url import public_base_url
 from widget.upstream.accounts_api import AccountsApi
 from widget.upstream.errors import (  # noqa: F401  (the names views catch)
     ActionRequired, BadRequest, Conflict, Forbidden, InvalidToken, NetworkError, NotFound,
     ProviderUnavailable, ServerError, Unauthorized, UpstreamError,
 )
+from widget.upstream.in_process import INTERNAL_ORIGIN
 
 
 def token_endpoint():
-    """The Auth server's token URL: configured, or the embedded sandbox's."""
-    base = current_app.config.get("AUTH_BASE_URL") or public_base_url() + "/sandbox/auth"
+    """The Auth server's token URL: configured, or the embedded sandbox's (never a request's host)."""
+    base = current_app.config.get("AUTH_BASE_URL") or INTERNAL_ORIGIN + "/sandbox/auth"
     return base.rstrip("/") + "/token"
 
 
 def api_base_url():
-    """The Accounts API root: configured, or the embedded sandbox's."""
-    return current_app.config.get("API_BASE_URL") or public_base_url() + "/sandbox/api/v2.1"
+    """The Accounts API root: configured, or the embedded sandbox's (never a request's host)."""
+    return current_app.config.get("API_BASE_URL") or INTERNAL_ORIGIN + "/sandbox/api/v2.1"
 
 
 def timeouts():

@@ -5,6 +5,7 @@ from authlib.integrations.requests_client import OAuth2Session
 from requests.adapters import HTTPAdapter
 
 from widget.upstream.errors import InvalidToken, NetworkError, ServerError, error_for
+from widget.upstream.in_process import mount
 
 # One pool for the whole process: every user's session borrows its connections.
 POOL = HTTPAdapter(pool_connections=8, pool_maxsize=32, max_retries=0)
@@ -13,9 +14,10 @@ ANSWER_LOST = (requests.Timeout, requests.ConnectionError)
 
 
 def pooled(session):
+    """`session` on the process's connection pool, and in-process for the embedded sandbox."""
     session.mount("http://", POOL)
     session.mount("https://", POOL)
-    return session
+    return mount(session)
 
 
 def _json(response):

@@ -1,0 +1,188 @@
+"""The embedded sandbox reached in-process: a `requests` transport adapter instead of a socket.
+
+Why: with the sandbox embedded, the widget used to call it at the server's own address, so
+each widget request waited on a second request that needed a thread of the same gunicorn
+pool. Once every thread was a widget request waiting for a sandbox answer, nothing could
+answer any more (a self-deadlock: 100 users polling a waiting screen hung the server).
+
+What it keeps: the widget's upstream client is the same code as for a real upstream (requests
+and Authlib, statuses, headers, bodies, timeouts, typed errors); only its base URLs point at
+`INTERNAL_ORIGIN`, a fixed name no request can change, and this adapter is mounted for it. It
+turns each prepared request into a WSGI environ and calls the app of the caller's app context:
+
+- on a small bounded thread pool of its own, never the server's. No free thread within the
+  connect timeout is a ConnectTimeout; an answer slower than the read timeout is a ReadTimeout
+  while the call goes on to its end, as a slow upstream would;
+- in that pool's thread, so in a fresh app and request context, never nested in the caller's;
+- a connection the sandbox drops (fault `drop`) is a requests.ConnectionError, as on a socket;
+- redirects are answered as they are (requests decides whether to follow them).
+
+The caller's public root goes along in a private environ key: only `HTTP_*` keys come from a
+client's headers, so the sandbox's links for browsers (the bank portal) cannot be forged there.
+Calls to the sandbox and calls to the app's own routes (the playground posts to
+`/widget_session`, which calls the sandbox) have a pool each, so no pool waits on itself.
+"""
+import io
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from urllib.parse import urlsplit
+
+import requests
+from flask import current_app, has_app_context, has_request_context
+from requests.adapters import HTTPAdapter
+from urllib3 import HTTPResponse, Timeout
+from werkzeug.test import EnvironBuilder, run_wsgi_app
+
+from widget.public_url import PUBLIC_ROOT_KEY, public_base_url
+
+# https although no byte leaves the process: the sandbox's Auth server (Authlib) refuses plain
+# http but on loopback addresses, and a call that never meets a network is as private as TLS.
+# `.internal` is reserved for private use: the name never resolves on the Internet.
+INTERNAL_ORIGIN = "https://sandbox.passerelle.internal"
+SANDBOX_PATHS = "/sandbox/"
+# Each server thread makes one upstream call at a time (gunicorn: 8 threads per worker), and a
+# sandbox call is short: 16 threads per process never make a call queue in practice.
+SANDBOX_THREADS = 16
+APP_THREADS = 4
+
+logger = logging.getLogger("passerelle.upstream")
+
+
+class CallPool:
+    """A bounded pool: a call starts within `connect` seconds or not at all."""
+
+    def __init__(self, size, name):
+        self.size = size
+        self.name = name
+        self._slots = threading.BoundedSemaphore(size)
+        self._executor = None
+        self._lock = threading.Lock()
+
+    def _pool(self):
+        # Made on first use, so each gunicorn worker starts its threads after the fork.
+        with self._lock:
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(self.size, thread_name_prefix=self.name)
+            return self._executor
+
+    def submit(self, call, connect_timeout):
+        """The call's future, or None when no thread came free in time."""
+        if not self._slots.acquire(timeout=connect_timeout):
+            return None
+
+        def run():
+            try:
+                return call()
+            finally:
+                self._slots.release()
+
+        try:
+            return self._pool().submit(run)
+        except RuntimeError:  # the interpreter is shutting down
+            self._slots.release()
+            return None
+
+
+SANDBOX_POOL = CallPool(SANDBOX_THREADS, "in-process-sandbox")
+APP_POOL = CallPool(APP_THREADS, "in-process-app")
+
+
+def _timeouts(timeout):
+    """(connect, read) seconds from what requests passes on (None waits for ever)."""
+    if isinstance(timeout, tuple):
+        return timeout
+    if isinstance(timeout, Timeout):
+        return timeout.connect_timeout, timeout.read_timeout
+    return timeout, timeout
+
+
+def _body(request):
+    body = request.body
+    if body is None or isinstance(body, bytes):
+        return body
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    if hasattr(body, "read"):
+        return body.read()
+    return b"".join(chunk.encode() if isinstance(chunk, str) else chunk for chunk in body)
+
+
+def wsgi_environ(request, public_root=None):
+    """The WSGI environ of a prepared request, as a server on a loopback socket makes it."""
+    url = urlsplit(request.url)
+    builder = EnvironBuilder(
+        path=url.path or "/", query_string=url.query, base_url=f"{url.scheme}://{url.netloc}",
+        method=request.method, headers=list(request.headers.items()), data=_body(request),
+        environ_base={"REMOTE_ADDR": "127.0.0.1"},
+    )
+    try:
+        environ = builder.get_environ()
+    finally:
+        builder.close()
+    if public_root:
+        environ[PUBLIC_ROOT_KEY] = public_root
+    return environ
+
+
+def _call(app, environ):
+    """Run the app on `environ` to its end: (status line, headers, body bytes)."""
+    try:
+        app_iter, status, headers = run_wsgi_app(app, environ, buffered=True)
+        return status, headers, b"".join(app_iter)
+    except OSError:
+        raise  # a dropped connection: the caller sees requests.ConnectionError
+    except Exception:  # what a WSGI server answers when the app raises: 500, and a log line
+        logger.exception("in-process call to %s failed", environ.get("PATH_INFO"))
+        return "500 INTERNAL SERVER ERROR", [("Content-Length", "0")], b""
+
+
+class InProcessAdapter(HTTPAdapter):
+    """Answers requests to `INTERNAL_ORIGIN` by calling `app` (default: the current app)."""
+
+    def __init__(self, app=None):
+        super().__init__(max_retries=0)
+        self.app = app
+
+    def _target(self, request):
+        if self.app is not None:
+            return self.app
+        if has_app_context() and current_app.config.get("SANDBOX"):
+            return current_app._get_current_object()
+        raise requests.ConnectionError("no embedded sandbox in this process", request=request)
+
+    def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
+        app = self._target(request)
+        environ = wsgi_environ(request, public_base_url() if has_request_context() else None)
+        path = environ["PATH_INFO"]
+        pool = SANDBOX_POOL if path.startswith(SANDBOX_PATHS) else APP_POOL
+        connect_timeout, read_timeout = _timeouts(timeout)
+        future = pool.submit(lambda: _call(app, environ), connect_timeout)
+        if future is None:
+            raise requests.ConnectTimeout(
+                f"no free in-process thread for {path} within {connect_timeout}s", request=request)
+        try:
+            status, headers, body = future.result(timeout=read_timeout)
+        except FutureTimeout:
+            raise requests.ReadTimeout(
+                f"in-process call to {path} took over {read_timeout}s", request=request) from None
+        except OSError as exc:  # ConnectionResetError from the sandbox's `drop` fault
+            raise requests.ConnectionError(exc, request=request) from None
+        code, _, reason = status.partition(" ")
+        raw = HTTPResponse(body=io.BytesIO(body), headers=list(headers), status=int(code),
+                           reason=reason, preload_content=False, request_method=request.method,
+                           request_url=request.url)
+        return self.build_response(request, raw)
+
+    def close(self):
+        """Nothing to close: the pools are the process's, and live as long as it does."""
+
+
+IN_PROCESS = InProcessAdapter()
+
+
+def mount(session):
+    """Route `session`'s calls to the internal origin in-process; the session, for chaining."""
+    session.mount(INTERNAL_ORIGIN + "/", IN_PROCESS)
+    return session
