@@ -4,7 +4,7 @@ from flask import current_app
 from widget.upstream.accounts_api import AccountsApi
 from widget.upstream.errors import (  # noqa: F401  (the names views catch)
     ActionRequired, BadRequest, Conflict, Forbidden, InvalidToken, NetworkError, NotFound,
-    ProviderUnavailable, ServerError, Unauthorized, UpstreamError,
+    ProviderUnavailable, ServerError, Unauthorized, UpstreamError, log_failure,
 )
 from widget.upstream.in_process import INTERNAL_ORIGIN
 

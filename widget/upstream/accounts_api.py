@@ -43,7 +43,8 @@ class RotatingSession(OAuth2Session):
         try:
             return super().refresh_token(url, **kwargs)
         except ANSWER_LOST as exc:
-            raise NetworkError("network_error", type(exc).__name__) from None
+            raise NetworkError("network_error", type(exc).__name__).on(
+                "POST", url or self.metadata.get("token_endpoint") or "") from None
 
 
 class AccountsApi:
@@ -80,7 +81,7 @@ class AccountsApi:
         try:
             self.http.refresh_token(self.http.metadata["token_endpoint"], timeout=self.timeout)
         except (OAuthError, requests.RequestException, ValueError) as exc:
-            raise _refresh_failure(exc) from None
+            raise _failure(exc, "POST", self.http.metadata["token_endpoint"]) from None
 
     def request(self, method, path, json=None, params=None, idempotency_key=None):
         """Send one call; answer (JSON body or None when empty, headers) or raise a typed error.
@@ -97,7 +98,7 @@ class AccountsApi:
             self.refresh()
             response = self._send(method, path, json, params, headers)
         if response.status_code >= 400:
-            raise error_for(response.status_code, _json(response))
+            raise error_for(response.status_code, _json(response)).on(method, self.base + path)
         return (_json(response) if response.content else None), response.headers
 
     def _send(self, method, path, json, params, headers=None):
@@ -110,9 +111,10 @@ class AccountsApi:
                 raise InvalidToken("invalid_token", "expired and no refresh token") from None
             except ANSWER_LOST as exc:
                 if tried == tries:
-                    raise NetworkError("network_error", type(exc).__name__) from None
+                    raise NetworkError("network_error", type(exc).__name__).on(
+                        method, self.base + path) from None
             except (OAuthError, requests.RequestException, ValueError) as exc:
-                raise _refresh_failure(exc) from None
+                raise _failure(exc, method, self.base + path) from None
 
     def _get(self, path, **params):
         return self.request("GET", path, params={k: v for k, v in params.items() if v is not None})[0]
@@ -204,13 +206,21 @@ class AccountsApi:
         return self._get("/events", after=after, limit=limit)
 
 
-def _refresh_failure(exc):
-    """The typed error for a failed call, the token refresh Authlib makes before it included."""
+def _failure(exc, method, url):
+    """The typed error for a failed call, the token refresh Authlib makes before it included,
+    marked with the call that failed (the request an exception of requests carries, if any)."""
+    sent = getattr(exc, "request", None)
+    if sent is not None and getattr(sent, "url", None):
+        method, url = sent.method, sent.url
     if isinstance(exc, OAuthError):  # the Auth server refused the refresh token
-        return InvalidToken(exc.error or "invalid_grant", exc.description or "")
-    if isinstance(exc, (requests.HTTPError, ValueError)):  # a 5xx or a body that is not JSON
-        return ServerError("auth_server_error", type(exc).__name__)
-    return NetworkError("network_error", type(exc).__name__)
+        error = InvalidToken(exc.error or "invalid_grant", exc.description or "")
+    elif isinstance(exc, (requests.HTTPError, ValueError)):  # a 5xx or a body that is not JSON
+        answer = getattr(exc, "response", None)
+        error = ServerError("auth_server_error", type(exc).__name__,
+                            status=answer.status_code if answer is not None else None)
+    else:
+        error = NetworkError("network_error", type(exc).__name__)
+    return error.on(method, url)
 
 
 def _segment(value):

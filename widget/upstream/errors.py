@@ -1,10 +1,15 @@
 """Typed failures of the Auth server and the Accounts API."""
+import logging
+from urllib.parse import urlsplit
+
+logger = logging.getLogger("passerelle.upstream")
 
 
 class UpstreamError(Exception):
     """Any failure to get a usable answer from the upstream."""
 
     status = None
+    call = ""  # "METHOD /path" of the call that failed: never its query, headers or body
 
     def __init__(self, code="upstream_error", description="", status=None, body=None):
         super().__init__(f"{status or self.status} {code}: {description}")
@@ -13,6 +18,23 @@ class UpstreamError(Exception):
         self.body = body or {}
         if status is not None:
             self.status = status
+
+    def on(self, method, url):
+        """This error, marked with the call it answers (for the log)."""
+        self.call = "%s %s" % (method, urlsplit(url).path)
+        return self
+
+    def cause(self):
+        """What went wrong, for the log: the status and error code, or the network failure."""
+        if self.status:
+            return "HTTP %s %s" % (self.status, self.code[:64])
+        return "%s (%s)" % (self.code[:64], self.description[:64] or "no answer")
+
+
+def log_failure(error, answer):
+    """Log an upstream failure that the widget turns into `answer` (nothing secret in it)."""
+    logger.warning("upstream failure: %s: %s on %s; answered %s", type(error).__name__,
+                   error.cause(), error.call or "an upstream call", answer)
 
 
 class BadRequest(UpstreamError):

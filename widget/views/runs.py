@@ -116,6 +116,8 @@ def guarded(ctx, view, *args, **kwargs):
         ctx.data["expires_at_ts"] = time.time()
         return Finish("expired", connection_id=ctx.run.get("connection_id"))
     except upstream.UpstreamError as exc:
+        upstream.log_failure(exc, "the upstream_error screen to %s %s" % (
+            request.method, request.url_rule.rule))
         ctx.track("ERROR", error=exc.code if exc.status else "network_error")
         return Screen("upstream_error", status=502)
 

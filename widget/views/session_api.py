@@ -26,6 +26,12 @@ def api_error(status, error, description):
     return response
 
 
+def unreachable(error, description):
+    """503 for an upstream failure, whose cause goes to the log (the Client only sees this)."""
+    upstream.log_failure(error, "503 to %s %s" % (request.method, request.url_rule.rule))
+    return api_error(503, "temporarily_unavailable", description)
+
+
 def request_values():
     """Query string, overridden by the body (form-encoded or JSON)."""
     values = request.args.to_dict()
@@ -78,8 +84,8 @@ def create_widget_session():
         return api_error(400, "invalid_request", str(exc))
     try:
         client_id, secret = authenticated_client(values)
-    except upstream.NetworkError:
-        return api_error(503, "temporarily_unavailable", "the Auth server cannot be reached")
+    except upstream.NetworkError as exc:
+        return unreachable(exc, "the Auth server cannot be reached")
     if client_id is None:
         return api_error(401, "invalid_client", "client authentication failed")
     if not isinstance(values.get("access_token"), str) or not values["access_token"]:
@@ -99,8 +105,8 @@ def create_widget_session():
         user = upstream.api_for(session).me()
     except upstream.InvalidToken:
         return api_error(401, "invalid_token", "the access token was refused")
-    except upstream.UpstreamError:
-        return api_error(503, "temporarily_unavailable", "the Accounts API cannot be reached")
+    except upstream.UpstreamError as exc:
+        return unreachable(exc, "the Accounts API cannot be reached")
     expires_at = time.time() + lifetime
     if "refresh_token" not in session["token"] and "expires_at" in session["token"]:
         # Without a refresh token the session cannot outlive the access token.
@@ -125,8 +131,8 @@ def _owned_session(session_id):
         client_id, _ = authenticated_client(values)
     except InvalidOption as exc:
         return api_error(400, "invalid_request", str(exc)), None
-    except upstream.NetworkError:
-        return api_error(503, "temporarily_unavailable", "the Auth server cannot be reached"), None
+    except upstream.NetworkError as exc:
+        return unreachable(exc, "the Auth server cannot be reached"), None
     if client_id is None:
         return api_error(401, "invalid_client", "client authentication failed"), None
     session = widget_sessions().load(session_id)
