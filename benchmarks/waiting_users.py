@@ -1,0 +1,245 @@
+"""N users waiting on the widget's captive syncing screen, served by the Procfile's command.
+
+    make bench-wait                 # N=200 SECONDS=30
+    make bench-wait N=1000 SECONDS=60
+
+Method: the Procfile's web line (gunicorn, as a PaaS runs it) serves a scratch copy of the
+tree on a free loopback port, with a fresh instance folder. N widget sessions are made over
+HTTP as a Client makes them (sandbox user, terms, tokens, POST /widget_session as
+demo-client; a sandbox user per 10 sessions, since each costs two scrypt hashes), each taken
+to the syncing screen of a `slow` sync (Banque en Ligne, EMBEDDED, captive mode) that lasts
+longer than the run. Then each user, on its own keep-alive HTTP/1.1 connection, polls
+that screen as htmx does: every 1200 ms with htmx's headers, one poll in flight at most, and a
+tick that falls while waiting sends one poll as soon as the answer comes (htmx's queue
+"last"). In the same run, a bare Flask page (benchmarks/bare_app.py, same gunicorn settings)
+gets the same load. Printed: p50/p99 latency, answered requests, errors and time-outs, the
+ratios widget/bare, and how soon each server answers a plain page once the load stops.
+Only loopback; every run is bounded (SECONDS, plus one request time-out at most).
+"""
+import argparse
+import asyncio
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlencode
+
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.procfile_server import (  # noqa: E402
+    ProcfileServer, new_user, poll_headers, scratch_tree, waiting_user,
+)
+
+POLL_SECONDS = 1.2  # hx-trigger="every 1200ms" in templates/widget/screens/syncing.html
+HERE = Path(__file__).resolve().parent
+
+
+class Connection:
+    """One user's keep-alive HTTP/1.1 connection, opened again after a failure."""
+
+    def __init__(self, port):
+        self.port = port
+        self.reader = self.writer = None
+
+    async def get(self, target, headers):
+        """(status, body size) of a GET on this connection."""
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+        lines = ["GET %s HTTP/1.1" % target, "Host: 127.0.0.1:%d" % self.port,
+                 "User-Agent: passerelle-bench-wait", "Accept-Encoding: gzip, deflate",
+                 *("%s: %s" % item for item in headers.items()), "", ""]
+        self.writer.write("\r\n".join(lines).encode("latin-1"))
+        await self.writer.drain()
+        status_line = await self.reader.readline()
+        if not status_line:
+            raise ConnectionError("closed by the server")
+        status = int(status_line.split()[1])
+        fields = {}
+        while (line := await self.reader.readline()) not in (b"\r\n", b"\n", b""):
+            name, _, value = line.decode("latin-1").partition(":")
+            fields[name.strip().lower()] = value.strip()
+        if "content-length" in fields:
+            body = await self.reader.readexactly(int(fields["content-length"]))
+        elif fields.get("transfer-encoding", "").lower() == "chunked":
+            body = await self._chunked()
+        elif status in (204, 304):
+            body = b""
+        else:
+            body = await self.reader.read()
+            fields["connection"] = "close"
+        if fields.get("connection", "").lower() == "close":
+            self.close()
+        return status, len(body)
+
+    async def _chunked(self):
+        body = b""
+        while size := int((await self.reader.readline()).split(b";")[0], 16):
+            body += await self.reader.readexactly(size)
+            await self.reader.readline()
+        while (await self.reader.readline()) not in (b"\r\n", b"\n", b""):
+            pass
+        return body
+
+    def close(self):
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+class Tally:
+    def __init__(self):
+        self.latencies, self.sizes, self.errors, self.timeouts, self.statuses = [], [], 0, 0, {}
+
+
+async def one_user(port, target, headers, tally, start, end, timeout):
+    """Poll like htmx until `end`: on a tick, or at once when a tick fell during the last poll."""
+    loop = asyncio.get_running_loop()
+    connection = Connection(port)
+    next_tick = start
+    queued = False
+    try:
+        while True:
+            if not queued:
+                await asyncio.sleep(max(0.0, next_tick - loop.time()))
+                next_tick += POLL_SECONDS
+            if loop.time() >= end:
+                return
+            sent = loop.time()
+            try:
+                status, size = await asyncio.wait_for(connection.get(target, headers), timeout)
+            except asyncio.TimeoutError:
+                tally.timeouts += 1
+                connection.close()
+            except (OSError, ValueError, IndexError, asyncio.IncompleteReadError):
+                tally.errors += 1
+                connection.close()
+            else:
+                tally.statuses[status] = tally.statuses.get(status, 0) + 1
+                if status == 200:
+                    tally.latencies.append(loop.time() - sent)
+                    tally.sizes.append(size)
+                else:
+                    tally.errors += 1
+            done = loop.time()
+            queued = done >= next_tick
+            while next_tick <= done:
+                next_tick += POLL_SECONDS
+    finally:
+        connection.close()
+
+
+async def load(port, targets, seconds, timeout):
+    """Every user's polls for `seconds`; then how long until a plain page is answered."""
+    loop = asyncio.get_running_loop()
+    tally = Tally()
+    start = loop.time() + 0.5
+    end = start + seconds
+    # Users did not all open the screen at the same instant: their ticks are spread.
+    await asyncio.gather(*(
+        one_user(port, target, headers, tally, start + POLL_SECONDS * number / len(targets), end,
+                 timeout)
+        for number, (target, headers) in enumerate(targets)))
+    stopped = loop.time()
+    tally.recovery = None
+    while loop.time() - stopped < 30:
+        connection = Connection(port)
+        try:
+            status, _ = await asyncio.wait_for(connection.get("/", {}), 2)
+            if status == 200:
+                tally.recovery = loop.time() - stopped
+                break
+        except (asyncio.TimeoutError, OSError, ValueError, IndexError,
+                asyncio.IncompleteReadError):
+            await asyncio.sleep(0.2)
+        finally:
+            connection.close()
+    return tally
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))] if ordered else None
+
+
+def summary(name, tally, seconds):
+    p50, p99 = percentile(tally.latencies, 0.5), percentile(tally.latencies, 0.99)
+    ms = lambda value: "-" if value is None else "%.0f" % (value * 1000)  # noqa: E731
+    recovered = ("answers again %.1f s after" % tally.recovery if tally.recovery is not None
+                 else "NO answer within 30 s after")
+    print("%-7s p50 %6s ms  p99 %6s ms  answered %6d (%5.1f/s)  errors %4d  time-outs %4d  "
+          "body %s B" % (name, ms(p50), ms(p99), len(tally.latencies),
+                         len(tally.latencies) / seconds, tally.errors, tally.timeouts,
+                         int(statistics.median(tally.sizes)) if tally.sizes else "-"))
+    print("        statuses %s; %s the load stopped" % (tally.statuses or "{}", recovered))
+    return p50, p99
+
+
+def widget_run(folder, args):
+    tree = scratch_tree(folder)
+    server = ProcfileServer(tree, folder / "widget.log", env={
+        "SANDBOX_SLOW_SYNC_SECONDS": str(24 * 3600), "SECRET_KEY": "bench-secret"}).start()
+    try:
+        started = time.monotonic()
+        with ThreadPoolExecutor(args.setup_threads) as pool:
+            # A sandbox user per few sessions: each one costs two scrypt hashes (about 1 s).
+            accounts = list(pool.map(lambda _: new_user(server.url, requests.Session()),
+                                     range(-(-args.users // args.sessions_per_user))))
+            users = list(pool.map(
+                lambda number: waiting_user(server.url, accounts[number // args.sessions_per_user]),
+                range(args.users)))
+        print("%d widget sessions (%d sandbox users) on the syncing screen in %.0f s" % (
+            args.users, len(accounts), time.monotonic() - started))
+        targets = [("/widget/add_connection/wait?" + urlencode({"session_id": session_id}),
+                    poll_headers(link)) for session_id, link in users]
+        return asyncio.run(load(server.port, targets, args.seconds, args.timeout))
+    finally:
+        server.stop()
+        failures = [line for line in server.log().splitlines() if "upstream failure" in line]
+        if failures:
+            print("widget: %d upstream failures logged, the first ones:" % len(failures))
+            print("\n".join(failures[:5]))
+
+
+def bare_run(folder, args):
+    tree = folder / "bare"
+    tree.mkdir()
+    shutil.copy(HERE / "bare_app.py", tree)
+    shutil.copytree(HERE / "templates", tree / "templates")
+    server = ProcfileServer(tree, folder / "bare.log", app_module="bare_app:app").start()
+    try:
+        targets = [("/wait?user=%d" % number, poll_headers(server.url + "/"))
+                   for number in range(args.users)]
+        return asyncio.run(load(server.port, targets, args.seconds, args.timeout))
+    finally:
+        server.stop()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--timeout", type=float, default=30, help="one request's time-out")
+    parser.add_argument("--setup-threads", type=int, default=8)
+    parser.add_argument("--sessions-per-user", type=int, default=10,
+                        help="widget sessions (connections) of each sandbox user")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        widget = widget_run(folder, args)
+        bare = bare_run(folder, args)
+    print("\n%d users polling every %.1f s for %.0f s, each on its own connection "
+          "(the Procfile's gunicorn settings):" % (args.users, POLL_SECONDS, args.seconds))
+    w50, w99 = summary("widget", widget, args.seconds)
+    b50, b99 = summary("bare", bare, args.seconds)
+    ratio = lambda a, b: "%.1f" % (a / b) if a and b else "-"  # noqa: E731
+    print("ratio   p50 %s  p99 %s  answered %s  (widget/bare)" % (
+        ratio(w50, b50), ratio(w99, b99), ratio(len(widget.latencies), len(bare.latencies))))
+
+
+if __name__ == "__main__":
+    main()
