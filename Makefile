@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app app
 
-.PHONY: run test bench kill-sandbox install install-dev lock chromium translations
+.PHONY: run test bench bench-wait kill-sandbox install install-dev lock chromium translations
 # The Procfile's web line, as a PaaS runs it (gunicorn, not Flask's development server).
 run: install
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" sh -c "$$(sed -n 's/^web: *//p' Procfile)"
@@ -24,6 +24,11 @@ bench: install-dev
 # 20 SIGKILLs of a loaded server (the Procfile's command): the sandbox database must survive all.
 kill-sandbox: install-dev
 	$(PY) benchmarks/kill_sandbox.py --runs $${RUNS:-20} --seed $${SEED:-1}
+
+# N users polling the captive syncing screen for SECONDS, against the Procfile's command, and a
+# bare Flask page under the same load (make bench-wait N=1000 SECONDS=60).
+bench-wait: install-dev
+	$(PY) benchmarks/waiting_users.py --users $(or $(N),200) --seconds $(or $(SECONDS),30)
 
 install: $(VENV)/bin/python
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt

@@ -3,22 +3,21 @@
     make bench-wait                 # N=200 SECONDS=30
     make bench-wait N=1000 SECONDS=60
 
-Method: the Procfile's web line (gunicorn, as a PaaS runs it) serves a scratch copy of the
-tree on a free loopback port, with a fresh instance folder. N widget sessions are made over
-HTTP as a Client makes them (sandbox user, terms, tokens, POST /widget_session as
-demo-client; a sandbox user per 10 sessions, since each costs two scrypt hashes), each taken
-to the syncing screen of a `slow` sync (Banque en Ligne, EMBEDDED, captive mode) that lasts
-longer than the run. Then each user, on its own keep-alive HTTP/1.1 connection, polls
-that screen as htmx does: every 1200 ms with htmx's headers, one poll in flight at most, and a
-tick that falls while waiting sends one poll as soon as the answer comes (htmx's queue
-"last"). In the same run, a bare Flask page (benchmarks/bare_app.py, same gunicorn settings)
-gets the same load. Printed: p50/p99 latency, answered requests, errors and time-outs, the
-ratios widget/bare, and how soon each server answers a plain page once the load stops.
-Only loopback; every run is bounded (SECONDS, plus one request time-out at most).
+Method: the Procfile's web line (gunicorn, as a PaaS runs it, its default settings) serves a
+fresh copy of the tree on a free port, with a fresh instance folder. N widget sessions are
+made over HTTP as a Client makes them (a sandbox user each, terms, tokens, POST
+/widget_session as demo-client), each taken to the syncing screen of a `slow` sync (Banque en
+Ligne, EMBEDDED, captive mode) that lasts longer than the run. Then each user, on its own
+keep-alive HTTP/1.1 connection to 127.0.0.1, polls that screen as htmx does: every 1200 ms
+with htmx's headers, one poll in flight at most, and a tick that falls while waiting sends
+one poll as soon as the answer comes (htmx's queue "last"). In the same run, a bare Flask
+page (benchmarks/bare_app.py, the same Procfile line and gunicorn settings) gets the same
+load. Printed: p50/p99 latency, answered requests, errors and time-outs, the ratios
+widget/bare, and how soon each server answers a plain page once the load stops. Every run is
+bounded: SECONDS, plus one request time-out at most.
 """
 import argparse
 import asyncio
-import shutil
 import statistics
 import sys
 import tempfile
@@ -31,12 +30,10 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.procfile_server import (  # noqa: E402
-    ProcfileServer, new_user, poll_headers, scratch_tree, waiting_user,
-)
+from tests.procfile_server import ProcfileServer, fresh_copy  # noqa: E402
+from tests.waiting_screen import new_user, poll_headers, waiting_user  # noqa: E402
 
 POLL_SECONDS = 1.2  # hx-trigger="every 1200ms" in templates/widget/screens/syncing.html
-HERE = Path(__file__).resolve().parent
 
 
 class Connection:
@@ -180,13 +177,13 @@ def summary(name, tally, seconds):
 
 
 def widget_run(folder, args):
-    tree = scratch_tree(folder)
-    server = ProcfileServer(tree, folder / "widget.log", env={
-        "SANDBOX_SLOW_SYNC_SECONDS": str(24 * 3600), "SECRET_KEY": "bench-secret"}).start()
+    tree = fresh_copy(str(folder / "widget"))
+    server = ProcfileServer(tree, SANDBOX_SLOW_SYNC_SECONDS=str(24 * 3600),
+                            # Setting users up is not what is measured: a cheap hash for it.
+                            SANDBOX_PASSWORD_HASH_METHOD="pbkdf2:sha256:1000").start()
     try:
         started = time.monotonic()
         with ThreadPoolExecutor(args.setup_threads) as pool:
-            # A sandbox user per few sessions: each one costs two scrypt hashes (about 1 s).
             accounts = list(pool.map(lambda _: new_user(server.url, requests.Session()),
                                      range(-(-args.users // args.sessions_per_user))))
             users = list(pool.map(
@@ -198,19 +195,21 @@ def widget_run(folder, args):
                     poll_headers(link)) for session_id, link in users]
         return asyncio.run(load(server.port, targets, args.seconds, args.timeout))
     finally:
-        server.stop()
         failures = [line for line in server.log().splitlines() if "upstream failure" in line]
+        server.stop()
         if failures:
             print("widget: %d upstream failures logged, the first ones:" % len(failures))
             print("\n".join(failures[:5]))
 
 
 def bare_run(folder, args):
-    tree = folder / "bare"
-    tree.mkdir()
-    shutil.copy(HERE / "bare_app.py", tree)
-    shutil.copytree(HERE / "templates", tree / "templates")
-    server = ProcfileServer(tree, folder / "bare.log", app_module="bare_app:app").start()
+    """The same Procfile line and gunicorn settings, serving benchmarks/bare_app.py instead."""
+    tree = Path(fresh_copy(str(folder / "bare")))
+    procfile = tree / "Procfile"
+    web = procfile.read_text(encoding="utf-8")
+    assert " app:app" in web, "the Procfile's web line no longer names app:app"
+    procfile.write_text(web.replace(" app:app", " benchmarks.bare_app:app"), encoding="utf-8")
+    server = ProcfileServer(str(tree)).start()
     try:
         targets = [("/wait?user=%d" % number, poll_headers(server.url + "/"))
                    for number in range(args.users)]
@@ -225,7 +224,7 @@ def main():
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--timeout", type=float, default=30, help="one request's time-out")
     parser.add_argument("--setup-threads", type=int, default=8)
-    parser.add_argument("--sessions-per-user", type=int, default=10,
+    parser.add_argument("--sessions-per-user", type=int, default=1,
                         help="widget sessions (connections) of each sandbox user")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as name:
