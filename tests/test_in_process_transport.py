@@ -130,7 +130,8 @@ def test_without_an_embedded_sandbox_nothing_is_sent(tmp_path):
     http = mount(requests.Session())
     with pytest.raises(requests.ConnectionError):  # no app context at all
         http.get(INTERNAL_ORIGIN + "/sandbox/api/v2.1/providers", timeout=(1, 5))
-    app, server = build_app(tmp_path, SANDBOX=False)
+    app, server = build_app(tmp_path, SANDBOX=False, API_BASE_URL="https://api.example/v2.1",
+                            AUTH_BASE_URL="https://auth.example")
     server.server.server_close()  # never started: nothing goes through a socket here
     with app.app_context(), pytest.raises(requests.ConnectionError):
         http.get(INTERNAL_ORIGIN + "/sandbox/api/v2.1/providers", timeout=(1, 5))

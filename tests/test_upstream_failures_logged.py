@@ -25,7 +25,7 @@ def assert_no_secret(caplog, user):
 
 
 @pytest.mark.parametrize("fault, cause", [
-    ("drop", "ConnectionError"), ("500", "auth_server_error (HTTP 500)"),
+    ("drop", "ConnectionError"), ("500", "auth_server_error (500)"),
     ("timeout", "ReadTimeout"),
 ])
 def test_auth_server_failure_on_session_creation(app, client, user, logged, fault, cause):

@@ -37,7 +37,7 @@ def client_is_valid(token_endpoint, client_id, client_secret, cache_seconds=60, 
     except (requests.Timeout, requests.ConnectionError) as exc:
         raise NetworkError("network_error", type(exc).__name__).on("POST", token_endpoint) from None
     if response.status_code >= 500:
-        raise NetworkError("auth_server_error", "HTTP %d" % response.status_code).on(
+        raise NetworkError("auth_server_error", str(response.status_code)).on(
             "POST", token_endpoint)
     if response.status_code != 200:
         return False
