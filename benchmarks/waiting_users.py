@@ -13,8 +13,9 @@ with htmx's headers, one poll in flight at most, and a tick that falls while wai
 one poll as soon as the answer comes (htmx's queue "last"). In the same run, a bare Flask
 page (benchmarks/bare_app.py, the same Procfile line and gunicorn settings) gets the same
 load. Printed: p50/p99 latency, answered requests, errors and time-outs, the ratios
-widget/bare, and how soon each server answers a plain page once the load stops. Every run is
-bounded: SECONDS, plus one request time-out at most.
+widget/bare, and, when the load stops (every user leaves at once, answered or not), how soon
+each server answers a plain page (`/`). Every run is bounded: SECONDS of load, then 30 s at
+most for that check.
 """
 import argparse
 import asyncio
@@ -91,6 +92,7 @@ class Connection:
 class Tally:
     def __init__(self):
         self.latencies, self.sizes, self.errors, self.timeouts, self.statuses = [], [], 0, 0, {}
+        self.left_waiting = 0  # polls still unanswered when the load stopped
 
 
 async def one_user(port, target, headers, tally, start, end, timeout):
@@ -109,6 +111,9 @@ async def one_user(port, target, headers, tally, start, end, timeout):
             sent = loop.time()
             try:
                 status, size = await asyncio.wait_for(connection.get(target, headers), timeout)
+            except asyncio.CancelledError:  # the load stops: this user leaves, unanswered
+                tally.left_waiting += 1
+                raise
             except asyncio.TimeoutError:
                 tally.timeouts += 1
                 connection.close()
@@ -137,10 +142,16 @@ async def load(port, targets, seconds, timeout):
     start = loop.time() + 0.5
     end = start + seconds
     # Users did not all open the screen at the same instant: their ticks are spread.
-    await asyncio.gather(*(
-        one_user(port, target, headers, tally, start + POLL_SECONDS * number / len(targets), end,
-                 timeout)
-        for number, (target, headers) in enumerate(targets)))
+    users = [asyncio.create_task(one_user(port, target, headers, tally,
+                                          start + POLL_SECONDS * number / len(targets), end,
+                                          timeout))
+             for number, (target, headers) in enumerate(targets)]
+    await asyncio.sleep(end - loop.time())
+    # The load stops at once: every user closes its page, answered or not (the server may
+    # still hold their polls in its queue: recovering means getting through them).
+    for user in users:
+        user.cancel()
+    await asyncio.gather(*users, return_exceptions=True)
     stopped = loop.time()
     tally.recovery = None
     while loop.time() - stopped < 30:
@@ -166,13 +177,14 @@ def percentile(values, fraction):
 def summary(name, tally, seconds):
     p50, p99 = percentile(tally.latencies, 0.5), percentile(tally.latencies, 0.99)
     ms = lambda value: "-" if value is None else "%.0f" % (value * 1000)  # noqa: E731
-    recovered = ("answers again %.1f s after" % tally.recovery if tally.recovery is not None
-                 else "NO answer within 30 s after")
+    recovered = ("answered %.1f s after" % tally.recovery if tally.recovery is not None
+                 else "got NO answer within 30 s after")
     print("%-7s p50 %6s ms  p99 %6s ms  answered %6d (%5.1f/s)  errors %4d  time-outs %4d  "
           "body %s B" % (name, ms(p50), ms(p99), len(tally.latencies),
                          len(tally.latencies) / seconds, tally.errors, tally.timeouts,
                          int(statistics.median(tally.sizes)) if tally.sizes else "-"))
-    print("        statuses %s; %s the load stopped" % (tally.statuses or "{}", recovered))
+    print("        statuses %s, %d polls unanswered when the load stopped; a plain page %s it"
+          % (tally.statuses or "{}", tally.left_waiting, recovered))
     return p50, p99
 
 
