@@ -198,9 +198,10 @@ def widget_run(folder, args):
         with ThreadPoolExecutor(args.setup_threads) as pool:
             accounts = list(pool.map(lambda _: new_user(server.url, requests.Session()),
                                      range(-(-args.users // args.sessions_per_user))))
-            users = list(pool.map(
-                lambda number: waiting_user(server.url, accounts[number // args.sessions_per_user]),
-                range(args.users)))
+            per_user = args.sessions_per_user
+            users = list(pool.map(lambda number: waiting_user(server.url,
+                                                              accounts[number // per_user]),
+                                  range(args.users)))
         print("%d widget sessions (%d sandbox users) on the syncing screen in %.0f s" % (
             args.users, len(accounts), time.monotonic() - started))
         targets = [("/widget/add_connection/wait?" + urlencode({"session_id": session_id}),

@@ -10,13 +10,13 @@ from widget.upstream.in_process import INTERNAL_ORIGIN
 
 
 def token_endpoint():
-    """The Auth server's token URL: configured, or the embedded sandbox's (never a request's host)."""
+    """The Auth server's token URL: configured, else the embedded sandbox's, in-process."""
     base = current_app.config.get("AUTH_BASE_URL") or INTERNAL_ORIGIN + "/sandbox/auth"
     return base.rstrip("/") + "/token"
 
 
 def api_base_url():
-    """The Accounts API root: configured, or the embedded sandbox's (never a request's host)."""
+    """The Accounts API root: configured, else the embedded sandbox's, in-process."""
     return current_app.config.get("API_BASE_URL") or INTERNAL_ORIGIN + "/sandbox/api/v2.1"
 
 

@@ -35,7 +35,8 @@ def client_is_valid(token_endpoint, client_id, client_secret, cache_seconds=60, 
                               auth=(client_id, client_secret), timeout=timeout,
                               headers={"Accept": "application/json"})
     except (requests.Timeout, requests.ConnectionError) as exc:
-        raise NetworkError("network_error", type(exc).__name__).on("POST", token_endpoint) from None
+        raise NetworkError("network_error", type(exc).__name__).on(
+            "POST", token_endpoint) from None
     if response.status_code >= 500:
         raise NetworkError("auth_server_error", str(response.status_code)).on(
             "POST", token_endpoint)
