@@ -202,6 +202,16 @@ def test_the_bank_portal_link_is_on_the_callers_public_root(sandbox):
         "http://127.0.0.1:5999/sandbox/bank/authorize?request=")
 
 
+def test_answers_are_not_compressed_in_process(sandbox):
+    _, http = sandbox
+    user = in_process_user(http)
+    answer = http.get(api("/providers"), params={"limit": 50}, timeout=(1, 5),
+                      headers={"Authorization": "Bearer " + user["access_token"],
+                               "Accept-Encoding": "br, gzip"})
+    assert answer.status_code == 200 and len(answer.content) > 1024  # compressed over HTTP
+    assert "Content-Encoding" not in answer.headers and len(answer.json()) == 50
+
+
 def test_a_header_cannot_set_the_public_root(sandbox):
     app, _ = sandbox
     with app.test_client() as client:

@@ -121,6 +121,8 @@ def wsgi_environ(request, public_root=None):
         environ = builder.get_environ()
     finally:
         builder.close()
+    # No byte travels: a compressed answer would only cost CPU twice, to pack and unpack it.
+    environ["HTTP_ACCEPT_ENCODING"] = "identity"
     if public_root:
         environ[PUBLIC_ROOT_KEY] = public_root
     return environ
