@@ -107,7 +107,7 @@ def test_a_slow_answer_is_a_read_timeout_and_finishes_later(tiny):
 
 def test_no_free_thread_is_a_connect_timeout(tiny, monkeypatch):
     app, http = tiny
-    monkeypatch.setattr(in_process, "APP_POOL", CallPool(1, "one-thread"))
+    monkeypatch.setattr(in_process, "APP_POOL", CallPool("one-thread", lambda config: 1))
     with pytest.raises(requests.ReadTimeout):
         http.get(INTERNAL_ORIGIN + "/slow", timeout=(1, 0.05))
     with pytest.raises(requests.ConnectTimeout):  # the only thread is still busy
@@ -224,3 +224,8 @@ def test_a_header_cannot_set_the_public_root(sandbox):
                      "passerelle.public_root": "https://attacker.example"})
     assert answer.status_code == 200
     assert answer.get_json()["authorize_url"].startswith("http://localhost/sandbox/bank/")
+
+
+def test_the_sandbox_pool_has_a_thread_for_each_server_thread_and_playground_call():
+    assert in_process.sandbox_threads({"WEB_THREADS": 32}) == 32 + in_process.APP_THREADS
+    assert in_process.sandbox_threads({}) == 8 + in_process.APP_THREADS

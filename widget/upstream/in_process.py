@@ -42,51 +42,55 @@ from widget.public_url import PUBLIC_ROOT_KEY, public_base_url
 # `.internal` is reserved for private use: the name never resolves on the Internet.
 INTERNAL_ORIGIN = "https://sandbox.passerelle.internal"
 SANDBOX_PATHS = "/sandbox/"
-# Each server thread makes one upstream call at a time (gunicorn: 8 threads per worker), and a
-# sandbox call is short: 16 threads per process never make a call queue in practice.
-SANDBOX_THREADS = 16
-APP_THREADS = 4
+APP_THREADS = 4  # the playground's calls to the widget's own API
 
 logger = logging.getLogger("passerelle.upstream")
 
 
-class CallPool:
-    """A bounded pool: a call starts within `connect` seconds or not at all."""
+def sandbox_threads(config):
+    """A thread for each server thread (WEB_THREADS) and each playground call: no call queues."""
+    return int(config.get("WEB_THREADS") or 8) + APP_THREADS
 
-    def __init__(self, size, name):
-        self.size = size
+class CallPool:
+    """A bounded pool of `size(config)` threads: a call starts within its connect timeout, or
+    not at all."""
+
+    def __init__(self, name, size):
         self.name = name
-        self._slots = threading.BoundedSemaphore(size)
-        self._executor = None
+        self.size = size
+        self._slots = self._executor = None
         self._lock = threading.Lock()
 
-    def _pool(self):
+    def _ready(self, config):
         # Made on first use, so each gunicorn worker starts its threads after the fork.
         with self._lock:
             if self._executor is None:
-                self._executor = ThreadPoolExecutor(self.size, thread_name_prefix=self.name)
-            return self._executor
+                size = self.size(config)
+                self._slots = threading.BoundedSemaphore(size)
+                self._executor = ThreadPoolExecutor(max(size, 1), thread_name_prefix=self.name)
+            return self._slots, self._executor
 
-    def submit(self, call, connect_timeout):
+    def submit(self, call, connect_timeout, config):
         """The call's future, or None when no thread came free in time."""
-        if not self._slots.acquire(timeout=connect_timeout):
+        slots, executor = self._ready(config)
+        if not slots.acquire(timeout=connect_timeout):
             return None
 
         def run():
             try:
                 return call()
             finally:
-                self._slots.release()
+                slots.release()
 
         try:
-            return self._pool().submit(run)
+            return executor.submit(run)
         except RuntimeError:  # the interpreter is shutting down
-            self._slots.release()
+            slots.release()
             return None
 
 
-SANDBOX_POOL = CallPool(SANDBOX_THREADS, "in-process-sandbox")
-APP_POOL = CallPool(APP_THREADS, "in-process-app")
+SANDBOX_POOL = CallPool("in-process-sandbox", sandbox_threads)
+APP_POOL = CallPool("in-process-app", lambda config: APP_THREADS)
 
 
 def _timeouts(timeout):
@@ -160,7 +164,7 @@ class InProcessAdapter(HTTPAdapter):
         path = environ["PATH_INFO"]
         pool = SANDBOX_POOL if path.startswith(SANDBOX_PATHS) else APP_POOL
         connect_timeout, read_timeout = _timeouts(timeout)
-        future = pool.submit(lambda: _call(app, environ), connect_timeout)
+        future = pool.submit(lambda: _call(app, environ), connect_timeout, app.config)
         if future is None:
             raise requests.ConnectTimeout(
                 f"no free in-process thread for {path} within {connect_timeout}s", request=request)
