@@ -119,7 +119,8 @@ def test_a_refused_refresh_token_signs_out(client, app, signed_in):
 def test_network_failure_is_a_message(client, app, signed_in, monkeypatch):
     form = session_form(client, app)
     # No thread to take the call to the widget's API: it never starts (a connect time-out).
-    monkeypatch.setattr(in_process, "APP_POOL", in_process.CallPool("no-threads", lambda config: 0))
+    no_threads = in_process.CallPool("no-threads", lambda config: 0)
+    monkeypatch.setattr(in_process, "APP_POOL", no_threads)
     app.config["UPSTREAM_CONNECT_TIMEOUT"] = 0.05
     response = client.post("/playground/widget-session?lng=en", data=form)
     assert response.status_code == 502
