@@ -112,13 +112,6 @@ class WidgetSessionStore:
             elif repr(data) != before:
                 self._write(session_id, data)
 
-    def ping(self):
-        """Raise when the backend cannot be reached or written."""
-        if hasattr(self.interface, "client"):  # Redis
-            self.interface.client.ping()
-        elif not self.interface.cache.set("widget-ping", True, timeout=60):
-            raise OSError("the session folder cannot be written")
-
     def delete(self, session_id):
         self.backend.delete(LIVE_PREFIX + session_id, STALE_PREFIX + session_id)
 
