@@ -11,6 +11,9 @@ from cryptography.fernet import Fernet, InvalidToken
 from tests.conftest import build_app, create_session, sandbox_user
 from tests.test_store import make_app, redis_available
 from tests.widget_driver import open_widget, returned, screen, through_bank
+from widget import create_app
+from widget.config import SettingError
+from widget.encryption import derived_key
 from widget.store import widget_sessions
 
 # A database of its own: the scan reads every key in it, so no other test's keys may be there.
@@ -195,3 +198,28 @@ def test_a_session_under_an_unknown_key_shows_the_missing_screen(tmp_path):
     assert page.status_code == 404 and 'data-screen="session_missing"' in page.get_data(True)
     page = client.post("/widget/add_connection/credentials", data={"session_id": session_id})
     assert page.status_code == 404
+
+
+def test_with_the_sandbox_and_no_keys_every_worker_derives_the_same_key(tmp_path):
+    """The demo's one command: workers share the instance's SECRET_KEY, hence the derived key."""
+    def worker():
+        return create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance")})
+
+    one, two = worker(), worker()
+    assert one.config["SANDBOX"] and not one.config["SESSION_ENCRYPTION_KEYS"]
+    with one.app_context():
+        session_id = widget_sessions().create({"expires_at_ts": time.time() + 60, "n": 1})
+        sealed = widget_sessions().backend.get("widget:" + session_id)
+    with two.app_context():
+        assert widget_sessions().load(session_id)["n"] == 1
+    assert Fernet(derived_key(one.config["SECRET_KEY"])).decrypt(sealed)
+    with pytest.raises(InvalidToken):
+        Fernet(derived_key("another secret")).decrypt(sealed)
+
+
+def test_without_the_sandbox_the_app_refuses_to_start_without_keys(tmp_path):
+    with pytest.raises(SettingError, match="^SESSION_ENCRYPTION_KEYS: required"):
+        create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "t",
+                    "SANDBOX": False, "API_BASE_URL": "https://api.example.com",
+                    "AUTH_BASE_URL": "https://auth.example.com",
+                    "PUBLIC_BASE_URL": "https://widget.example.com"})
