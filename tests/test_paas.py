@@ -1,8 +1,10 @@
 """The PaaS path: a fresh copy of the tree, `pip install -r requirements.txt` and the Procfile's
 web line, nothing else (no make, no compile step), as a buildpack deploys it."""
 import html
+import os
 import re
 import subprocess
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -86,3 +88,25 @@ def test_the_playground_and_bank_links_use_the_public_address_not_the_internal_o
     for url in re.findall(r'(?:href|action|src)="([^"]+)"', page.text):
         url = html.unescape(url)
         assert url.startswith(("/", "#", deployed.url, "http://localhost", "https://")), url
+
+
+def test_the_procfile_server_keeps_no_token_in_clear_and_logs_no_session_id(deployed):
+    """Its session files hold no token nor the client secret; its log (gunicorn's error log,
+    our JSON event lines) holds no session id, errors included."""
+    user = sandbox_user(SimpleNamespace(live_url=deployed.url), accept_terms=True)
+    created = requests.post(deployed.url + "/widget_session", auth=CLIENT, timeout=10, data={
+        "access_token": user["access_token"], "refresh_token": user["refresh_token"]})
+    session_id = created.json()["session_id"]
+    page = requests.get(created.json()["_links"]["add_connection"], timeout=10)
+    assert page.status_code == 200
+    requests.post(deployed.url + "/widget/add_connection/credentials", timeout=10,
+                  data={"session_id": session_id, "csrf_token": "wrong"})  # refused
+    requests.get(f"{deployed.url}/widget_session/{session_id}/events", auth=CLIENT, timeout=10)
+    sessions = os.path.join(deployed.cwd, "instance", "sessions")
+    contents = [Path(root, name).read_bytes() for root, _, names in os.walk(sessions)
+                for name in names]
+    assert contents, "no session file found"
+    for secret in (user["access_token"], user["refresh_token"], "demo-secret"):
+        assert not [content for content in contents if secret.encode() in content], secret
+    assert '"name": "OPEN"' in deployed.log()  # the event lines are in this log
+    assert session_id not in deployed.log()

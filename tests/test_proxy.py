@@ -65,7 +65,8 @@ def test_the_demo_client_accepts_the_public_origin_with_the_sandbox(tmp_path):
 def test_without_the_sandbox_the_public_origin_is_not_a_demo_client(tmp_path):
     app = make_app(tmp_path, SANDBOX=False, API_BASE_URL="https://api.example.com",
                        AUTH_BASE_URL="https://auth.example.com",
-                       PUBLIC_BASE_URL="https://passerelle.example.com")
+                       PUBLIC_BASE_URL="https://passerelle.example.com",
+                       SESSION_ENCRYPTION_KEYS="Y7Ky9-1TugGtSXV1UDCU7TCr9uTUAsxUHI3dwdhw6_w=")
     with app.app_context():
         assert not client_registry().redirect_allowed(
             "demo-client", "https://passerelle.example.com/playground/return")

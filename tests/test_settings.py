@@ -11,7 +11,10 @@ from widget.config import SETTINGS, SettingError, settle_settings, settings_from
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 UPSTREAM = {"API_BASE_URL": "https://api.example.com/v2.1",
             "AUTH_BASE_URL": "https://auth.example.com",
-            "PUBLIC_BASE_URL": "https://widget.example.com"}
+            "PUBLIC_BASE_URL": "https://widget.example.com",
+            "SESSION_ENCRYPTION_KEYS": "Y7Ky9-1TugGtSXV1UDCU7TCr9uTUAsxUHI3dwdhw6_w="}
+NEW_KEY = "e_ylTNEpHTFxAzK1sdP4RbVGmM1fPAeoIBYfqXDFAYQ="
+OLD_KEY = UPSTREAM["SESSION_ENCRYPTION_KEYS"]
 
 # One value per setting that differs from its default, and what the app reads from it.
 SAMPLES = {
@@ -23,6 +26,7 @@ SAMPLES = {
     "TRUSTED_PROXIES": ("1", 1),
     "REDIS_URL": ("redis://127.0.0.1:6379/3", "redis://127.0.0.1:6379/3"),
     "REDIS_TLS_VERIFY": ("0", False),
+    "SESSION_ENCRYPTION_KEYS": (f" {NEW_KEY}, {OLD_KEY}", [NEW_KEY, OLD_KEY]),
     "INSTANCE_PATH": ("/srv/passerelle", "/srv/passerelle"),
     "WIDGET_CLIENTS": ('{"acme": {"redirect_urls": ["https://app.acme.example/r"]}}',
                        {"acme": {"redirect_urls": ["https://app.acme.example/r"]}}),
@@ -141,6 +145,13 @@ def test_the_sandbox_is_on_without_an_upstream_and_off_with_one():
       "AUTH_BASE_URL": "https://auth.example.com"}, "PUBLIC_BASE_URL", "required"),
     ({"API_BASE_URL": "https://api.example.com", "PUBLIC_BASE_URL": "https://w.example.com"},
      "AUTH_BASE_URL", "required"),
+    ({"SESSION_ENCRYPTION_KEYS": "not-a-fernet-key"}, "SESSION_ENCRYPTION_KEYS",
+     "key 1 of 1 is not a Fernet key"),
+    ({"SESSION_ENCRYPTION_KEYS": NEW_KEY + "," + NEW_KEY[:-2]}, "SESSION_ENCRYPTION_KEYS",
+     "key 2 of 2 is not a Fernet key"),
+    ({"SESSION_ENCRYPTION_KEYS": " , "}, "SESSION_ENCRYPTION_KEYS", "expected comma-separated"),
+    ({**UPSTREAM, "SESSION_ENCRYPTION_KEYS": ""}, "SESSION_ENCRYPTION_KEYS",
+     "required when the sandbox is off"),
 ])
 def test_a_bad_value_is_refused_naming_its_variable(env, named, says):
     with pytest.raises(SettingError) as refused:
@@ -148,6 +159,8 @@ def test_a_bad_value_is_refused_naming_its_variable(env, named, says):
     assert refused.value.name == named
     assert str(refused.value).startswith(named + ": ")
     assert says in str(refused.value)
+    if named == "SESSION_ENCRYPTION_KEYS":  # a key, even a broken one, is never echoed
+        assert NEW_KEY[:-2] not in str(refused.value) and "not-a-fernet" not in str(refused.value)
 
 
 def test_create_app_refuses_a_bad_setting(monkeypatch, tmp_path):

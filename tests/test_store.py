@@ -12,6 +12,7 @@ from widget.store import SESSION_ID, widget_sessions
 
 def make_app(tmp_path, **config):
     return create_app({"TESTING": True, "SANDBOX": False, "SECRET_KEY": "t",
+                       "SESSION_ENCRYPTION_KEYS": "Y7Ky9-1TugGtSXV1UDCU7TCr9uTUAsxUHI3dwdhw6_w=",
                        "API_BASE_URL": "http://127.0.0.1:9/api", "AUTH_BASE_URL": "http://127.0.0.1:9/auth",
                        "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
                        "INSTANCE_PATH": str(tmp_path), **config})
@@ -113,7 +114,9 @@ def test_a_widget_flow_on_redis(tmp_path):
         page = client.get("/widget/add_connection", query_string={"session_id": session_id})
         assert page.status_code == 200 and b'data-screen="providers"' in page.data
         stored = redis.Redis(host="127.0.0.1", port=6379, db=15).get("widget:" + session_id)
-        assert stored is not None and b"OPEN" in stored
+        assert stored is not None
+        with app.app_context():  # the record is sealed: the store opens it
+            assert widget_sessions().cipher.open(stored).count('"OPEN"') == 1
         assert not list((tmp_path / "instance").glob("sessions/*"))  # nothing on the filesystem
     finally:
         server.stop()

@@ -1,6 +1,7 @@
 """Expiry on both stores: tokens and the client secret go at expiry, the stale link still works,
 and nothing is kept forever (Redis TTLs; the filesystem's sweep, its lock files included)."""
 import os
+import pickle
 import time
 
 import pytest
@@ -39,6 +40,17 @@ def raw_files(folder):
                 yield os.path.join(root, name), fh.read()
 
 
+def opened(app, value):
+    """A raw record as the store reads it: its Fernet token opened with the app's keys."""
+    if not value.startswith(b"gAAAAA"):  # a file: cachelib's 4-byte expiry, then the pickle
+        try:
+            value = pickle.loads(value[4:]).encode()
+        except Exception:  # a lock file, the sweep's marker
+            return value
+    text = app.extensions["widget_sessions"].cipher.open(value)
+    return text.encode() if text is not None else value
+
+
 def secrets_in_store(app, w, secrets):
     """The raw records (Redis keys, or files) in which one of the session's `secrets` appears.
 
@@ -52,6 +64,7 @@ def secrets_in_store(app, w, secrets):
                for path, value in raw_files(os.path.join(app.instance_path, "sessions")))
     shared = [s.encode() for s in secrets if s == "demo-secret"]
     unique = [s.encode() for s in secrets if s != "demo-secret"]
+    raw = ((name, opened(app, value)) for name, value in raw)
     return [name for name, value in raw
             if any(s in value for s in unique) or (w.session_id in name and any(s in value for s in shared))]
 

@@ -88,6 +88,18 @@ def _redis_url(name, raw):
     return raw.strip()
 
 
+def _fernet_keys(name, raw):
+    from widget.encryption import key_problem
+
+    keys = [key.strip() for key in raw.split(",") if key.strip()]
+    if not keys:
+        raise SettingError(name, f"expected comma-separated Fernet keys, got {raw!r}")
+    for position, key in enumerate(keys, 1):
+        if key_problem(key):
+            raise SettingError(name, f"key {position} of {len(keys)} {key_problem(key)}")
+    return keys
+
+
 def _language(name, raw):
     if raw.strip().lower() not in LANGUAGES:
         raise SettingError(name, f"unknown language {raw!r}; one of {', '.join(LANGUAGES)}")
@@ -110,6 +122,7 @@ SETTINGS = (
     Setting("TRUSTED_PROXIES", _number(int, 0), 0),
     Setting("REDIS_URL", _redis_url),
     Setting("REDIS_TLS_VERIFY", _flag, True),
+    Setting("SESSION_ENCRYPTION_KEYS", _fernet_keys),  # default: derived, sandbox only
     Setting("INSTANCE_PATH", _text),
     Setting("WIDGET_CLIENTS", _json, {}),
     Setting("WIDGET_SESSION_LIFETIME", _number(int, 60), 3600),
@@ -161,6 +174,13 @@ def settle_settings(config):
         for name in ("API_BASE_URL", "AUTH_BASE_URL", "PUBLIC_BASE_URL"):
             if not config.get(name):
                 raise SettingError(name, "required when the sandbox is off (SANDBOX=0)")
+    keys = config.get("SESSION_ENCRYPTION_KEYS")
+    if isinstance(keys, str):  # a test's own config, written as the variable would be
+        config["SESSION_ENCRYPTION_KEYS"] = keys = _fernet_keys("SESSION_ENCRYPTION_KEYS", keys)
+    if not config["SANDBOX"] and not keys:
+        # A key derived from SECRET_KEY would leave one secret guarding both cookies and records.
+        raise SettingError("SESSION_ENCRYPTION_KEYS", "required when the sandbox is off "
+                                                      "(SANDBOX=0): comma-separated Fernet keys")
     _check_clients(config.get("WIDGET_CLIENTS"))
     faults = config.get("SANDBOX_FAULTS")
     if not isinstance(faults, dict) or not all(

@@ -7,7 +7,8 @@ the instance folder by default (widget/store_files.py), in Redis when `REDIS_URL
 
 Each session is two records. `widget:<id>` is all of it, tokens and client secret included, and
 lives until the session expires. `widget-stale:<id>` is only what an old link needs to send the
-user back with result=expired, and lives EXPIRED_GRACE_SECONDS longer.
+user back with result=expired, and lives EXPIRED_GRACE_SECONDS longer. Every record's value is
+encrypted (widget/encryption.py); one no key opens reads as missing.
 """
 import contextlib
 import json
@@ -18,6 +19,8 @@ import time
 
 from flask import current_app
 from flask_session import Session
+
+from widget.encryption import cipher_for
 
 SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{43}$")
 LIVE_PREFIX = "widget:"
@@ -54,8 +57,9 @@ def stale_part(data):
 class WidgetSessionStore:
     """Create, read, lock and save widget sessions in a backend (files or Redis)."""
 
-    def __init__(self, backend):
+    def __init__(self, backend, cipher):
         self.backend = backend
+        self.cipher = cipher
 
     @staticmethod
     def new_id():
@@ -73,8 +77,7 @@ class WidgetSessionStore:
         """The session's data, or None when the id is malformed, unknown or expired."""
         if not is_session_id(session_id):
             return None
-        text = self.backend.get(LIVE_PREFIX + session_id)
-        data = json.loads(text) if text else None
+        data = self._read(LIVE_PREFIX + session_id)
         if data and data.get("expires_at_ts", 0) > time.time():
             return data
         if data:  # expired, and still on disk: its tokens and secret go now
@@ -85,8 +88,7 @@ class WidgetSessionStore:
         """What is left of a session that expired or ended, within its grace period."""
         if not is_session_id(session_id) or self.load(session_id) is not None:
             return None
-        text = self.backend.get(STALE_PREFIX + session_id)
-        return json.loads(text) if text else None
+        return self._read(STALE_PREFIX + session_id)
 
     @contextlib.contextmanager
     def transaction(self, session_id):
@@ -131,8 +133,7 @@ class WidgetSessionStore:
         """{"session_id", "spent"} of a bank `state` this service issued, or None."""
         if not is_session_id(state):
             return None
-        text = self.backend.get(STATE_PREFIX + state)
-        return json.loads(text) if text else None
+        return self._read(STATE_PREFIX + state)
 
     def spend_state(self, state, session_id, expires_at_ts):
         """The bank's answer with this `state` was used: a replay is recognised, never accepted."""
@@ -142,18 +143,30 @@ class WidgetSessionStore:
         """Raise StoreUnavailable unless the backend answers (a folder we can write, Redis PING)."""
         self.backend.ping()
 
+    def _read(self, key):
+        """A record's data; None when it is missing or no key opens it (unknown key, tampered)."""
+        sealed = self.backend.get(key)
+        text = self.cipher.open(sealed) if sealed else None
+        return json.loads(text) if text else None
+
+    def _sealed(self, data):
+        # Always under the first key: a record written under an old one is re-encrypted here.
+        return self.cipher.seal(json.dumps(data))
+
     def _write(self, session_id, data):
         live, stale = LIVE_PREFIX + session_id, STALE_PREFIX + session_id
         remaining = data["expires_at_ts"] - time.time()
-        stale_record = (stale, json.dumps(stale_part(data)), max(1, remaining + EXPIRED_GRACE_SECONDS))
+        stale_record = (stale, self._sealed(stale_part(data)),
+                        max(1, remaining + EXPIRED_GRACE_SECONDS))
         if remaining > 0:
-            self.backend.write([(live, json.dumps(data), remaining), stale_record])
+            self.backend.write([(live, self._sealed(data), remaining), stale_record])
         else:  # expired or ended: the tokens and secret go with the live record
             self.backend.write([stale_record], deletes=[live])
 
     def _put_state(self, state, record, expires_at_ts):
         ttl = max(1, expires_at_ts - time.time()) + EXPIRED_GRACE_SECONDS
-        self.backend.write([(STATE_PREFIX + state, json.dumps(record), ttl)])
+        # Sealed too: it names the session, and a session id is enough to drive its widget.
+        self.backend.write([(STATE_PREFIX + state, self._sealed(record), ttl)])
 
 
 def redis_client(config):
@@ -191,7 +204,7 @@ def init_app(app):
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     Session(app)
-    app.extensions["widget_sessions"] = WidgetSessionStore(backend)
+    app.extensions["widget_sessions"] = WidgetSessionStore(backend, cipher_for(app.config))
 
 
 def widget_sessions():

@@ -100,7 +100,7 @@ class FileBackend:
             try:
                 while not _try_flock(fh):
                     if time.monotonic() > deadline:
-                        raise SessionBusy(session_id)
+                        raise SessionBusy()  # no id: a traceback is logged
                     time.sleep(0.02)
             except BaseException:
                 fh.close()

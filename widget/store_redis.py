@@ -63,7 +63,7 @@ class RedisBackend:
         with reachable():
             acquired = redis_lock.acquire()
         if not acquired:
-            raise SessionBusy(session_id)
+            raise SessionBusy()  # no id: a traceback is logged
         try:
             yield
         finally:

@@ -1,4 +1,6 @@
 """HTTP errors: JSON for the server-to-server API, a translated page for people."""
+import re
+
 from flask import current_app, g, jsonify, request
 from redis import RedisError
 from werkzeug.exceptions import HTTPException
@@ -7,15 +9,23 @@ from widget.htmx import render_screen
 from widget.store import StoreUnavailable
 
 JSON_PREFIXES = ("/widget_session", "/widget/widget_session", "/sandbox/api", "/sandbox/auth/token")
+ID_LIKE = re.compile(r"[A-Za-z0-9_-]{43,}")
 
 
 def wants_json():
     return request.path.startswith(JSON_PREFIXES) or request.accept_mimetypes.best == "application/json"
 
 
+def logged_path():
+    """The request's route pattern for a log line: a session id in a path is a credential."""
+    if request.url_rule is not None:
+        return request.url_rule.rule  # /widget_session/<session_id>/events
+    return ID_LIKE.sub("<id>", request.path)
+
+
 def handle_store_unavailable(error):
     """The session store is down: a 503 to try again later, never a traceback or a lost session."""
-    current_app.logger.warning("session store unavailable on %s: %s", request.path, error)
+    current_app.logger.warning("session store unavailable on %s: %s", logged_path(), error)
     # Nothing on this page is worth framing against, and the Client's iframe must show it.
     g.frame_ancestors = ["*"]
     if wants_json():
@@ -44,7 +54,7 @@ def handle_unexpected(error):
     """Last resort: never a traceback to the user (the log keeps it)."""
     if isinstance(error, HTTPException):
         return handle_http_error(error)
-    current_app.logger.exception("unhandled error on %s", request.path)
+    current_app.logger.exception("unhandled error on %s", logged_path())
     if wants_json():
         return jsonify({"error": "server_error", "error_description": "unexpected error"}), 500
     return render_screen("widget/screens/http_error.html", status=500, ctx=None, code=500)
