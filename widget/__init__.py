@@ -55,6 +55,10 @@ def create_app(test_config=None):
 
     register_blueprints(app)
 
+    from widget import limits
+
+    limits.init_app(app)  # after the blueprints: it puts the limits on their views
+
     from widget import assets
 
     assets.init_app(app)  # after the blueprints: it serves the static folders they declared

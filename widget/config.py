@@ -100,6 +100,16 @@ def _fernet_keys(name, raw):
     return keys
 
 
+def _rate(name, raw):
+    from limits import parse_many
+
+    try:
+        parse_many(raw.strip())
+    except ValueError:
+        raise SettingError(name, f"expected a rate such as \"30 per minute\", got {raw!r}") from None
+    return raw.strip()
+
+
 def _language(name, raw):
     if raw.strip().lower() not in LANGUAGES:
         raise SettingError(name, f"unknown language {raw!r}; one of {', '.join(LANGUAGES)}")
@@ -135,6 +145,14 @@ SETTINGS = (
     Setting("PORT", _number(int, 1), 5000),
     Setting("WEB_CONCURRENCY", _number(int, 1), 2),
     Setting("WEB_THREADS", _number(int, 1), 8),
+    Setting("RATELIMIT_ENABLED", _flag, True),
+    Setting("LIMIT_SESSIONS_PER_CLIENT", _rate, "300 per minute"),
+    Setting("LIMIT_SESSIONS_PER_IP", _rate, "300 per minute"),
+    Setting("LIMIT_FAILED_AUTH_PER_IP", _rate, "10 per minute"),
+    Setting("LIMIT_WIDGET_POSTS_PER_SESSION", _rate, "60 per minute"),
+    Setting("LIMIT_CHALLENGE_ANSWERS", _rate, "5 per hour"),  # wrong answers, per session
+    Setting("LIMIT_SANDBOX_TOKEN_PER_IP", _rate, "600 per minute"),
+    Setting("LIMIT_SANDBOX_USERS_PER_IP", _rate, "60 per minute"),
     Setting("SANDBOX_DATABASE", _text),  # default: instance/sandbox.sqlite3
     Setting("SANDBOX_ACCESS_TOKEN_TTL", _number(int, 1), 3600),
     Setting("SANDBOX_REFRESH_REUSE_SECONDS", _number(float, 0), 60),

@@ -45,6 +45,8 @@ class AddConnectionFlow(ChannelSteps, ConnectedSteps):
             return self.credentials_screen()
         if step == "sync_failed":
             return self.sync_failed_screen()
+        if step == "too_many_attempts":
+            return self.too_many_attempts_screen()
         if step in ("challenge", "accounts", "next_channel", "syncing"):
             return self.after_connection(self.api.connection(self.run["connection_id"]))
         return self.start()

@@ -15,10 +15,22 @@ BLOCKED = {"USER_ACTION_REQUIRED": "user_action_required",
            "TOKEN_EXPIRED": "token_expired", "AUTH_FAILED": "challenge_failed"}
 
 
+class UncountedAttempts:
+    """A flow built outside a request (its unit tests) counts no wrong answers."""
+
+    def exhausted(self):
+        return False
+
+    def wrong(self):
+        return False
+
+
 class ConnectedSteps:
     """Mixed into AddConnectionFlow: everything that follows a created connection or channel."""
 
     clock = staticmethod(time.time)
+    # A request's flow counts wrong answers against LIMIT_CHALLENGE_ANSWERS (widget/limits.py).
+    challenge_attempts = UncountedAttempts()
 
     def _channel(self, connection):
         channels = connection.get("channels") or [{}]
@@ -74,6 +86,8 @@ class ConnectedSteps:
             return self.resume()  # answered already, or never asked: where the run stands
         if not answer.strip() or len(answer) > MAX_ANSWER:
             return self._challenge_again("required")
+        if self.challenge_attempts.exhausted():
+            return self.too_many_attempts()
         self.track("SUBMIT_CHALLENGE", connection_id=self.run["connection_id"])
         try:
             with attempt(self.run, "challenge", self.run["challenge_id"]) as key:
@@ -82,10 +96,19 @@ class ConnectedSteps:
                     answer, idempotency_key=key)
         except Forbidden as exc:
             self.track("ERROR", error=exc.code)
+            if self.challenge_attempts.wrong():  # ours stops guessing even if the bank allows more
+                return self.too_many_attempts()
             return self._challenge_again(exc.code)
         except Conflict:  # no longer pending (approved meanwhile, or expired): read where it stands
             connection = self.api.connection(self.run["connection_id"])
         return self.after_connection(connection)
+
+    def too_many_attempts(self):
+        self.run["step"] = "too_many_attempts"
+        return self.too_many_attempts_screen()
+
+    def too_many_attempts_screen(self):
+        return Screen("too_many_attempts", status=429)
 
     def _challenge_again(self, error):
         screen = self.after_connection(self.api.connection(self.run["connection_id"]))
@@ -213,8 +236,9 @@ class ConnectedSteps:
         return Screen("sync_failed", {"provider_name": self.run.get("provider_name")})
 
     def leave_failed(self):
-        """The user read that the sync failed: back to the Client with result=error."""
-        if self.run.get("step") != "sync_failed":
+        """The user read that the sync failed, or that they tried too many codes: back to the
+        Client with result=error."""
+        if self.run.get("step") not in ("sync_failed", "too_many_attempts"):
             return self.resume()
-        return Finish("error", "sync_failed", self.run["connection_id"])
+        return Finish("error", self.run["step"], self.run["connection_id"])
 

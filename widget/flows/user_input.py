@@ -60,6 +60,8 @@ class UserInputFlow(ConnectedSteps):
             return self.syncing_screen()
         if step == "sync_failed":
             return self.sync_failed_screen()
+        if step == "too_many_attempts":
+            return self.too_many_attempts_screen()
         return self.start()
 
     def _bank_name(self, connection):
@@ -143,6 +145,9 @@ class UserInputFlow(ConnectedSteps):
 
     def syncing_screen(self):
         return self._here(super().syncing_screen())
+
+    def too_many_attempts_screen(self):
+        return self._here(super().too_many_attempts_screen())
 
     def sync_failed_screen(self):
         if not self.run.get("provider_name"):  # the screen names the bank: straight back instead

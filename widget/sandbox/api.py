@@ -53,7 +53,7 @@ def answer_api_error(error):
 def answer_http_error(error):
     """Keep werkzeug's errors (405, 413, an unexpected 500...) in the API's JSON shape."""
     names = {400: "invalid_request", 404: "not_found", 405: "method_not_allowed",
-             500: "server_error"}
+             429: "too_many_requests", 500: "server_error"}
     body = {"error": names.get(error.code, "error"), "error_description": error.description}
     return jsonify(body), error.code
 

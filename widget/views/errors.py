@@ -1,5 +1,6 @@
 """HTTP errors: JSON for the server-to-server API, a translated page for people."""
 import re
+from urllib.parse import urlsplit
 
 from flask import current_app, g, jsonify, request
 from redis import RedisError
@@ -38,10 +39,30 @@ def handle_store_unavailable(error):
     return response
 
 
+def handle_too_many_requests(error):
+    """A limit was reached: 429 JSON for the API, a translated screen with a way back for people.
+
+    Flask-Limiter adds Retry-After (and the X-RateLimit-* headers) on the way out.
+    """
+    if wants_json():
+        response = jsonify({"error": "too_many_requests",
+                            "error_description": f"rate limit reached ({error.description}); "
+                                                 "retry after the Retry-After header's seconds"})
+        response.status_code = 429
+        return response
+    g.frame_ancestors = ["*"]  # nothing on this page is worth framing against
+    back = request.headers.get("HX-Current-URL") or request.referrer or ""
+    same_site = urlsplit(back).netloc == request.host and back.startswith(request.host_url)
+    return render_screen("widget/screens/too_many_requests.html", status=429, ctx=None,
+                         back_url=back if same_site else None)
+
+
 def handle_http_error(error):
     # The playground's cookie session (Flask-Session) fails before any view when Redis is down.
     if isinstance(getattr(error, "original_exception", None), RedisError):
         return handle_store_unavailable(error.original_exception)
+    if error.code == 429:
+        return handle_too_many_requests(error)
     if wants_json():
         response = jsonify({"error": error.name.lower().replace(" ", "_"),
                             "error_description": error.description})

@@ -19,6 +19,7 @@ from widget.flows.professional_account import ProfessionalAccountFlow
 from widget.flows.steps import BankRedirect, Finish, Screen
 from widget.flows.terms import TermsFlow
 from widget.flows.user_input import UserInputFlow
+from widget.limits import ChallengeAttempts
 from widget.htmx import is_htmx, redirect_to, render_screen
 from widget.parent_messages import parent_messages, redirect_message
 from widget.returns import result_params, return_url
@@ -57,6 +58,7 @@ class WidgetContext:
         flow = FLOWS[name](self.api, self.data["run"], lambda event, **d: self.track(event, name, **d))
         flow.clock = current_app.config.get("WIDGET_CLOCK") or time.time
         flow.config = current_app.config
+        flow.challenge_attempts = ChallengeAttempts(self.session_id)
         return flow
 
 

@@ -2,7 +2,7 @@
 import time
 from datetime import datetime, timezone
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request
 
 from widget import upstream
 from widget.clients import client_registry
@@ -56,6 +56,7 @@ def authenticated_client(values):
         return None, None
     ok = client_is_valid(upstream.token_endpoint(), client_id, secret,
                          current_app.config["CLIENT_CHECK_CACHE_SECONDS"], upstream.timeouts())
+    g.client_authenticated = ok  # only failures count against LIMIT_FAILED_AUTH_PER_IP
     return (client_id, secret) if ok else (None, None)
 
 
