@@ -3,6 +3,7 @@ import logging
 import threading
 
 import pytest
+from cryptography.fernet import Fernet
 import requests
 from flask import Flask, g, jsonify, redirect, request
 
@@ -131,7 +132,8 @@ def test_without_an_embedded_sandbox_nothing_is_sent(tmp_path):
     with pytest.raises(requests.ConnectionError):  # no app context at all
         http.get(INTERNAL_ORIGIN + "/sandbox/api/v2.1/providers", timeout=(1, 5))
     app, server = build_app(tmp_path, SANDBOX=False, API_BASE_URL="https://api.example/v2.1",
-                            AUTH_BASE_URL="https://auth.example")
+                            AUTH_BASE_URL="https://auth.example",
+                            SESSION_ENCRYPTION_KEYS=[Fernet.generate_key().decode()])
     server.server.server_close()  # never started: nothing goes through a socket here
     with app.app_context(), pytest.raises(requests.ConnectionError):
         http.get(INTERNAL_ORIGIN + "/sandbox/api/v2.1/providers", timeout=(1, 5))

@@ -21,7 +21,10 @@ def server(tmp_path_factory):
     tree = fresh_copy(str(tmp_path_factory.mktemp("clone")))
     with ProcfileServer(tree, WEB_CONCURRENCY="1", WEB_THREADS=str(THREADS),
                         SANDBOX_SLOW_SYNC_SECONDS="3600",  # the sync outlasts the test
-                        SANDBOX_PASSWORD_HASH_METHOD="pbkdf2:sha256:1000") as served:
+                        SANDBOX_PASSWORD_HASH_METHOD="pbkdf2:sha256:1000",
+                        # 1,000 sessions from one address: room above the per-IP limits.
+                        LIMIT_SESSIONS_PER_CLIENT="5000 per minute",
+                        LIMIT_SESSIONS_PER_IP="5000 per minute") as served:
         yield served
 
 

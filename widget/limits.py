@@ -52,7 +52,10 @@ def init_app(app):
     uri, options = storage_uri(app.config)
     limiter = Limiter(get_remote_address, storage_uri=uri, storage_options=options,
                       key_prefix=app.config.get("RATELIMIT_KEY_PREFIX", "passerelle-limits"),
-                      headers_enabled=True, strategy="moving-window")
+                      headers_enabled=True, strategy="moving-window",
+                      # Redis down: count in this process's memory meanwhile, never fail the
+                      # request because the counter is away (the store's own 503 says the rest).
+                      in_memory_fallback_enabled=True, swallow_errors=True)
     limiter.init_app(app)
     app.extensions["passerelle_limiter"] = limiter
     if not limiter.enabled:
