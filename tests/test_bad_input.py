@@ -5,7 +5,7 @@ import re
 import pytest
 
 from tests.conftest import CLIENT
-from tests.widget_driver import Driver, create_session, page_text, screen
+from tests.widget_driver import RETURN, Driver, create_session, page_text, screen
 
 NOT_PRINTABLE_ASCII = ["\u2028", "\U0001f600", "\u00e9", "\x00", "demo-secret\n"]
 
@@ -48,8 +48,9 @@ def test_json_nested_too_deeply_is_a_bad_request(client, path):
     "demo-client:\u00e9".encode("latin-1"), b"demo-client:\xff\xfe", b"\xe9:demo-secret",
 ])
 def test_sandbox_token_endpoint_refuses_basic_credentials_that_are_not_utf8(client, credentials):
+    header = "Basic " + base64.b64encode(credentials).decode()
     response = client.post("/sandbox/auth/token", data={"grant_type": "client_credentials"},
-                           headers={"Authorization": "Basic " + base64.b64encode(credentials).decode()})
+                           headers={"Authorization": header})
     assert response.status_code == 401
     assert response.get_json()["error"] == "invalid_client"
 
@@ -82,7 +83,7 @@ def test_access_token_with_b64token_padding_still_reaches_the_api(client):
 @pytest.mark.parametrize("bad", ['"', "\\", "\x00", "\u00e9", "a b\n"])
 def test_sandbox_authorize_refuses_characters_its_fields_cannot_hold(client, field, bad):
     query = {"client_id": "demo-client", "response_type": "code",
-             "redirect_uri": "http://localhost:5000/playground/return"}
+             "redirect_uri": RETURN}
     query[field] = query[field] + bad
     response = client.get("/sandbox/auth/authorize", query_string=query)
     assert response.status_code == 400
@@ -90,7 +91,7 @@ def test_sandbox_authorize_refuses_characters_its_fields_cannot_hold(client, fie
 
 
 def test_terms_that_cannot_be_fetched_show_the_error_screen_with_a_way_back(app, client, new_user):
-    created = create_session(client, new_user, redirect_url="http://localhost:5000/playground/return")
+    created = create_session(client, new_user, redirect_url=RETURN)
     w = Driver(client, created.get_json()["session_id"])
     app.config["SANDBOX_FAULTS"] = {"/sandbox/api/v2.1/terms": "500"}
     page = w.get("/widget/add_connection")
@@ -110,7 +111,7 @@ def test_theme_values_ending_in_a_newline_are_refused(client, user, option, valu
 
 
 def test_a_connection_id_ending_in_a_newline_is_refused(client, user):
-    created = create_session(client, user, redirect_url="http://localhost:5000/playground/return")
+    created = create_session(client, user, redirect_url=RETURN)
     w = Driver(client, created.get_json()["session_id"])
     page = w.get("/widget/edit_credentials", connection_id="abc\n")
     assert page.status_code == 303
@@ -119,6 +120,7 @@ def test_a_connection_id_ending_in_a_newline_is_refused(client, user):
 
 def test_a_session_id_ending_in_a_newline_names_no_session(client, user):
     session_id = create_session(client, user).get_json()["session_id"]
-    assert client.get("/widget/theme.css", query_string={"session_id": session_id}).status_code == 200
+    theme = client.get("/widget/theme.css", query_string={"session_id": session_id})
+    assert theme.status_code == 200
     assert client.get("/widget/theme.css",
                       query_string={"session_id": session_id + "\n"}).status_code == 404

@@ -117,7 +117,8 @@ def _route_id(value):
 
 def _path(rule, value):
     """The rule's URL with every variable set to `value`, percent-encoded as a client would."""
-    return re.sub(r"<[^>]+>", lambda _: quote(value.encode("utf-8", "surrogatepass"), safe=""), rule)
+    encoded = quote(value.encode("utf-8", "surrogatepass"), safe="")
+    return re.sub(r"<[^>]+>", lambda _: encoded, rule)
 
 
 @pytest.mark.parametrize("rule, method, known", ROUTES, ids=_route_id)
@@ -150,7 +151,8 @@ def test_no_answer_is_a_server_error(fuzzed, rule, method, known):
 
 
 # Characters that broke a view before (issue 9 item 3): each route's every known parameter gets
-# one of them (in turn, so the routes share them out) on top of a valid request, whatever the fuzz above happened to draw.
+# one of them (in turn, so the routes share them out) on top of a valid request, whatever the
+# fuzz above happened to draw.
 SHARP = ['"', "\\", "\x00", "\u2028", "\U0001f600", "\u00e9", "a\n", "x" * 5_000]
 
 
