@@ -11,9 +11,9 @@ BOOLEAN_DEFAULTS = {
 # Options a widget link's query string may override for one run (DESIGN.md section 4).
 OVERRIDABLE = ("provider_id", "channel_definition_id", "captive_mode", "select_accounts",
                "multiple_channels", "select_channel", "locale", "redirect_url")
-COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
-FONT = re.compile(r"^[A-Za-z0-9 -]{1,40}$")
-ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+# Used with fullmatch: `$` would also match before a final newline ("Arial\n").
+COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+FONT = re.compile(r"[A-Za-z0-9 -]{1,40}")
 TRUE, FALSE = {"true", "1"}, {"false", "0"}
 
 
@@ -73,11 +73,11 @@ def parse_options(values, normalised_redirect, only=None):
             options[name] = str(values[name])[:200]
     for name in ("font_color", "elements_color"):
         if name in wanted and _first(values, name) is not None:
-            if not COLOUR.match(str(values[name])):
+            if not COLOUR.fullmatch(str(values[name])):
                 raise InvalidOption(f"{name} must be #rgb or #rrggbb")
             options[name] = str(values[name])
     if "font" in wanted and _first(values, "font") is not None:
-        if not FONT.match(str(values["font"])):
+        if not FONT.fullmatch(str(values["font"])):
             raise InvalidOption("font must be a short name of letters, digits, spaces and hyphens")
         options["font"] = str(values["font"])
     if "state" in wanted and _first(values, "state") is not None:

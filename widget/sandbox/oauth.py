@@ -1,9 +1,13 @@
 """The sandbox Auth server: the token endpoint, the authorization page and the token checks."""
+import base64
+import binascii
+import re
+
 from authlib.common.security import generate_token
 from authlib.integrations.flask_oauth2 import AuthorizationServer, ResourceProtector
 from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749 import grants
-from authlib.oauth2.rfc6749.errors import InvalidGrantError, InvalidScopeError
+from authlib.oauth2.rfc6749.errors import InvalidClientError, InvalidGrantError, InvalidScopeError
 from authlib.oauth2.rfc6749.util import list_to_scope, scope_to_list
 from authlib.oauth2.rfc6750 import BearerTokenValidator
 from flask import Blueprint, current_app, render_template, request
@@ -13,6 +17,11 @@ from widget.sandbox import users
 from widget.sandbox.portal_texts import portal_texts
 
 bp = Blueprint("sandbox_auth", __name__)
+# What an authorization request's response_type (RFC 6749 A.3) and redirect_uri (RFC 3986
+# section 2) are made of. Authlib quotes them in its error descriptions, and refuses to build
+# an error whose description holds `"`, a backslash or a character outside printable ASCII.
+RESPONSE_TYPE = re.compile(r"[A-Za-z0-9_ ]*")
+URI = re.compile(r"[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]*")
 
 
 def generate_bearer_token(grant_type, client, user=None, scope=None, expires_in=None,
@@ -140,13 +149,39 @@ protector.register_token_validator(SandboxBearerTokenValidator())
 @bp.post("/token")
 def issue_token():
     """The OAuth2 token endpoint (RFC 6749): the four grants, form-encoded."""
+    if not _basic_credentials_decode():
+        return server.handle_error_response(request, InvalidClientError(
+            description="Basic credentials must be UTF-8 (RFC 7617)."))
     return server.create_token_response()
+
+
+def _basic_credentials_decode():
+    """False when Basic credentials are sent that are not UTF-8, the only charset of RFC 7617.
+
+    Authlib decodes them as UTF-8 without catching the error (a latin-1 `é` was a 500).
+    """
+    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "basic":
+        return True
+    try:
+        base64.b64decode(value.strip()).decode("utf-8")
+    except binascii.Error:
+        return True  # not Basic credentials at all: Authlib ignores them, as before
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 @bp.route("/authorize", methods=["GET", "POST"])
 def authorize():
     """The authorization-code flow: a sandbox user logs in, then allows or denies the client."""
     texts = portal_texts()
+    if not (RESPONSE_TYPE.fullmatch(request.values.get("response_type", ""))
+            and URI.fullmatch(request.values.get("redirect_uri", ""))):
+        return render_template(
+            "sandbox/message.html", texts=texts, title=texts["request_invalid"],
+            message=texts["request_invalid_text"],
+        ), 400
     try:
         grant = server.get_consent_grant(end_user=None)
     except OAuth2Error as error:

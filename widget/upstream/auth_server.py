@@ -1,5 +1,6 @@
 """Client authentication against the Auth server (the widget keeps no secret of its own)."""
 import hashlib
+import re
 import threading
 import time
 
@@ -11,6 +12,10 @@ from widget.upstream.errors import NetworkError
 _http = pooled(requests.Session())
 _verified = {}  # sha256(token endpoint, client id, secret) -> monotonic expiry of the answer
 _verified_lock = threading.Lock()
+# RFC 6749 appendix A.1-A.2: a client id and secret are VSCHAR, printable ASCII. Anything else
+# cannot be a client's (and requests' Basic encoding, latin-1, would fail on it or send bytes
+# that are not UTF-8), so it is refused here as wrong credentials, without asking the server.
+VSCHARS = re.compile(r"[\x20-\x7e]*")
 
 
 def _cache_key(token_endpoint, client_id, client_secret):
@@ -25,6 +30,8 @@ def client_is_valid(token_endpoint, client_id, client_secret, cache_seconds=60, 
     secret stops working within that delay. Raises NetworkError when the server cannot answer.
     """
     if not client_id or not client_secret:
+        return False
+    if not VSCHARS.fullmatch(client_id) or not VSCHARS.fullmatch(client_secret):
         return False
     key = _cache_key(token_endpoint, client_id, client_secret)
     with _verified_lock:

@@ -109,10 +109,11 @@ def widget_request(post=False, session_id_from=None):
 def guarded(ctx, view, *args, **kwargs):
     """Call the view; upstream failures become the terms screen, an ending or an error screen."""
     try:
-        return view(ctx, *args, **kwargs)
-    except upstream.ActionRequired:
-        ctx.data["run"]["terms_pending"] = True
-        return ctx.flow("terms").show()
+        try:
+            return view(ctx, *args, **kwargs)
+        except upstream.ActionRequired:
+            ctx.data["run"]["terms_pending"] = True
+            return ctx.flow("terms").show()  # a failure fetching the terms is handled below
     except upstream.InvalidToken:
         # The Client gave no refresh token, or it no longer works: the session is over.
         ctx.data["expires_at_ts"] = time.time()

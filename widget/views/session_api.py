@@ -1,4 +1,5 @@
 """Server-to-server API: create, read the events of, and end widget sessions (DESIGN.md 3)."""
+import re
 import time
 from datetime import datetime, timezone
 
@@ -16,6 +17,9 @@ bp = Blueprint("session_api", __name__)
 LINKS = ("add_connection", "edit_credentials", "user_input", "terms", "professional_account",
          "manage_accounts")
 LINK_PATHS = {"professional_account": "professional-account"}
+# RFC 6750 2.1: a bearer token is a b64token. Checked before it goes into a header, where a
+# control character would fail the request on the widget's side (not the token's fault).
+B64TOKEN = re.compile(r"[A-Za-z0-9._~+/-]+=*")
 
 
 def api_error(status, error, description):
@@ -91,6 +95,8 @@ def create_widget_session():
         return api_error(401, "invalid_client", "client authentication failed")
     if not isinstance(values.get("access_token"), str) or not values["access_token"]:
         return api_error(400, "invalid_request", "access_token is required")
+    if not B64TOKEN.fullmatch(values["access_token"]):
+        return api_error(401, "invalid_token", "the access token was refused")
     registry = client_registry()
     try:
         options = with_defaults(parse_options(

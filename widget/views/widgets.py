@@ -12,7 +12,7 @@ from widget.views.runs import FLOWS, widget_request
 
 bp = Blueprint("widgets", __name__, url_prefix="/widget")
 NEEDS_CONNECTION = {"edit_credentials", "user_input", "manage_accounts"}
-CONNECTION_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+CONNECTION_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}\Z")
 # Link names as the public documentation spells them.
 WIDGET_NAMES = {"add_connection": "add_connection", "terms": "terms",
                 "edit_credentials": "edit_credentials", "user_input": "user_input",
