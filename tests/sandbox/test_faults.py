@@ -117,3 +117,20 @@ def test_late_trips_the_clients_read_timeout_after_the_work(app, served):
         requests.post(served + "/sandbox/auth/token", data={"grant_type": "client_credentials"},
                       auth=("demo-client", "demo-secret"), headers={"X-Sandbox-Fault": "late"},
                       timeout=(1, 0.2))
+
+
+@pytest.mark.parametrize("fault", ["500", "drop", "lost"])
+def test_without_fault_injection_nothing_fails_by_header_or_setting(app, user, fault):
+    """A public sandbox: nobody can make its calls fail, or its workers hang, with a header."""
+    app.config["SANDBOX_FAULT_INJECTION"] = False
+    app.config["SANDBOX_FAULTS"] = {"/sandbox/api/v2.1/providers": fault}
+    assert user.get("/providers?limit=1", headers={"X-Sandbox-Fault": fault}).status_code == 200
+
+
+@pytest.mark.parametrize("injection, expected", [(False, None), (True, "timeout")])
+def test_a_slow_fault_is_chosen_only_with_fault_injection(injection, expected):
+    from widget.sandbox.faults import SandboxFaults
+
+    faults = SandboxFaults(None, {"SANDBOX_FAULT_INJECTION": injection, "SANDBOX_FAULTS": {}})
+    environ = {"PATH_INFO": "/sandbox/api/v2.1/providers", "HTTP_X_SANDBOX_FAULT": "timeout"}
+    assert faults.fault_for(environ) == expected
