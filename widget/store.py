@@ -183,8 +183,6 @@ def redis_client(config):
 def init_app(app):
     """Attach the widget session store, and Flask-Session for the playground's cookie session."""
     if app.config.get("REDIS_URL"):
-        import redis
-
         from widget.store_redis import RedisBackend
 
         client = redis_client(app.config)

@@ -1,7 +1,6 @@
 """The widget session form: a real POST /widget_session, then a 303 to the widget's link."""
 import time
 
-from tests.conftest import free_port
 from widget.upstream import in_process
 from tests.playground.conftest import session_form
 

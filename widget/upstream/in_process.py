@@ -51,6 +51,7 @@ def sandbox_threads(config):
     """A thread for each server thread (WEB_THREADS) and each playground call: no call queues."""
     return int(config.get("WEB_THREADS") or 8) + APP_THREADS
 
+
 class CallPool:
     """A bounded pool of `size(config)` threads: a call starts within its connect timeout, or
     not at all."""
