@@ -19,8 +19,8 @@ _cached_lock = threading.Lock()
 def _session_store_ok():
     try:
         widget_sessions().ping()
-    except StoreUnavailable:
-        current_app.logger.warning("readyz: the session store does not answer", exc_info=True)
+    except StoreUnavailable as exc:  # its text names the backend's error, never a URL or secret
+        current_app.logger.warning("readyz: the session store does not answer: %s", exc)
         return False
     return True
 
