@@ -120,3 +120,19 @@ def test_access_token_refused_without_refresh_token_ends_expired(app, client, us
     opened = client.get(f"/widget/add_connection?session_id={session_id}")
     assert opened.status_code == 303
     assert "result=expired" in opened.headers["Location"] and "state=st" in opened.headers["Location"]
+
+
+def test_delete_while_the_session_is_busy_is_a_503_not_a_500(client, user, monkeypatch):
+    """A step holding the session's lock too long: the Client is told to retry."""
+    from widget.store import SessionBusy, WidgetSessionStore
+
+    session_id = create_session(client, user, redirect_url=RETURN).get_json()["session_id"]
+
+    def busy(self, session_id):
+        raise SessionBusy()
+
+    monkeypatch.setattr(WidgetSessionStore, "end", busy)
+    response = client.delete(f"/widget_session/{session_id}", headers=basic(*CLIENT))
+    assert response.status_code == 503
+    assert response.get_json()["error"] == "temporarily_unavailable"
+    assert response.headers["Retry-After"]

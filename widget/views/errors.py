@@ -7,7 +7,7 @@ from redis import RedisError
 from werkzeug.exceptions import HTTPException
 
 from widget.htmx import render_screen
-from widget.store import StoreUnavailable
+from widget.store import SessionBusy, StoreUnavailable
 
 JSON_PREFIXES = ("/widget_session", "/widget/widget_session", "/sandbox/api", "/sandbox/auth/token")
 ID_LIKE = re.compile(r"[A-Za-z0-9_-]{43,}")
@@ -81,7 +81,19 @@ def handle_unexpected(error):
     return render_screen("widget/screens/http_error.html", status=500, ctx=None, code=500)
 
 
+def handle_session_busy(error):
+    """Another request of the session held its lock too long (outside a widget step)."""
+    if wants_json():
+        response = jsonify({"error": "temporarily_unavailable",
+                            "error_description": "the widget session is busy; try again"})
+        response.status_code = 503
+        response.headers["Retry-After"] = "1"
+        return response
+    return render_screen("widget/screens/busy.html", status=503)
+
+
 def init_app(app):
+    app.register_error_handler(SessionBusy, handle_session_busy)
     app.register_error_handler(StoreUnavailable, handle_store_unavailable)
     app.register_error_handler(RedisError, handle_store_unavailable)
     app.register_error_handler(HTTPException, handle_http_error)
