@@ -83,6 +83,8 @@ def handle_unexpected(error):
 
 def handle_session_busy(error):
     """Another request of the session held its lock too long (outside a widget step)."""
+    current_app.logger.warning("SessionBusy: a session's lock was held too long on %s",
+                               logged_path())
     if wants_json():
         response = jsonify({"error": "temporarily_unavailable",
                             "error_description": "the widget session is busy; try again"})
