@@ -1,6 +1,7 @@
 """Fixtures of the sandbox tests: an app on a fake clock, and a client that speaks its API."""
 import base64
 import itertools
+import os
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -154,3 +155,13 @@ def user(sandbox_client):
     """A signed-in user who accepted the terms."""
     sandbox_client.sign_in()
     return sandbox_client
+
+
+def database_bytes(path):
+    """The database's file and its write-ahead log, where the latest writes are."""
+    stored = b""
+    for name in (path, path + "-wal"):
+        if os.path.exists(name):
+            with open(name, "rb") as part:
+                stored += part.read()
+    return stored

@@ -1,7 +1,5 @@
 """The sandbox Auth server: the four grants, client authentication, rotation and expiry."""
-import os
-
-from tests.sandbox.conftest import DEMO_CLIENT, TOKEN_URL, query_of
+from tests.sandbox.conftest import DEMO_CLIENT, TOKEN_URL, database_bytes, query_of
 
 USER_SCOPES = "profile accounts_manage connections_manage connections_sync transactions_read"
 
@@ -290,13 +288,3 @@ def test_the_database_cannot_open_the_new_pair(app, sandbox_client):
     stored = database_bytes(app.config["SANDBOX_DATABASE"])
     for token in (first["refresh_token"], second["access_token"], second["refresh_token"]):
         assert token.encode() not in stored
-
-
-def database_bytes(path):
-    """The database's file and its write-ahead log, where the latest writes are."""
-    stored = b""
-    for name in (path, path + "-wal"):
-        if os.path.exists(name):
-            with open(name, "rb") as part:
-                stored += part.read()
-    return stored

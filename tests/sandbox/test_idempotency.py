@@ -1,7 +1,7 @@
 """Idempotency-Key on the Accounts API: a repeated request gets the first one's answer."""
-import os
-
 import pytest
+
+from tests.sandbox.conftest import database_bytes
 
 NEW_CONNECTION = {"provider_id": "web", "channel_definition_id": "web-embedded",
                   "credentials": {"login": "otp", "password": "pw-of-the-bank"}}
@@ -139,13 +139,3 @@ def test_nothing_of_the_request_is_kept_in_clear(app, user):
     user.post("/connections", json=NEW_CONNECTION, headers=keyed("a-secret-idempotency-key"))
     stored = database_bytes(app.config["SANDBOX_DATABASE"])
     assert b"pw-of-the-bank" not in stored and b"a-secret-idempotency-key" not in stored
-
-
-def database_bytes(path):
-    """The database's file and its write-ahead log, where the latest writes are."""
-    stored = b""
-    for name in (path, path + "-wal"):
-        if os.path.exists(name):
-            with open(name, "rb") as part:
-                stored += part.read()
-    return stored
