@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app app
 
-.PHONY: run test bench bench-wait kill-sandbox install install-dev lock chromium translations
+.PHONY: run test bench bench-wait bench-locks kill-sandbox install install-dev lock chromium translations
 # The Procfile's web line, as a PaaS runs it (gunicorn, not Flask's development server).
 run: install
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" sh -c "$$(sed -n 's/^web: *//p' Procfile)"
@@ -20,6 +20,11 @@ $(VENV)/bin/python:
 bench: install-dev
 	$(PY) benchmarks/widget_journey.py --runs $${RUNS:-20}
 	$(PY) benchmarks/first_screen_bytes.py
+
+# 100 bursts of 20 identical credential submissions across two processes sharing Redis, with a
+# slow upstream: each must make exactly one connection.
+bench-locks: install-dev
+	$(PY) benchmarks/lock_bursts.py --bursts $${BURSTS:-100} --size $${SIZE:-20}
 
 # 20 SIGKILLs of a loaded server (the Procfile's command): the sandbox database must survive all.
 kill-sandbox: install-dev

@@ -5,7 +5,6 @@ import pytest
 
 from tests.conftest import CLIENT
 from tests.widget_driver import open_widget, returned, screen, through_bank
-from widget import store_files
 from widget.store import StoreUnavailable
 
 
@@ -87,8 +86,8 @@ def test_an_unexpected_error_on_the_session_api_logs_the_route_not_the_id(
 def test_a_busy_session_s_traceback_does_not_name_it(app, client, user, every_logger_at_debug,
                                                      capfd, monkeypatch):
     w, _ = open_widget(client, user)
-    monkeypatch.setattr(store_files, "LOCK_WAIT_SECONDS", 0.2)
     backend = app.extensions["widget_sessions"].backend
+    monkeypatch.setattr(backend, "lock_wait_seconds", 0.2)
     with backend.lock(w.session_id):  # another request holds it
         ended = client.delete(f"/widget_session/{w.session_id}", auth=CLIENT)
     assert ended.status_code == 503

@@ -14,7 +14,7 @@ from widget.redirect_urls import browser_url
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LANGUAGES = ("fr", "en")
-FAULTS = ("500", "timeout", "drop", "late", "lost")
+FAULTS = ("500", "timeout", "drop", "late", "lost", "slow")
 # A configured fault, optionally for the next N matching requests only: `lost`, `lost:1`.
 FAULT_SPEC = re.compile(r"(%s)(?::([1-9][0-9]{0,5}))?" % "|".join(FAULTS))
 
@@ -142,6 +142,8 @@ SETTINGS = (
     Setting("CLIENT_CHECK_CACHE_SECONDS", _number(int, 0), 60),
     Setting("USER_INPUT_WAIT_SECONDS", _number(float, 0), 30.0),
     Setting("READY_CACHE_SECONDS", _number(float, 0), 5.0),
+    Setting("SESSION_LOCK_SECONDS", _number(float, 1), 10.0),
+    Setting("SESSION_LOCK_WAIT_SECONDS", _number(float, 0), 2.0),
     Setting("PORT", _number(int, 1), 5000),
     Setting("WEB_CONCURRENCY", _number(int, 1), 2),
     Setting("WEB_THREADS", _number(int, 1), 8),
@@ -206,7 +208,7 @@ def settle_settings(config):
             and FAULT_SPEC.fullmatch(str(fault).lower()) for path, fault in faults.items()):
         raise SettingError("SANDBOX_FAULTS", "expected {\"/sandbox/<path prefix>\": "
                                              "\"500\" | \"timeout\" | \"drop\" | \"late\" | "
-                                             "\"lost\"}, a kind optionally followed by :<times>")
+                                             "\"lost\" | \"slow\"}, a kind optionally followed by :<times>")
 
 
 def _check_clients(clients):

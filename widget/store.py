@@ -35,7 +35,7 @@ STALE_RUN_KEYS = ("widget", "options", "locale", "connection_id")
 
 
 class SessionBusy(Exception):
-    """Another request of the same session held its lock for too long."""
+    """Another request of the same session holds its lock (or took it over from this one)."""
 
 
 class StoreUnavailable(Exception):
@@ -91,18 +91,20 @@ class WidgetSessionStore:
         return self._read(STALE_PREFIX + session_id)
 
     @contextlib.contextmanager
-    def transaction(self, session_id):
+    def transaction(self, session_id, wait=None):
         """Lock the session across processes, yield its data, and save it if no error escaped.
 
         Yields None for an unknown or expired session. Serialising a session's requests is what
         makes a double click or two tabs create one connection, and one token refresh at a time.
+        Raises SessionBusy when another request keeps the lock longer than `wait` seconds (the
+        store's setting by default), or took it over meanwhile (then nothing is saved).
         """
         self.backend.sweep_if_due()
         # A session that is not there takes no lock, so made-up ids leave no lock file behind.
         if not is_session_id(session_id) or not self.backend.exists(LIVE_PREFIX + session_id):
             yield None
             return
-        with self.backend.lock(session_id):
+        with self.backend.lock(session_id, wait) as fence:
             data = self.load(session_id)
             if data is None:
                 yield None
@@ -110,9 +112,10 @@ class WidgetSessionStore:
             before = repr(data)
             yield data
             if data.get("deleted"):
-                self.delete(session_id)
+                keys = [LIVE_PREFIX + session_id, STALE_PREFIX + session_id]
+                self.backend.write([], deletes=keys, fence=fence)
             elif repr(data) != before:
-                self._write(session_id, data)
+                self._write(session_id, data, fence)
 
     def delete(self, session_id):
         self.backend.delete(LIVE_PREFIX + session_id, STALE_PREFIX + session_id)
@@ -153,15 +156,15 @@ class WidgetSessionStore:
         # Always under the first key: a record written under an old one is re-encrypted here.
         return self.cipher.seal(json.dumps(data))
 
-    def _write(self, session_id, data):
+    def _write(self, session_id, data, fence=None):
         live, stale = LIVE_PREFIX + session_id, STALE_PREFIX + session_id
         remaining = data["expires_at_ts"] - time.time()
         stale_record = (stale, self._sealed(stale_part(data)),
                         max(1, remaining + EXPIRED_GRACE_SECONDS))
         if remaining > 0:
-            self.backend.write([(live, self._sealed(data), remaining), stale_record])
+            self.backend.write([(live, self._sealed(data), remaining), stale_record], fence=fence)
         else:  # expired or ended: the tokens and secret go with the live record
-            self.backend.write([stale_record], deletes=[live])
+            self.backend.write([stale_record], deletes=[live], fence=fence)
 
     def _put_state(self, state, record, expires_at_ts):
         ttl = max(1, expires_at_ts - time.time()) + EXPIRED_GRACE_SECONDS
@@ -186,7 +189,8 @@ def init_app(app):
         from widget.store_redis import RedisBackend
 
         client = redis_client(app.config)
-        backend = RedisBackend(client)
+        backend = RedisBackend(client, lock_seconds=app.config["SESSION_LOCK_SECONDS"],
+                               lock_wait_seconds=app.config["SESSION_LOCK_WAIT_SECONDS"])
         app.config.update(SESSION_TYPE="redis", SESSION_REDIS=client)
     else:
         from cachelib.file import FileSystemCache
@@ -194,7 +198,8 @@ def init_app(app):
         from widget.store_files import FileBackend
 
         folder = app.config.get("SESSION_FILE_DIR") or os.path.join(app.instance_path, "sessions")
-        backend = FileBackend(folder, live_key=LIVE_PREFIX.__add__)
+        backend = FileBackend(folder, live_key=LIVE_PREFIX.__add__,
+                              lock_wait_seconds=app.config["SESSION_LOCK_WAIT_SECONDS"])
         # The playground's own folder, pruned by cachelib beyond 500 sessions (expired first).
         app.config.update(SESSION_TYPE="cachelib", SESSION_CACHELIB=FileSystemCache(
             os.path.join(folder, "playground"), threshold=500, mode=0o600))

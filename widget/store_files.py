@@ -16,7 +16,6 @@ from cachelib.file import FileSystemCache
 
 from widget.store import SessionBusy, StoreUnavailable
 
-LOCK_WAIT_SECONDS = 30
 SWEEP_EVERY_SECONDS = 180
 # Files in the folder that hold no record (cachelib's temporary files, left by a crash mid-write,
 # or a ping's probe) are removed once this old.
@@ -54,8 +53,9 @@ def _is_current(fh, path):
 
 
 class FileBackend:
-    def __init__(self, folder, live_key):
+    def __init__(self, folder, live_key, lock_wait_seconds=2):
         self.folder = folder
+        self.lock_wait_seconds = lock_wait_seconds
         self.locks = os.path.join(folder, "locks")
         # Lock files are named by session id: only this service may list the folders.
         os.makedirs(self.locks, mode=0o700, exist_ok=True)
@@ -69,7 +69,8 @@ class FileBackend:
     def exists(self, key):
         return self.cache.has(key)
 
-    def write(self, records, deletes=()):
+    def write(self, records, deletes=(), fence=None):
+        # No fence to check: a flock is held until its holder closes it or dies, never lost.
         for key, value, ttl in records:
             # One second more than asked: cachelib counts in whole seconds, and the sweep must
             # never find expired a record the store still writes (the store checks expiry itself).
@@ -91,17 +92,20 @@ class FileBackend:
             raise StoreUnavailable("the session folder is not writable: %s" % exc) from None
 
     @contextlib.contextmanager
-    def lock(self, session_id):
-        """flock on locks/<id>.lock: exclusive across the threads and processes of this machine."""
+    def lock(self, session_id, wait=None):
+        """flock on locks/<id>.lock: exclusive across the threads and processes of this machine;
+        SessionBusy when another request keeps it longer than `wait` seconds."""
         path = os.path.join(self.locks, session_id + ".lock")
-        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        deadline = time.monotonic() + (self.lock_wait_seconds if wait is None else wait)
         while True:
             fh = open(path, "a+b")
             try:
+                pause = 0.005
                 while not _try_flock(fh):
-                    if time.monotonic() > deadline:
-                        raise SessionBusy()  # no id: a traceback is logged
-                    time.sleep(0.02)
+                    if time.monotonic() + pause > deadline:
+                        raise SessionBusy()
+                    time.sleep(pause)
+                    pause = min(pause * 2, 0.05)
             except BaseException:
                 fh.close()
                 raise
@@ -109,7 +113,7 @@ class FileBackend:
                 break
             fh.close()  # the sweep removed the file we opened: lock the one now at `path`
         try:
-            yield
+            yield None
         finally:
             fh.close()  # releases the flock
 

@@ -8,10 +8,8 @@ import math
 
 import redis
 
+from widget.session_lock_redis import LockLost, RedisSessionLocks
 from widget.store import SessionBusy, StoreUnavailable
-
-LOCK_TIMEOUT_SECONDS = 60
-LOCK_WAIT_SECONDS = 30
 
 
 @contextlib.contextmanager
@@ -24,8 +22,9 @@ def reachable():
 
 
 class RedisBackend:
-    def __init__(self, client):
+    def __init__(self, client, lock_seconds=10, lock_wait_seconds=2):
         self.client = client
+        self.locks = RedisSessionLocks(client, lock_seconds, lock_wait_seconds)
 
     def get(self, key):
         with reachable():
@@ -35,7 +34,15 @@ class RedisBackend:
         with reachable():
             return bool(self.client.exists(key))
 
-    def write(self, records, deletes=()):
+    def write(self, records, deletes=(), fence=None):
+        """Write `records` and delete `deletes` together; under `fence` (a held lock), only
+        while that lock is still held (SessionBusy otherwise, nothing written)."""
+        if fence is not None:
+            with reachable():
+                try:
+                    return self.locks.write(fence, records, deletes)
+                except LockLost:
+                    raise SessionBusy() from None
         with reachable():
             pipe = self.client.pipeline(transaction=True)  # both records change together
             for key, value, ttl in records:
@@ -56,17 +63,16 @@ class RedisBackend:
         return False  # Redis expires keys itself
 
     @contextlib.contextmanager
-    def lock(self, session_id):
-        """A Redis lock, so that processes on any number of machines share it."""
-        redis_lock = self.client.lock("widget-lock:" + session_id, timeout=LOCK_TIMEOUT_SECONDS,
-                                      blocking_timeout=LOCK_WAIT_SECONDS)
+    def lock(self, session_id, wait=None):
+        """Hold the session's lock (renewed while held), yielding the fence for `write`;
+        SessionBusy when another request keeps it longer than `wait` seconds."""
         with reachable():
-            acquired = redis_lock.acquire()
-        if not acquired:
-            raise SessionBusy()  # no id: a traceback is logged
+            held = self.locks.acquire(session_id, wait)
+        if held is None:
+            raise SessionBusy()
         try:
-            yield
+            yield held
         finally:
-            # Expired under us, or Redis went away: the lock's own timeout frees it.
+            # Redis went away: the lock's own time to live frees it.
             with contextlib.suppress(redis.RedisError):
-                redis_lock.release()
+                self.locks.release(held)

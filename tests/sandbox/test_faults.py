@@ -93,6 +93,16 @@ def test_late_runs_the_call_then_answers_after_the_timeout(app, user):
     assert len(user.get("/connections").json) == 1
 
 
+def test_slow_waits_then_does_the_work_and_answers(app, user, monkeypatch):
+    from widget.sandbox import faults
+
+    waits = []
+    monkeypatch.setattr(faults.SandboxFaults, "sleep", lambda self: waits.append("waited"))
+    response = user.post("/connections", json=NEW_CONNECTION, headers={"X-Sandbox-Fault": "slow"})
+    assert response.status_code == 201 and waits == ["waited"]
+    assert len(user.get("/connections").json) == 1
+
+
 def test_a_counted_fault_hits_that_many_requests_then_leaves(app, user):
     app.config["SANDBOX_FAULTS"] = {"/sandbox/api/v2.1/connections": "lost:2"}
     for _ in range(2):

@@ -1,9 +1,9 @@
-"""Injected failures for the widget's reliability tests: 500, time-out, dropped connection, and
-an answer lost after the work was done.
+"""Injected failures for the widget's reliability tests: 500, time-out, dropped connection, an
+answer lost after the work was done, and a slow answer.
 
 Off unless `SANDBOX_FAULT_INJECTION` is on (the tests turn it on): a public sandbox must not
 let anyone hang its workers with a header. When on, a request under `/sandbox/` fails when it
-carries `X-Sandbox-Fault: 500|timeout|drop|late|lost`, or when its path starts with a prefix of
+carries `X-Sandbox-Fault: 500|timeout|drop|late|lost|slow`, or when its path starts with a prefix of
 the `SANDBOX_FAULTS` mapping (`{"/sandbox/api/v2.1/providers": "500"}`; the longest prefix
 wins). A configured `kind:N` (`"lost:1"`) hits the next N matching requests of this process
 only, then its entry leaves the mapping.
@@ -11,8 +11,10 @@ only, then its entry leaves the mapping.
 `timeout` and `drop` fail before the request reaches the app (nothing happened upstream);
 `late` and `lost` run the request to its end (committed) and then answer after the client's
 read timeout, or never: the "completed upstream, answer lost" case that idempotency keys and
-the refresh-token reuse interval exist for. This runs as WSGI middleware, ahead of Flask,
-because a dropped connection has to escape Flask's error handling to reach the server.
+the refresh-token reuse interval exist for. `slow` waits as long, then does the work and
+answers: a slow upstream, that a widget whose read timeout is longer waits for. This runs as
+WSGI middleware, ahead of Flask, because a dropped connection has to escape Flask's error
+handling to reach the server.
 """
 import errno
 import json
@@ -37,7 +39,7 @@ class SandboxFaults:
         fault = self.fault_for(environ)
         if fault == "drop":
             self.drop(environ)
-        if fault == "timeout":
+        if fault in ("timeout", "slow"):
             self.sleep()
         if fault == "500":
             body = json.dumps({"error": "server_error",

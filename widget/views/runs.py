@@ -7,7 +7,7 @@ import functools
 import json
 import time
 
-from flask import current_app, g, make_response, render_template, request
+from flask import current_app, g, make_response, render_template, request, url_for
 
 from widget import upstream
 from widget.clients import client_registry
@@ -87,8 +87,10 @@ def widget_request(post=False, session_id_from=None):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
             session_id = session_id_from() if session_id_from else request.values.get("session_id")
+            polling = request.headers.get("HX-Trigger", "") in POLLERS
             try:
-                with widget_sessions().transaction(session_id) as data:
+                # A poll never waits: the next one comes soon enough.
+                with widget_sessions().transaction(session_id, wait=0 if polling else None) as data:
                     if data is None:
                         return session_missing(session_id)
                     ctx = WidgetContext(session_id, data)
@@ -99,11 +101,30 @@ def widget_request(post=False, session_id_from=None):
                         return respond(ctx, Screen("csrf_error", status=400))
                     return respond(ctx, guarded(ctx, view, *args, **kwargs))
             except SessionBusy:
-                return render_screen("widget/screens/busy.html", status=503)
+                return still_in_progress(session_id, polling)
 
         return wrapper
 
     return decorate
+
+
+def still_in_progress(session_id, polling):
+    """Another request of the session is at work (a double click, a second tab): answer now.
+
+    A poll keeps its screen. Anything else gets a waiting screen that goes on by itself, once
+    that request is done, to the screen it led to; no thread waits for it here.
+    """
+    current_app.logger.info("a request found its widget session busy on %s %s",
+                            request.method, request.url_rule.rule)
+    if polling:
+        return make_response("", 204)
+    data = widget_sessions().load(session_id) or {}  # read without the lock, for the page's frame
+    if data:
+        g.frame_ancestors = client_registry().frame_ancestors(data["client_id"])
+        g.run_locale = (data.get("run") or {}).get("locale") or data["options"].get("locale")
+    # The screen refreshes itself; no Retry-After (Flask-Limiter sets its own on widget POSTs).
+    return render_screen("widget/screens/in_progress.html", status=409, session_id=session_id,
+                         refresh_url=url_for("widgets.resume", session_id=session_id))
 
 
 def guarded(ctx, view, *args, **kwargs):
@@ -127,7 +148,8 @@ def guarded(ctx, view, *args, **kwargs):
 
 # A waiting screen's poller (named by htmx's HX-Trigger) and the partial it refreshes.
 POLLERS = {"sync-progress": ("syncing", "widget/screens/syncing_detail.html"),
-           "challenge-wait": ("challenge", None), "user-input-wait": ("user_input_waiting", None)}
+           "challenge-wait": ("challenge", None), "user-input-wait": ("user_input_waiting", None),
+           "in-progress-wait": ("in_progress", None)}
 
 
 def _is_waiting(screen):
@@ -192,17 +214,25 @@ def finish(ctx, outcome):
     """End the run: record it, then back to the Client, or our own result page."""
     run = ctx.data.setdefault("run", {})
     widget = run.get("widget", "add_connection")
-    options = run.get("options") or ctx.data["options"]
-    locale = g.get("run_locale") or "fr"
     if outcome.result == "cancelled":
         ctx.track("EXIT", widget, step=run.get("step"))
     elif outcome.result == "error":
         ctx.track("ERROR", widget, error=outcome.error, connection_id=outcome.connection_id)
-    run.update(step="done", result=outcome.result)
-    params = result_params(options, widget, outcome.result, outcome.error,
-                           outcome.connection_id, locale)
-    if options.get("redirect_url"):
+    run.update(step="done", result=outcome.result, ending=vars(outcome))
+    if (run.get("options") or ctx.data["options"]).get("redirect_url"):
         ctx.track("REDIRECT", widget, result=outcome.result, connection_id=outcome.connection_id)
+    return deliver_again(ctx, outcome)
+
+
+def deliver_again(ctx, outcome):
+    """Back to the Client with the run's ending, or our own result page; no event recorded
+    (a request that found the session busy is told the ending another request recorded)."""
+    run = ctx.data["run"]
+    widget = run.get("widget", "add_connection")
+    options = run.get("options") or ctx.data["options"]
+    params = result_params(options, widget, outcome.result, outcome.error,
+                           outcome.connection_id, g.get("run_locale") or "fr")
+    if options.get("redirect_url"):
         return leave(ctx.data, options, params)
     return render_screen("widget/screens/result.html", ctx=ctx, params=params)
 

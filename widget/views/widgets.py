@@ -8,7 +8,7 @@ from widget.flows.steps import Finish, Screen
 from widget.i18n import select_locale
 from widget.session_options import OVERRIDABLE, InvalidOption, parse_options
 from widget.store import widget_sessions
-from widget.views.runs import FLOWS, widget_request
+from widget.views.runs import FLOWS, deliver_again, widget_request
 
 bp = Blueprint("widgets", __name__, url_prefix="/widget")
 NEEDS_CONNECTION = {"edit_credentials", "user_input", "manage_accounts"}
@@ -60,6 +60,18 @@ def open_widget(ctx, name):
     g.run_locale = ctx.data["run"]["locale"]
     ctx.track("OPEN", widget)
     return ctx.flow(widget).start()
+
+
+@bp.get("/resume")
+@widget_request()
+def resume(ctx):
+    """Where the run stands: a request that found the session busy goes on here once it is free."""
+    run = ctx.run
+    if run.get("step") == "done" and run.get("ending"):
+        return deliver_again(ctx, Finish(**run["ending"]))  # the same ending, told once more
+    if not run.get("widget") or run.get("step") in (None, "done"):
+        return Screen("stale", status=409)
+    return ctx.flow("terms" if run.get("terms_pending") else run["widget"]).resume()
 
 
 @bp.post("/cancel")

@@ -1,0 +1,153 @@
+"""A session's lock in Redis that holds for as long as its holder lives, with fenced writes.
+
+The lock is one key holding a random token, set with a short time to live so that a process
+that dies holding it frees it soon. While a request holds it, a keeper thread of its process
+renews that time to live, so no upstream call, however slow, outlasts the lock. Should the
+holder still lose it (a process frozen past the time to live, Redis failing over), its writes
+are fenced: they go through a script that writes only while the key still holds the holder's
+token, so a late holder changes nothing.
+"""
+import logging
+import math
+import os
+import secrets
+import threading
+import time
+import weakref
+
+import redis
+
+LOCK_PREFIX = "widget-lock:"
+
+# Renew the lock's time to live if it is still ours.
+_RENEW = """
+if redis.call('get', KEYS[1]) == ARGV[1] then
+  return redis.call('pexpire', KEYS[1], ARGV[2])
+end
+return 0
+"""
+# Release the lock only if it is still ours: a lock taken over by another holder stays theirs.
+_RELEASE = """
+if redis.call('get', KEYS[1]) == ARGV[1] then
+  return redis.call('del', KEYS[1])
+end
+return 0
+"""
+# KEYS: the lock, the records to set, then the records to delete.
+# ARGV: the token, how many records to set, then each record's value and milliseconds to live.
+_FENCED_WRITE = """
+if redis.call('get', KEYS[1]) ~= ARGV[1] then
+  return 0
+end
+local sets = tonumber(ARGV[2])
+for i = 1, sets do
+  redis.call('set', KEYS[i + 1], ARGV[2 * i + 1], 'PX', ARGV[2 * i + 2])
+end
+for i = sets + 2, #KEYS do
+  redis.call('del', KEYS[i])
+end
+return 1
+"""
+
+
+class LockLost(Exception):
+    """The session's lock is no longer ours: another request holds it now."""
+
+
+class HeldLock:
+    """One request's hold on one session's lock."""
+
+    def __init__(self, key, token):
+        self.key = key
+        self.token = token
+
+
+class RedisSessionLocks:
+    """Take, renew, release and write under the session locks of one Redis client."""
+
+    def __init__(self, client, ttl_seconds, wait_seconds):
+        self.client = client
+        self.ttl_ms = max(1, int(ttl_seconds * 1000))
+        self.wait_seconds = wait_seconds
+        self._renew = client.register_script(_RENEW)
+        self._release = client.register_script(_RELEASE)
+        self._fenced_write = client.register_script(_FENCED_WRITE)
+        self._keeper = LockKeeper(self)
+
+    def acquire(self, session_id, wait=None):
+        """A HeldLock, or None when another request keeps it for longer than `wait` seconds."""
+        wait = self.wait_seconds if wait is None else wait
+        held = HeldLock(LOCK_PREFIX + session_id, secrets.token_hex(16))
+        deadline = time.monotonic() + wait
+        pause = 0.005
+        while not self.client.set(held.key, held.token, nx=True, px=self.ttl_ms):
+            if time.monotonic() + pause > deadline:
+                return None
+            time.sleep(pause)
+            pause = min(pause * 2, 0.05)  # quick for a short wait, gentle on Redis for a long one
+        self._keeper.keep(held)
+        return held
+
+    def release(self, held):
+        self._keeper.forget(held)
+        self._release(keys=[held.key], args=[held.token])
+
+    def renew(self, held):
+        """Push the lock's expiry back; False if it is no longer ours."""
+        return bool(self._renew(keys=[held.key], args=[held.token, self.ttl_ms]))
+
+    def write(self, held, records, deletes=()):
+        """Set `records` [(key, value, ttl seconds)] and delete `deletes`, only while we hold
+        the lock; raise LockLost otherwise, having changed nothing."""
+        args = [held.token, len(records)]
+        for _key, value, ttl in records:
+            args += [value, max(1, math.ceil(ttl * 1000))]
+        keys = [held.key] + [key for key, _value, _ttl in records] + list(deletes)
+        if not self._fenced_write(keys=keys, args=args):
+            raise LockLost()
+
+
+class LockKeeper:
+    """A thread per process that renews every lock its requests hold, a third of a TTL apart."""
+
+    def __init__(self, locks):
+        # Weak: the keeper's thread must not keep an app (and its Redis pool) alive for ever.
+        self._locks = weakref.ref(locks)
+        self._interval = locks.ttl_ms / 3000
+        self._held = {}
+        self._guard = threading.Lock()
+        self._thread = None
+        self._pid = None
+
+    def keep(self, held):
+        with self._guard:
+            self._held[id(held)] = held
+            # After a fork (gunicorn's workers), the parent's thread does not exist here.
+            if self._thread is None or self._pid != os.getpid() or not self._thread.is_alive():
+                self._pid = os.getpid()
+                self._thread = threading.Thread(target=self._run, name="session-lock-keeper",
+                                                daemon=True)
+                self._thread.start()
+
+    def forget(self, held):
+        with self._guard:
+            self._held.pop(id(held), None)
+
+    def _run(self):
+        while True:
+            time.sleep(self._interval)
+            locks = self._locks()
+            with self._guard:
+                held = list(self._held.values())
+                if locks is None or not held:
+                    self._thread = None  # the next keep() starts another
+                    return
+            for one in held:
+                try:
+                    if not locks.renew(one):
+                        self.forget(one)  # lost: the holder's fenced write will say so
+                except redis.RedisError:
+                    # Redis away for a moment: the next round tries again, and the fenced
+                    # write refuses if the lock expired meanwhile.
+                    logging.getLogger(__name__).warning("a session lock could not be renewed")
+            del locks
