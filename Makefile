@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app app
 
-.PHONY: run test bench bench-wait bench-locks kill-sandbox install install-dev lock chromium translations
+.PHONY: run test bench bench-wait bench-locks kill-sandbox wrk install install-dev lock chromium translations
 # The Procfile's web line, as a PaaS runs it (gunicorn, not Flask's development server).
 run: install
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" sh -c "$$(sed -n 's/^web: *//p' Procfile)"
@@ -17,9 +17,10 @@ $(VENV)/bin/python:
 
 # Each step's response time over many journeys (speed is measured here, not asserted in tests),
 # then the bytes on the wire of the first add_connection screen, cold and warm.
-bench: install-dev
+bench: install-dev wrk
 	$(PY) benchmarks/widget_journey.py --runs $${RUNS:-20}
 	$(PY) benchmarks/first_screen_bytes.py
+	$(PY) benchmarks/ratios.py
 
 # 100 bursts of 20 identical credential submissions across two processes sharing Redis, with a
 # slow upstream: each must make exactly one connection.
@@ -54,6 +55,12 @@ lock: $(VENV)/bin/python
 
 translations:
 	$(FLASK) translate compile
+
+# The ratios' load generator, from Debian's packages.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk; }
 
 # Browser tests drive Debian's Chromium (never a downloaded browser build).
 chromium:

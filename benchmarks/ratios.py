@@ -1,0 +1,251 @@
+"""The widget against a bare Flask page, side by side in one run: the ratios issue 11 sets goals on.
+
+    make bench                 # or: .venv/bin/python benchmarks/ratios.py
+
+Both are served by the Procfile's web line with its default gunicorn settings, from fresh
+copies of the tree: the widget with its embedded sandbox, the bare page by
+benchmarks/bare_app.py (a Jinja page, no session, no upstream, no i18n). Printed, each with
+the widget's figure, the bare page's and the ratio:
+
+- throughput (wrk, 10 s per figure) at 16 and 64 connections: the provider-list page and an
+  htmx search against a bare page of the same size (goal: ratio >= 0.5);
+- CPU per syncing-screen poll (the server's processes' user+system time over POLLS sequential
+  polls, from /proc) against a bare fragment (goal: ratio <= 2);
+- waiting users per core with p99 under 100 ms (users polling every 1.2 s as htmx does, for
+  10 s per step, doubling until p99 passes 100 ms; goal: ratio >= 0.5);
+- provider search at 300,000 providers (the sandbox's search, in process, on a scratch
+  database; goal: <= 5 ms for any query).
+
+Absolute times mean little on a shared machine; the ratios are measured in the same run.
+"""
+import argparse
+import asyncio
+import os
+import re
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlencode
+
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.waiting_users import load, percentile  # noqa: E402
+from tests.procfile_server import ProcfileServer, fresh_copy  # noqa: E402
+from tests.waiting_screen import (CSRF, create_widget_session, new_user,  # noqa: E402
+                                  poll_headers, waiting_user)
+
+WIDGET_ENV = {"SANDBOX_SLOW_SYNC_SECONDS": str(24 * 3600),
+              "SANDBOX_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "RATELIMIT_ENABLED": "0"}
+REQUESTS_PER_SECOND = re.compile(r"Requests/sec:\s+([\d.]+)")
+WRK_SCRIPT = """local paths = {%s}
+local threads = 0
+function setup(thread)
+  thread:set("first", threads)
+  threads = threads + 1
+end
+function init(args)
+  n = first
+end
+function request()
+  n = (n + 2) %% #paths
+  return wrk.format(nil, paths[n + 1])
+end
+"""
+
+
+def bare_server(folder):
+    """The Procfile's line and settings, serving benchmarks/bare_app.py."""
+    tree = Path(fresh_copy(str(folder / "bare")))
+    procfile = tree / "Procfile"
+    procfile.write_text(procfile.read_text().replace(" app:app", " benchmarks.bare_app:app"))
+    return ProcfileServer(str(tree)).start()
+
+
+def wrk(base, paths, connections, headers=(), seconds=10):
+    """Requests per second that wrk got at `connections`, cycling through `paths` (one per
+    user: each widget session serialises its own requests, as it must)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        # Each of wrk's two threads cycles through its own half of the paths.
+        script.write(WRK_SCRIPT % ", ".join('"%s"' % path for path in paths))
+    command = ["wrk", "-t2", "-c%d" % connections, "-d%ds" % seconds, "--timeout", "10s",
+               "-s", script.name]
+    for header in headers:
+        command += ["-H", header]
+    try:
+        output = subprocess.run(command + [base], capture_output=True, text=True,
+                                check=True).stdout
+    finally:
+        os.unlink(script.name)
+    if "Non-2xx" in output:
+        raise SystemExit("wrk got errors from %s%s:\n%s" % (base, paths[0], output))
+    return float(REQUESTS_PER_SECOND.search(output).group(1))
+
+
+def cpu_seconds(pid):
+    """User+system CPU time of a process and its children (gunicorn's master and workers)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        if int(entry.name) == pid or int(fields[1]) == pid:  # fields[1]: the parent's pid
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+def cpu_per_request(server, target, headers, count):
+    with requests.Session() as http:
+        http.get(server.url + target, headers=headers, timeout=30)  # warm
+        before = cpu_seconds(server.process.pid)
+        for _ in range(count):
+            answer = http.get(server.url + target, headers=headers, timeout=30)
+            assert answer.status_code in (200, 204), answer.status_code
+        return (cpu_seconds(server.process.pid) - before) / count
+
+
+def users_within_100ms(server, make_targets, most, seconds=10):
+    """The most users (doubling from 5) whose polls' p99 stays under 100 ms."""
+    best, users = 0, 5
+    while users <= most:
+        tally = asyncio.run(load(server.port, make_targets(users), seconds, timeout=10))
+        p99 = percentile(tally.latencies, 0.99)
+        print("    %4d users: p99 %s ms, %d errors" % (
+            users, "-" if p99 is None else "%.0f" % (p99 * 1000), tally.errors + tally.timeouts),
+            flush=True)
+        if p99 is None or p99 >= 0.1 or tally.errors or tally.timeouts:
+            return best
+        best, users = users, users * 2
+    print("    (stopped at --most-users: the figure is a lower bound)")
+    return best
+
+
+def search_times(folder, providers, queries, repeat=20):
+    """Median milliseconds of the sandbox's provider search, per query, on `providers` rows."""
+    from widget.sandbox.db import ensure_database
+    from widget.sandbox.providers import fold, providers_json, search_providers
+
+    database = folder / "search.sqlite3"
+    ensure_database(str(database))  # the schema and the seeded banks, as the sandbox builds them
+    db = sqlite3.connect(database)
+    db.row_factory = sqlite3.Row
+    towns = ["Lyon", "Saint-Étienne", "Besançon", "Orléans", "Nîmes", "Quimper", "Agen"]
+    rows = []
+    for number in range(providers):
+        name = "Caisse %s %d" % (towns[number % len(towns)], number)
+        city = towns[(number * 7) % len(towns)]
+        rows.append(("bench-%d" % number, name, city, fold(name), fold(name + " " + city), 1))
+    with db:
+        db.executemany("INSERT INTO providers VALUES (?, ?, ?, ?, ?, ?)", rows)
+    results = {}
+    for query in queries:
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            _total, found = search_providers(db, query, 20, 0)
+            providers_json(db, found)
+            times.append(time.perf_counter() - started)
+        results[query] = statistics.median(times) * 1000
+    db.close()
+    return results
+
+
+def at_the_provider_list(base, http, tokens):
+    session = create_widget_session(base, http, tokens)
+    page = http.get(session["_links"]["add_connection"], timeout=30)
+    assert 'data-screen="providers"' in page.text
+    return session["session_id"], page
+
+
+def ratio(widget, bare):
+    return widget / bare if widget and bare else float("nan")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--polls", type=int, default=300)
+    parser.add_argument("--most-users", type=int, default=640)
+    parser.add_argument("--providers", type=int, default=300_000)
+    parser.add_argument("--skip", nargs="*", default=[],
+                        choices=["throughput", "cpu", "users", "search"])
+    args = parser.parse_args()
+    if shutil.which("wrk") is None and "throughput" not in args.skip:
+        raise SystemExit("wrk is missing: apt-get install wrk (make bench installs it)")
+    lines = []
+
+    def report(goal, widget, bare, unit, wanted):
+        value = ratio(widget, bare)
+        lines.append("%-44s widget %9.2f  bare %9.2f %-6s ratio %6.2f  (goal %s)" % (
+            goal, widget, bare, unit, value, wanted))
+        print(lines[-1], flush=True)
+
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        widget = ProcfileServer(fresh_copy(str(folder / "widget")), **WIDGET_ENV).start()
+        bare = bare_server(folder)
+        try:
+            with requests.Session() as http:
+                tokens = new_user(widget.url, http)
+                # More sessions than connections: one user's requests never overlap.
+                sessions = [at_the_provider_list(widget.url, http, tokens) for _ in range(256)]
+            size = len(sessions[0][1].content)
+            lists = ["/widget/add_connection/providers?" + urlencode({"session_id": session_id})
+                     for session_id, _page in sessions]
+            searches = [path + "&q=caisse" for path in lists]
+            htmx = ["HX-Request: true", "HX-Target: provider-results"]
+            print("provider-list page: %d bytes" % size, flush=True)
+            if "throughput" not in args.skip:
+                for connections in (16, 64):
+                    bare_rate = wrk(bare.url, ["/page?bytes=%d" % size], connections)
+                    report("provider list, req/s at %d connections" % connections,
+                           wrk(widget.url, lists, connections), bare_rate, "req/s", ">= 0.5")
+                    report("htmx search, req/s at %d connections" % connections,
+                           wrk(widget.url, searches, connections, htmx), bare_rate, "req/s",
+                           ">= 0.5")
+            if "cpu" not in args.skip:
+                session, link = waiting_user(widget.url, tokens)
+                target = "/widget/add_connection/wait?" + urlencode({"session_id": session})
+                report("CPU per syncing-screen poll",
+                       cpu_per_request(widget, target, poll_headers(link), args.polls) * 1000,
+                       cpu_per_request(bare, "/wait", poll_headers(bare.url), args.polls) * 1000,
+                       "ms", "<= 2")
+            if "users" not in args.skip:
+                cores = os.cpu_count() or 1
+                with ThreadPoolExecutor(8) as pool:
+                    waiting = list(pool.map(lambda _: waiting_user(widget.url, tokens),
+                                            range(args.most_users)))
+                print("  waiting users, widget:", flush=True)
+                widget_users = users_within_100ms(widget, lambda n: [
+                    ("/widget/add_connection/wait?" + urlencode({"session_id": sid}),
+                     poll_headers(link)) for sid, link in waiting[:n]], args.most_users)
+                print("  waiting users, bare page:", flush=True)
+                bare_users = users_within_100ms(bare, lambda n: [
+                    ("/wait?user=%d" % k, poll_headers(bare.url)) for k in range(n)],
+                    args.most_users)
+                report("waiting users per core, p99 < 100 ms", widget_users / cores,
+                       bare_users / cores, "users", ">= 0.5")
+        finally:
+            widget.stop()
+            bare.stop()
+        if "search" not in args.skip:
+            queries = ["caisse", "saint etienne", "besancon", "zzz-nothing", "12345"]
+            for query, ms in search_times(folder, args.providers, queries).items():
+                lines.append("provider search at %d providers, %-14r %7.2f ms  (goal <= 5 ms)"
+                             % (args.providers, query, ms))
+                print(lines[-1], flush=True)
+    print("\n" + "\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
