@@ -6,6 +6,8 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from widget.upstream.ids import valid_connection_id
+
 WIDGETS = {
     "add_connection": _l("Add a connection"),
     "terms": _l("Terms of service"),
@@ -44,7 +46,6 @@ WIDGET_PATHS = {"add_connection": "add_connection", "terms": "terms",
                 "manage_accounts": "manage_accounts"}
 # A widget session id as a Client receives it: URL-safe characters only.
 SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
-CONNECTION_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 MAX_TEXT = 500
 
 
@@ -76,7 +77,7 @@ def read_form(form):
         problems.append(_("The language must be French, English or none."))
     if any(values[name] not in ("", "true", "false") for name in BOOLEAN_OPTIONS):
         problems.append(_("Each yes/no option must be default, yes or no."))
-    if values["connection_id"] and not CONNECTION_ID.match(values["connection_id"]):
+    if values["connection_id"] and not valid_connection_id(values["connection_id"]):
         problems.append(
             _("The connection id may only hold letters, digits, '.', '_', ':' and '-'."))
     return values, problems
