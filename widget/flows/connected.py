@@ -1,13 +1,13 @@
 """add_connection's steps once the bank accepted: challenges, accounts and consent, sync."""
 import time
 
+from widget.flows.account_choice import account_choice
 from widget.flows.step_keys import attempt
 from widget.flows.steps import Finish, Screen
 from widget.flows.sync_watch import SyncWatch
 from widget.upstream import Conflict, Forbidden
 
 MAX_ANSWER = 256
-MAX_SELECTED = 500
 # No user's waiting screen asks the API more often than this, however many tabs poll.
 POLL_INTERVAL_SECONDS = 1.0
 BLOCKED = {"USER_ACTION_REQUIRED": "user_action_required",
@@ -140,11 +140,10 @@ class ConnectedSteps:
         if not known:  # nothing to choose from: the consent covers the accounts yet to come
             self._consent(all_accounts=True)
             return self._after_consent()
-        chosen = list(dict.fromkeys(str(i) for i in account_ids))[:MAX_SELECTED]
-        if not chosen:
-            return self.accounts_screen("none_selected", [], 422, accounts)
-        if not set(chosen) <= known:
-            return self.accounts_screen("invalid_selection", set(chosen) & known, 422, accounts)
+        choice = account_choice(account_ids, known)
+        if choice.error:
+            return self.accounts_screen(choice.error, choice.shown, 422, accounts)
+        chosen = choice.ids
         self.track("SELECT_ACCOUNTS", connection_id=self.run["connection_id"],
                    account_ids=chosen, count=len(chosen))
         self.run["consented_ids"] = self.run.get("consented_ids", []) + chosen
