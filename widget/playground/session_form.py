@@ -6,6 +6,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from widget.config import LANGUAGES
 from widget.upstream.ids import valid_connection_id
 
 WIDGETS = {
@@ -26,7 +27,7 @@ BOOLEAN_OPTIONS = {
 }
 TEXT_OPTIONS = ("redirect_url", "state", "provider_id", "channel_definition_id", "font",
                 "font_color", "elements_color", "aspsp_callback_uri")
-LOCALES = ("", "fr", "en")
+LOCALES = ("", *LANGUAGES)
 # How the app shows the widget: (label, hint). Iframe and popup need JavaScript.
 MODES = {
     "page": (_l("Full page"),

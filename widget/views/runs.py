@@ -231,7 +231,7 @@ def deliver_again(ctx, outcome):
     widget = run.get("widget", "add_connection")
     options = run.get("options") or ctx.data["options"]
     params = result_params(options, widget, outcome.result, outcome.error,
-                           outcome.connection_id, g.get("run_locale") or "fr")
+                           outcome.connection_id, g.get("run_locale"))
     if options.get("redirect_url"):
         return leave(ctx.data, options, params)
     return render_screen("widget/screens/result.html", ctx=ctx, params=params)
