@@ -37,8 +37,8 @@ def result_params(options, widget, result, error=None, connection_id=None, local
         params["connection_id"] = str(connection_id)
     if result == "error":
         params["error"] = error or "upstream_error"
-        params["error_description"] = error_description(params["error"],
-                                                    locale or current_app.config["DEFAULT_LANGUAGE"])
+        locale = locale or current_app.config["DEFAULT_LANGUAGE"]
+        params["error_description"] = error_description(params["error"], locale)
     if options.get("state") is not None:
         params["state"] = options["state"]
     return params

@@ -1,17 +1,12 @@
 """manage_accounts: give or withdraw consent account by account, say what changes, then sync."""
 from widget.flows.account_choice import account_choice
+from widget.flows.flow import Flow
 from widget.flows.step_keys import attempt, seed_keys
 from widget.flows.steps import Finish, Screen
 from widget.upstream import Conflict, NotFound
 
 
-class ManageAccountsFlow:
-    def __init__(self, api, run, track):
-        self.api = api
-        self.run = run
-        self.options = run["options"]
-        self.track = track
-
+class ManageAccountsFlow(Flow):
     @property
     def connection_id(self):
         return self.options.get("connection_id")

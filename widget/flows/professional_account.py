@@ -1,4 +1,5 @@
 """professional-account: which accounts are professional, with their company's name and SIREN."""
+from widget.flows.flow import Flow
 from widget.flows.steps import Finish, Screen
 from widget.siren import normalized_siren, siren_problem
 from widget.upstream import NotFound
@@ -19,13 +20,7 @@ def company_errors(name, siren):
     return errors
 
 
-class ProfessionalAccountFlow:
-    def __init__(self, api, run, track):
-        self.api = api
-        self.run = run
-        self.options = run["options"]
-        self.track = track
-
+class ProfessionalAccountFlow(Flow):
     def _accounts(self):
         return self.api.accounts(connection_id=self.options.get("connection_id"))
 

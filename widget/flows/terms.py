@@ -1,17 +1,12 @@
 """terms: the aggregator's current terms, shown alone or before another widget's first screen."""
-from flask_babel import get_locale
-
+from widget.flows.flow import Flow
 from widget.flows.steps import Finish, Screen
 
 
-class TermsFlow:
-    def __init__(self, api, run, track):
-        self.api = api
-        self.run = run
-        self.track = track
+class TermsFlow(Flow):
 
     def show(self):
-        terms = self.api.terms(str(get_locale()))
+        terms = self.api.terms(self.locale)
         self.run["terms_version"] = terms["version"]
         self.track("TERMS_SHOWN", version=terms["version"])
         return Screen("terms", {"terms": terms,

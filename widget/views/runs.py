@@ -8,6 +8,7 @@ import json
 import time
 
 from flask import current_app, g, make_response, render_template, request, url_for
+from flask_babel import get_locale
 
 from widget import upstream
 from widget.clients import client_registry
@@ -55,7 +56,11 @@ class WidgetContext:
 
     def flow(self, name=None):
         name = name or self.run.get("widget")
-        flow = FLOWS[name](self.api, self.data["run"], lambda event, **d: self.track(event, name, **d))
+
+        def track(event, **data):
+            self.track(event, name, **data)
+
+        flow = FLOWS[name](self.api, self.data["run"], track, locale=str(get_locale()))
         flow.clock = current_app.config.get("WIDGET_CLOCK") or time.time
         flow.config = current_app.config
         flow.challenge_attempts = ChallengeAttempts(self.session_id)
