@@ -52,10 +52,6 @@ class InvalidToken(Unauthorized):
 class ActionRequired(Unauthorized):
     """The user must do something first (accept the terms)."""
 
-    @property
-    def action(self):
-        return self.body.get("action")
-
 
 class Forbidden(UpstreamError):
     status = 403

@@ -99,7 +99,6 @@ def widget_request(post=False, session_id_from=None):
                     if data is None:
                         return session_missing(session_id)
                     ctx = WidgetContext(session_id, data)
-                    g.widget = ctx
                     g.frame_ancestors = client_registry().frame_ancestors(data["client_id"])
                     g.run_locale = ctx.run.get("locale") or data["options"].get("locale")
                     if post and not csrf_valid(data):
