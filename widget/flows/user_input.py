@@ -5,11 +5,12 @@ an app validation). The flow finds that challenge on the connection, or waits fo
 user's event queue for a bounded time, then lets ConnectedSteps ask it and check the answer
 (the same screens and rules as add_connection), and in captive mode waits for the sync's end.
 """
-from widget.flows.connected import BLOCKED, POLL_INTERVAL_SECONDS, ConnectedSteps
+from widget.flows.connected import BLOCKED, ConnectedSteps
 from widget.flows.flow import Flow
 from widget.flows.step_keys import seed_keys
 from widget.flows.steps import Finish, Screen
 from widget.flows.sync_watch import SyncWatch
+from widget.flows.syncing import POLL_INTERVAL_SECONDS
 from widget.upstream import NotFound, ProviderUnavailable
 
 DEFAULT_WAIT_SECONDS = 30
