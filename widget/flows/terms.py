@@ -5,7 +5,7 @@ from widget.flows.steps import Finish, Screen
 
 class TermsFlow(Flow):
 
-    def show(self):
+    def show(self) -> Screen:
         terms = self.api.terms(self.locale)
         self.run["terms_version"] = terms["version"]
         self.track("TERMS_SHOWN", version=terms["version"])
@@ -14,7 +14,7 @@ class TermsFlow(Flow):
 
     start = resume = show
 
-    def accept(self):
+    def accept(self) -> Screen | Finish | None:
         """Accept the version shown; then the widget that needed it goes on, or terms ends."""
         version = self.run.get("terms_version")
         if not version:
@@ -26,5 +26,5 @@ class TermsFlow(Flow):
             return Finish("success")
         return None  # the caller resumes the widget that was waiting for the terms
 
-    def refuse(self):
+    def refuse(self) -> Finish:
         return Finish("error", "terms_refused")
