@@ -45,15 +45,14 @@ def test_create_load_and_ids(store_app):
     assert store.load("nope") is None and store.load(sid[:-1] + "A" if sid[-1] != "A" else sid[:-1] + "B") is None
 
 
-def test_transaction_saves_changes_and_deletes(store_app):
+def test_transaction_saves_changes_and_delete_removes_both_records(store_app):
     store = widget_sessions()
     sid = store.create({"expires_at_ts": time.time() + 60, "n": 0})
     with store.transaction(sid) as data:
         data["n"] = 1
     assert store.load(sid)["n"] == 1
-    with store.transaction(sid) as data:
-        data["deleted"] = True
-    assert store.load(sid) is None
+    store.delete(sid)
+    assert store.load(sid) is None and store.peek_expired(sid) is None
 
 
 def test_expired_session_is_kept_for_its_redirect(store_app):

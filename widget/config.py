@@ -3,111 +3,20 @@
 A bad value stops the service with one line naming the variable (`SettingError`), never a
 traceback from deep inside a request an hour later.
 """
-import json
 import os
 import re
 from dataclasses import dataclass
 from typing import Any, Callable
-from urllib.parse import urlsplit
 
 from widget.redirect_urls import browser_url
+from widget.setting_values import (SettingError, base_url, fernet_keys, flag, http_url_problem,
+                                   json_object, number, rate, redis_url, text)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LANGUAGES = ("fr", "en")
 FAULTS = ("500", "timeout", "drop", "late", "lost", "slow")
 # A configured fault, optionally for the next N matching requests only: `lost`, `lost:1`.
 FAULT_SPEC = re.compile(r"(%s)(?::([1-9][0-9]{0,5}))?" % "|".join(FAULTS))
-
-
-class SettingError(ValueError):
-    """A setting that cannot be used; the message starts with the variable's name."""
-
-    def __init__(self, name, problem):
-        super().__init__(f"{name}: {problem}")
-        self.name = name
-
-
-def _flag(name, raw):
-    value = raw.strip().lower()
-    if value in {"1", "true", "yes", "on"}:
-        return True
-    if value in {"0", "false", "no", "off", ""}:
-        return False
-    raise SettingError(name, f"expected 1 or 0 (true or false), got {raw!r}")
-
-
-def _number(kind, minimum):
-    def parse(name, raw):
-        try:
-            value = kind(raw.strip())
-        except ValueError:
-            raise SettingError(name, f"expected a number, got {raw!r}") from None
-        if not value >= minimum:  # also refuses nan
-            raise SettingError(name, f"must be at least {minimum}, got {raw!r}")
-        return value
-    return parse
-
-
-def _text(name, raw):
-    return raw
-
-
-def _json(name, raw):
-    try:
-        return json.loads(raw)
-    except ValueError as exc:
-        raise SettingError(name, f"not valid JSON ({exc})") from None
-
-
-def http_url_problem(url):
-    """Why `url` is not an absolute http(s) URL without query or fragment, or None."""
-    if not isinstance(url, str) or any(ch.isspace() or ord(ch) < 32 for ch in url):
-        return "must be an absolute http:// or https:// URL"
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018  (raises on a bad port)
-    except ValueError:
-        return "must be an absolute http:// or https:// URL"
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return "must be an absolute http:// or https:// URL, e.g. https://widget.example.com"
-    if parts.query or parts.fragment:
-        return "must not have a query or a fragment"
-    return None
-
-
-def _base_url(name, raw):
-    problem = http_url_problem(raw.strip())
-    if problem:
-        raise SettingError(name, f"{problem}, got {raw!r}")
-    return raw.strip().rstrip("/")
-
-
-def _redis_url(name, raw):
-    if urlsplit(raw.strip()).scheme not in ("redis", "rediss", "unix"):
-        raise SettingError(name, "must start with redis://, rediss:// or unix://")
-    return raw.strip()
-
-
-def _fernet_keys(name, raw):
-    from widget.encryption import key_problem
-
-    keys = [key.strip() for key in raw.split(",") if key.strip()]
-    if not keys:
-        raise SettingError(name, f"expected comma-separated Fernet keys, got {raw!r}")
-    for position, key in enumerate(keys, 1):
-        if key_problem(key):
-            raise SettingError(name, f"key {position} of {len(keys)} {key_problem(key)}")
-    return keys
-
-
-def _rate(name, raw):
-    from limits import parse_many
-
-    try:
-        parse_many(raw.strip())
-    except ValueError:
-        raise SettingError(name, f"expected a rate such as \"30 per minute\", got {raw!r}") from None
-    return raw.strip()
 
 
 def _language(name, raw):
@@ -124,48 +33,48 @@ class Setting:
 
 
 SETTINGS = (
-    Setting("SECRET_KEY", _text),
-    Setting("API_BASE_URL", _base_url),
-    Setting("AUTH_BASE_URL", _base_url),
-    Setting("SANDBOX", _flag),  # default: on when neither upstream URL is set
-    Setting("PUBLIC_BASE_URL", _base_url),
-    Setting("TRUSTED_PROXIES", _number(int, 0), 0),
-    Setting("REDIS_URL", _redis_url),
-    Setting("REDIS_TLS_VERIFY", _flag, True),
-    Setting("SESSION_ENCRYPTION_KEYS", _fernet_keys),  # default: derived, sandbox only
-    Setting("INSTANCE_PATH", _text),
-    Setting("WIDGET_CLIENTS", _json, {}),
-    Setting("WIDGET_SESSION_LIFETIME", _number(int, 60), 3600),
+    Setting("SECRET_KEY", text),
+    Setting("API_BASE_URL", base_url),
+    Setting("AUTH_BASE_URL", base_url),
+    Setting("SANDBOX", flag),  # default: on when neither upstream URL is set
+    Setting("PUBLIC_BASE_URL", base_url),
+    Setting("TRUSTED_PROXIES", number(int, 0), 0),
+    Setting("REDIS_URL", redis_url),
+    Setting("REDIS_TLS_VERIFY", flag, True),
+    Setting("SESSION_ENCRYPTION_KEYS", fernet_keys),  # default: derived, sandbox only
+    Setting("INSTANCE_PATH", text),
+    Setting("WIDGET_CLIENTS", json_object, {}),
+    Setting("WIDGET_SESSION_LIFETIME", number(int, 60), 3600),
     Setting("DEFAULT_LANGUAGE", _language, "fr"),
-    Setting("UPSTREAM_CONNECT_TIMEOUT", _number(float, 0.01), 3.05),
-    Setting("UPSTREAM_READ_TIMEOUT", _number(float, 0.01), 15.0),
-    Setting("CLIENT_CHECK_CACHE_SECONDS", _number(int, 0), 60),
-    Setting("USER_INPUT_WAIT_SECONDS", _number(float, 0), 30.0),
-    Setting("READY_CACHE_SECONDS", _number(float, 0), 5.0),
-    Setting("SESSION_LOCK_SECONDS", _number(float, 1), 10.0),
-    Setting("SESSION_LOCK_WAIT_SECONDS", _number(float, 0), 2.0),
-    Setting("PORT", _number(int, 1), 5000),
-    Setting("WEB_CONCURRENCY", _number(int, 1), 2),
-    Setting("WEB_THREADS", _number(int, 1), 8),
-    Setting("RATELIMIT_ENABLED", _flag, True),
-    Setting("LIMIT_SESSIONS_PER_CLIENT", _rate, "300 per minute"),
-    Setting("LIMIT_SESSIONS_PER_IP", _rate, "300 per minute"),
-    Setting("LIMIT_FAILED_AUTH_PER_IP", _rate, "10 per minute"),
-    Setting("LIMIT_WIDGET_POSTS_PER_SESSION", _rate, "60 per minute"),
-    Setting("LIMIT_CHALLENGE_ANSWERS", _rate, "5 per hour"),  # wrong answers, per session
-    Setting("LIMIT_SANDBOX_TOKEN_PER_IP", _rate, "600 per minute"),
-    Setting("LIMIT_SANDBOX_USERS_PER_IP", _rate, "60 per minute"),
-    Setting("SANDBOX_DATABASE", _text),  # default: instance/sandbox.sqlite3
-    Setting("SANDBOX_ACCESS_TOKEN_TTL", _number(int, 1), 3600),
-    Setting("SANDBOX_REFRESH_REUSE_SECONDS", _number(float, 0), 60),
-    Setting("SANDBOX_SYNC_SECONDS", _number(float, 0), 3),
-    Setting("SANDBOX_SLOW_SYNC_SECONDS", _number(float, 0), 10),
-    Setting("SANDBOX_APP_VALIDATION_DELAY", _number(float, 0), 5),
-    Setting("SANDBOX_SCA_VALIDITY", _number(float, 0), 300),
-    Setting("SANDBOX_FAULT_INJECTION", _flag, False),
-    Setting("SANDBOX_FAULTS", _json, {}),
-    Setting("SANDBOX_FAULT_TIMEOUT_SECONDS", _number(float, 0), 20),
-    Setting("SANDBOX_PASSWORD_HASH_METHOD", _text, "scrypt"),
+    Setting("UPSTREAM_CONNECT_TIMEOUT", number(float, 0.01), 3.05),
+    Setting("UPSTREAM_READ_TIMEOUT", number(float, 0.01), 15.0),
+    Setting("CLIENT_CHECK_CACHE_SECONDS", number(int, 0), 60),
+    Setting("USER_INPUT_WAIT_SECONDS", number(float, 0), 30.0),
+    Setting("READY_CACHE_SECONDS", number(float, 0), 5.0),
+    Setting("SESSION_LOCK_SECONDS", number(float, 1), 10.0),
+    Setting("SESSION_LOCK_WAIT_SECONDS", number(float, 0), 2.0),
+    Setting("PORT", number(int, 1), 5000),
+    Setting("WEB_CONCURRENCY", number(int, 1), 2),
+    Setting("WEB_THREADS", number(int, 1), 8),
+    Setting("RATELIMIT_ENABLED", flag, True),
+    Setting("LIMIT_SESSIONS_PER_CLIENT", rate, "300 per minute"),
+    Setting("LIMIT_SESSIONS_PER_IP", rate, "300 per minute"),
+    Setting("LIMIT_FAILED_AUTH_PER_IP", rate, "10 per minute"),
+    Setting("LIMIT_WIDGET_POSTS_PER_SESSION", rate, "60 per minute"),
+    Setting("LIMIT_CHALLENGE_ANSWERS", rate, "5 per hour"),  # wrong answers, per session
+    Setting("LIMIT_SANDBOX_TOKEN_PER_IP", rate, "600 per minute"),
+    Setting("LIMIT_SANDBOX_USERS_PER_IP", rate, "60 per minute"),
+    Setting("SANDBOX_DATABASE", text),  # default: instance/sandbox.sqlite3
+    Setting("SANDBOX_ACCESS_TOKEN_TTL", number(int, 1), 3600),
+    Setting("SANDBOX_REFRESH_REUSE_SECONDS", number(float, 0), 60),
+    Setting("SANDBOX_SYNC_SECONDS", number(float, 0), 3),
+    Setting("SANDBOX_SLOW_SYNC_SECONDS", number(float, 0), 10),
+    Setting("SANDBOX_APP_VALIDATION_DELAY", number(float, 0), 5),
+    Setting("SANDBOX_SCA_VALIDITY", number(float, 0), 300),
+    Setting("SANDBOX_FAULT_INJECTION", flag, False),
+    Setting("SANDBOX_FAULTS", json_object, {}),
+    Setting("SANDBOX_FAULT_TIMEOUT_SECONDS", number(float, 0), 20),
+    Setting("SANDBOX_PASSWORD_HASH_METHOD", text, "scrypt"),
 )
 
 
@@ -196,7 +105,7 @@ def settle_settings(config):
                 raise SettingError(name, "required when the sandbox is off (SANDBOX=0)")
     keys = config.get("SESSION_ENCRYPTION_KEYS")
     if isinstance(keys, str):  # a test's own config, written as the variable would be
-        config["SESSION_ENCRYPTION_KEYS"] = keys = _fernet_keys("SESSION_ENCRYPTION_KEYS", keys)
+        config["SESSION_ENCRYPTION_KEYS"] = keys = fernet_keys("SESSION_ENCRYPTION_KEYS", keys)
     if not config["SANDBOX"] and not keys:
         # A key derived from SECRET_KEY would leave one secret guarding both cookies and records.
         raise SettingError("SESSION_ENCRYPTION_KEYS", "required when the sandbox is off "

@@ -1,5 +1,4 @@
 """Languages: French by default, English; the `flask translate` commands wrap pybabel."""
-import os
 import subprocess
 import sys
 
@@ -8,7 +7,10 @@ from flask import current_app, g, request
 from flask_babel import Babel, get_locale
 from flask_babel import lazy_gettext as _l
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from widget.config import ROOT
+
+# Each language's name in itself, for a language switch (config.LANGUAGES says which are on).
+LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 
 
 def pick_locale(*candidates):

@@ -1,6 +1,7 @@
 """The return contract (DESIGN.md section 5): where the widget sends the user, and with what."""
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from flask import current_app
 from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 
@@ -30,12 +31,13 @@ def error_description(code, locale):
         return str(ERROR_DESCRIPTIONS.get(code) or gettext("An error occurred."))
 
 
-def result_params(options, widget, result, error=None, connection_id=None, locale="fr"):
+def result_params(options, widget, result, error=None, connection_id=None, locale=None):
     params = {"result": result, "widget": widget}
     if connection_id:
         params["connection_id"] = str(connection_id)
     if result == "error":
         params["error"] = error or "upstream_error"
+        locale = locale or current_app.config["DEFAULT_LANGUAGE"]
         params["error_description"] = error_description(params["error"], locale)
     if options.get("state") is not None:
         params["state"] = options["state"]

@@ -14,10 +14,13 @@ import secrets
 import threading
 import time
 import weakref
+from collections.abc import Iterable, Sequence
 
 import redis
 
 LOCK_PREFIX = "widget-lock:"
+# (key, value, time to live in seconds) of one record to write.
+Record = tuple[str, bytes | str, float]
 
 # Renew the lock's time to live if it is still ours.
 _RENEW = """
@@ -57,7 +60,7 @@ class LockLost(Exception):
 class HeldLock:
     """One request's hold on one session's lock."""
 
-    def __init__(self, key, token):
+    def __init__(self, key: str, token: str) -> None:
         self.key = key
         self.token = token
 
@@ -65,7 +68,7 @@ class HeldLock:
 class RedisSessionLocks:
     """Take, renew, release and write under the session locks of one Redis client."""
 
-    def __init__(self, client, ttl_seconds, wait_seconds):
+    def __init__(self, client: "redis.Redis", ttl_seconds: float, wait_seconds: float) -> None:
         self.client = client
         self.ttl_ms = max(1, int(ttl_seconds * 1000))
         self.wait_seconds = wait_seconds
@@ -74,7 +77,7 @@ class RedisSessionLocks:
         self._fenced_write = client.register_script(_FENCED_WRITE)
         self._keeper = LockKeeper(self)
 
-    def acquire(self, session_id, wait=None):
+    def acquire(self, session_id: str, wait: float | None = None) -> HeldLock | None:
         """A HeldLock, or None when another request keeps it for longer than `wait` seconds."""
         wait = self.wait_seconds if wait is None else wait
         held = HeldLock(LOCK_PREFIX + session_id, secrets.token_hex(16))
@@ -88,18 +91,18 @@ class RedisSessionLocks:
         self._keeper.keep(held)
         return held
 
-    def release(self, held):
+    def release(self, held: HeldLock) -> None:
         self._keeper.forget(held)
         self._release(keys=[held.key], args=[held.token])
 
-    def renew(self, held):
+    def renew(self, held: HeldLock) -> bool:
         """Push the lock's expiry back; False if it is no longer ours."""
         return bool(self._renew(keys=[held.key], args=[held.token, self.ttl_ms]))
 
-    def write(self, held, records, deletes=()):
+    def write(self, held: HeldLock, records: Sequence[Record], deletes: Iterable[str] = ()) -> None:
         """Set `records` [(key, value, ttl seconds)] and delete `deletes`, only while we hold
         the lock; raise LockLost otherwise, having changed nothing."""
-        args = [held.token, len(records)]
+        args: list[str | bytes | int] = [held.token, len(records)]
         for _key, value, ttl in records:
             args += [value, max(1, math.ceil(ttl * 1000))]
         keys = [held.key] + [key for key, _value, _ttl in records] + list(deletes)
@@ -110,16 +113,16 @@ class RedisSessionLocks:
 class LockKeeper:
     """A thread per process that renews every lock its requests hold, a third of a TTL apart."""
 
-    def __init__(self, locks):
+    def __init__(self, locks: RedisSessionLocks) -> None:
         # Weak: the keeper's thread must not keep an app (and its Redis pool) alive for ever.
         self._locks = weakref.ref(locks)
         self._interval = locks.ttl_ms / 3000
-        self._held = {}
+        self._held: dict[int, HeldLock] = {}
         self._guard = threading.Lock()
-        self._thread = None
-        self._pid = None
+        self._thread: threading.Thread | None = None
+        self._pid: int | None = None
 
-    def keep(self, held):
+    def keep(self, held: HeldLock) -> None:
         with self._guard:
             self._held[id(held)] = held
             # After a fork (gunicorn's workers), the parent's thread does not exist here.
@@ -129,11 +132,11 @@ class LockKeeper:
                                                 daemon=True)
                 self._thread.start()
 
-    def forget(self, held):
+    def forget(self, held: HeldLock) -> None:
         with self._guard:
             self._held.pop(id(held), None)
 
-    def _run(self):
+    def _run(self) -> None:
         while True:
             time.sleep(self._interval)
             locks = self._locks()

@@ -1,6 +1,8 @@
 """The options of a widget session (DESIGN.md section 3), parsed and checked."""
 import re
 
+from widget.config import LANGUAGES
+
 BOOLEAN_DEFAULTS = {
     "captive_mode": True,
     "select_accounts": False,
@@ -64,8 +66,8 @@ def parse_options(values, normalised_redirect, only=None):
     if "locale" in wanted:
         locale = _first(values, "locale", "lng")
         if locale is not None:
-            if str(locale).lower() not in ("fr", "en"):
-                raise InvalidOption("locale must be fr or en")
+            if str(locale).lower() not in LANGUAGES:
+                raise InvalidOption("locale must be " + " or ".join(LANGUAGES))
             options["locale"] = str(locale).lower()
     for name in ("provider_id", "channel_definition_id"):
         if name in wanted and _first(values, name) is not None:

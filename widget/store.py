@@ -111,10 +111,7 @@ class WidgetSessionStore:
                 return
             before = repr(data)
             yield data
-            if data.get("deleted"):
-                keys = [LIVE_PREFIX + session_id, STALE_PREFIX + session_id]
-                self.backend.write([], deletes=keys, fence=fence)
-            elif repr(data) != before:
+            if repr(data) != before:
                 self._write(session_id, data, fence)
 
     def delete(self, session_id):

@@ -5,15 +5,16 @@ has expired by itself and there is nothing to sweep.
 """
 import contextlib
 import math
+from collections.abc import Iterable, Iterator, Sequence
 
 import redis
 
-from widget.session_lock_redis import LockLost, RedisSessionLocks
+from widget.session_lock_redis import HeldLock, LockLost, Record, RedisSessionLocks
 from widget.store import SessionBusy, StoreUnavailable
 
 
 @contextlib.contextmanager
-def reachable():
+def reachable() -> Iterator[None]:
     """Redis errors (down, timing out, out of memory, read-only) become StoreUnavailable."""
     try:
         yield
@@ -22,19 +23,21 @@ def reachable():
 
 
 class RedisBackend:
-    def __init__(self, client, lock_seconds=10, lock_wait_seconds=2):
+    def __init__(self, client: "redis.Redis", lock_seconds: float = 10,
+                 lock_wait_seconds: float = 2) -> None:
         self.client = client
         self.locks = RedisSessionLocks(client, lock_seconds, lock_wait_seconds)
 
-    def get(self, key):
+    def get(self, key: str) -> bytes | None:
         with reachable():
-            return self.client.get(key)
+            return self.client.get(key)  # type: ignore[return-value]  # bytes: no decode_responses
 
-    def exists(self, key):
+    def exists(self, key: str) -> bool:
         with reachable():
             return bool(self.client.exists(key))
 
-    def write(self, records, deletes=(), fence=None):
+    def write(self, records: Sequence[Record], deletes: Iterable[str] = (),
+              fence: HeldLock | None = None) -> None:
         """Write `records` and delete `deletes` together; under `fence` (a held lock), only
         while that lock is still held (SessionBusy otherwise, nothing written)."""
         if fence is not None:
@@ -51,19 +54,19 @@ class RedisBackend:
                 pipe.delete(*deletes)
             pipe.execute()
 
-    def delete(self, *keys):
+    def delete(self, *keys: str) -> None:
         with reachable():
             self.client.delete(*keys)
 
-    def ping(self):
+    def ping(self) -> None:
         with reachable():
             self.client.ping()
 
-    def sweep_if_due(self):
+    def sweep_if_due(self) -> bool:
         return False  # Redis expires keys itself
 
     @contextlib.contextmanager
-    def lock(self, session_id, wait=None):
+    def lock(self, session_id: str, wait: float | None = None) -> Iterator[HeldLock]:
         """Hold the session's lock (renewed while held), yielding the fence for `write`;
         SessionBusy when another request keeps it longer than `wait` seconds."""
         with reachable():

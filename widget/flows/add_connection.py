@@ -6,6 +6,7 @@ find the step already done instead of creating a second connection.
 """
 from widget.flows.channels import ChannelSteps
 from widget.flows.connected import ConnectedSteps
+from widget.flows.flow import Flow
 from widget.flows.step_keys import seed_keys
 from widget.flows.steps import Finish, Screen, ordered_definitions
 from widget.upstream import NotFound, ProviderUnavailable
@@ -15,13 +16,7 @@ PAGE_SIZE = 30
 MAX_SEARCH = 100
 
 
-class AddConnectionFlow(ChannelSteps, ConnectedSteps):
-    def __init__(self, api, run, track):
-        self.api = api
-        self.run = run
-        self.options = run["options"]
-        self.track = track  # track(name, **data): records an event of this widget
-
+class AddConnectionFlow(ChannelSteps, ConnectedSteps, Flow):
     # Entry and resumption
     def start(self):
         self.run["step"] = "start"

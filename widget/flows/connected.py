@@ -1,15 +1,11 @@
 """add_connection's steps once the bank accepted: challenges, accounts and consent, sync."""
-import time
-
+from widget.flows.account_choice import account_choice
 from widget.flows.step_keys import attempt
 from widget.flows.steps import Finish, Screen
-from widget.flows.sync_watch import SyncWatch
+from widget.flows.syncing import SyncSteps
 from widget.upstream import Conflict, Forbidden
 
 MAX_ANSWER = 256
-MAX_SELECTED = 500
-# No user's waiting screen asks the API more often than this, however many tabs poll.
-POLL_INTERVAL_SECONDS = 1.0
 BLOCKED = {"USER_ACTION_REQUIRED": "user_action_required",
            "PASSWORD_CHANGE_REQUIRED": "user_action_required",
            "TOKEN_EXPIRED": "token_expired", "AUTH_FAILED": "challenge_failed"}
@@ -25,10 +21,9 @@ class UncountedAttempts:
         return False
 
 
-class ConnectedSteps:
+class ConnectedSteps(SyncSteps):
     """Mixed into AddConnectionFlow: everything that follows a created connection or channel."""
 
-    clock = staticmethod(time.time)
     # A request's flow counts wrong answers against LIMIT_CHALLENGE_ANSWERS (widget/limits.py).
     challenge_attempts = UncountedAttempts()
 
@@ -140,11 +135,10 @@ class ConnectedSteps:
         if not known:  # nothing to choose from: the consent covers the accounts yet to come
             self._consent(all_accounts=True)
             return self._after_consent()
-        chosen = list(dict.fromkeys(str(i) for i in account_ids))[:MAX_SELECTED]
-        if not chosen:
-            return self.accounts_screen("none_selected", [], 422, accounts)
-        if not set(chosen) <= known:
-            return self.accounts_screen("invalid_selection", set(chosen) & known, 422, accounts)
+        choice = account_choice(account_ids, known)
+        if choice.error:
+            return self.accounts_screen(choice.error, choice.shown, 422, accounts)
+        chosen = choice.ids
         self.track("SELECT_ACCOUNTS", connection_id=self.run["connection_id"],
                    account_ids=chosen, count=len(chosen))
         self.run["consented_ids"] = self.run.get("consented_ids", []) + chosen
@@ -178,67 +172,3 @@ class ConnectedSteps:
             return self.resume()
         self.run["queue"] = []
         return self._start_sync()
-
-    # Synchronisation
-    def _start_sync(self):
-        connection_id = self.run["connection_id"]
-        if not self.options.get("auto_sync", True):
-            return Finish("success", connection_id=connection_id)
-        watch = SyncWatch(self.api, self.run)
-        watch.begin()  # before the sync starts, so that none of its events is missed
-        with attempt(self.run, "sync", connection_id) as key:
-            self.api.synchronize(connection_id, idempotency_key=key)
-        self.track("SYNC_STARTED", connection_id=connection_id)
-        if not self.options.get("captive_mode", True):
-            return Finish("success", connection_id=connection_id)
-        self.run["step"] = "syncing"
-        return self.syncing_screen()
-
-    def syncing_screen(self):
-        return Screen("syncing", {"progress": self.run.get("progress") or {},
-                                  "provider_name": self.run.get("provider_name")})
-
-    def poll(self):
-        """A waiting screen asks again: app validation or sync progress."""
-        step = self.run.get("step")
-        if step not in ("challenge", "syncing"):
-            return self.resume()
-        now = self.clock()
-        if now - self.run.get("polled_at", 0) < POLL_INTERVAL_SECONDS:
-            return self._unchanged()
-        self.run["polled_at"] = now
-        if step == "challenge":
-            return self.after_connection(self.api.connection(self.run["connection_id"]))
-        return self.sync_progress()
-
-    def _unchanged(self):
-        if self.run["step"] == "challenge":
-            return Screen("challenge", {"challenge": self.run["challenge"],
-                                        "provider_name": self.run.get("provider_name")})
-        return self.syncing_screen()
-
-    def sync_progress(self):
-        connection_id = self.run["connection_id"]
-        news = SyncWatch(self.api, self.run).read(connection_id)
-        if news == "success":
-            self.track("SYNC_FINISHED", connection_id=connection_id, result="success")
-            return Finish("success", connection_id=connection_id)
-        if news == "failed":
-            self.track("SYNC_FINISHED", connection_id=connection_id, result="error",
-                       error=self.run["progress"].get("error"))
-            self.run["step"] = "sync_failed"
-            return self.sync_failed_screen()
-        if news == "look":  # the bank needs the user (a challenge) or stopped: read the channel
-            return self.after_connection(self.api.connection(connection_id))
-        return self.syncing_screen()
-
-    def sync_failed_screen(self):
-        return Screen("sync_failed", {"provider_name": self.run.get("provider_name")})
-
-    def leave_failed(self):
-        """The user read that the sync failed, or that they tried too many codes: back to the
-        Client with result=error."""
-        if self.run.get("step") not in ("sync_failed", "too_many_attempts"):
-            return self.resume()
-        return Finish("error", self.run["step"], self.run["connection_id"])
-

@@ -1,18 +1,12 @@
 """manage_accounts: give or withdraw consent account by account, say what changes, then sync."""
+from widget.flows.account_choice import account_choice
+from widget.flows.flow import Flow
 from widget.flows.step_keys import attempt, seed_keys
 from widget.flows.steps import Finish, Screen
 from widget.upstream import Conflict, NotFound
 
-MAX_SELECTED = 500
 
-
-class ManageAccountsFlow:
-    def __init__(self, api, run, track):
-        self.api = api
-        self.run = run
-        self.options = run["options"]
-        self.track = track
-
+class ManageAccountsFlow(Flow):
     @property
     def connection_id(self):
         return self.options.get("connection_id")
@@ -48,12 +42,10 @@ class ManageAccountsFlow:
             return self.resume()
         accounts = self._accounts()
         known = {a["id"] for a in accounts}
-        chosen = list(dict.fromkeys(str(i) for i in account_ids))[:MAX_SELECTED]
-        if not chosen:
-            return self.choose_screen([], "none_selected", 422, accounts)
-        if not set(chosen) <= known:
-            return self.choose_screen(set(chosen) & known, "invalid_selection", 422, accounts)
-        self.run.update(step="review", chosen=chosen)
+        choice = account_choice(account_ids, known)
+        if choice.error:
+            return self.choose_screen(choice.shown, choice.error, 422, accounts)
+        self.run.update(step="review", chosen=choice.ids)
         return self.review_screen(accounts)
 
     def review_screen(self, accounts=None):

@@ -1,6 +1,7 @@
 """professional-account: which accounts are professional, with their company's name and SIREN."""
+from widget.flows.flow import Flow
 from widget.flows.steps import Finish, Screen
-from widget.siren import normalized_siren, siren_is_valid
+from widget.siren import normalized_siren, siren_problem
 from widget.upstream import NotFound
 
 MAX_COMPANY_NAME = 100
@@ -13,22 +14,13 @@ def company_errors(name, siren):
         errors["company_name"] = "required"
     elif len(name.strip()) > MAX_COMPANY_NAME:
         errors["company_name"] = "too_long"
-    if not siren:
-        errors["siren"] = "required"
-    elif len(siren) != 9 or not siren.isascii() or not siren.isdigit():
-        errors["siren"] = "format"
-    elif not siren_is_valid(siren):
-        errors["siren"] = "checksum"
+    problem = siren_problem(siren) if siren else "required"
+    if problem:
+        errors["siren"] = problem
     return errors
 
 
-class ProfessionalAccountFlow:
-    def __init__(self, api, run, track):
-        self.api = api
-        self.run = run
-        self.options = run["options"]
-        self.track = track
-
+class ProfessionalAccountFlow(Flow):
     def _accounts(self):
         return self.api.accounts(connection_id=self.options.get("connection_id"))
 

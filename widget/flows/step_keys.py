@@ -9,21 +9,24 @@ the next try is a new request with a new key.
 import contextlib
 import hashlib
 import secrets
+from collections.abc import Iterator
+from typing import Any
 
-from widget.upstream import NetworkError, ServerError, UpstreamError
+from widget.upstream.errors import NetworkError, ServerError, UpstreamError
 
 
-def seed_keys(run):
+def seed_keys(run: dict[str, Any]) -> str:
     """Give the run the seed of its keys, saved before any step can use it."""
-    return run.setdefault("key_seed", secrets.token_hex(16))
+    seed: str = run.setdefault("key_seed", secrets.token_hex(16))
+    return seed
 
 
-def _digest(*parts):
+def _digest(*parts: object) -> str:
     return hashlib.sha256("\0".join(str(part) for part in parts).encode()).hexdigest()
 
 
 @contextlib.contextmanager
-def attempt(run, *step):
+def attempt(run: dict[str, Any], *step: object) -> Iterator[str]:
     """Yield the Idempotency-Key of this try at `step` (its parts name it: a kind, ids...).
 
     Steps are kept by digest, so a part may be a secret (the bank's code) that the session must

@@ -1,5 +1,6 @@
 """What a flow answers: a screen to show, the bank's portal to go to, or the end of the widget."""
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -7,7 +8,7 @@ class Screen:
     """Show the screen `name` (templates/widget/screens/<name>.html) with `context`."""
 
     name: str
-    context: dict = field(default_factory=dict)
+    context: dict[str, Any] = field(default_factory=dict)
     status: int = 200
 
 
@@ -16,8 +17,8 @@ class Finish:
     """End the widget with this result (DESIGN.md section 5)."""
 
     result: str
-    error: str = None
-    connection_id: str = None
+    error: str | None = None
+    connection_id: str | None = None
 
 
 @dataclass
@@ -27,7 +28,7 @@ class BankRedirect:
     url: str
 
 
-def ordered_definitions(provider):
+def ordered_definitions(provider: dict[str, Any]) -> list[dict[str, Any]]:
     """The provider's channel definitions, REDIRECT first then EMBEDDED (the documented order)."""
     rank = {"REDIRECT": 0, "EMBEDDED": 1}
     return sorted(provider.get("channel_definitions", []), key=lambda d: rank.get(d.get("mode"), 2))

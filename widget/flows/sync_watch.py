@@ -1,4 +1,5 @@
 """A synchronisation's progress, read from the user's event queue on the Accounts API."""
+from typing import Any
 
 PAGE = 200
 MAX_PAGES = 50  # the cursor search gives up past this many events (then reads from there)
@@ -9,11 +10,11 @@ NEEDS_A_LOOK = {"CHALLENGE_REQUIRED", "USER_ACTION_REQUIRED", "TOKEN_EXPIRED", "
 class SyncWatch:
     """Keeps the run's place in the queue (`event_cursor`) and what it has learnt (`progress`)."""
 
-    def __init__(self, api, run):
+    def __init__(self, api: Any, run: dict[str, Any]) -> None:
         self.api = api
         self.run = run
 
-    def begin(self):
+    def begin(self) -> None:
         """Move the cursor past every event so far: what comes next is this sync's."""
         cursor = self.run.get("event_cursor")
         for _ in range(MAX_PAGES):
@@ -25,10 +26,10 @@ class SyncWatch:
         self.run["event_cursor"] = cursor
         self.run["progress"] = {}
 
-    def read(self, connection_id):
+    def read(self, connection_id: object) -> str | None:
         """'success', 'failed', 'look' (the channel needs reading) or None (still running)."""
-        progress = self.run.setdefault("progress", {})
-        news = None
+        progress: dict[str, Any] = self.run.setdefault("progress", {})
+        news: str | None = None
         events = self.api.events(after=self.run.get("event_cursor"), limit=PAGE)
         for event in events:
             self.run["event_cursor"] = event["id"]

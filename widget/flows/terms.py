@@ -1,17 +1,12 @@
 """terms: the aggregator's current terms, shown alone or before another widget's first screen."""
-from flask_babel import get_locale
-
+from widget.flows.flow import Flow
 from widget.flows.steps import Finish, Screen
 
 
-class TermsFlow:
-    def __init__(self, api, run, track):
-        self.api = api
-        self.run = run
-        self.track = track
+class TermsFlow(Flow):
 
-    def show(self):
-        terms = self.api.terms(str(get_locale()))
+    def show(self) -> Screen:
+        terms = self.api.terms(self.locale)
         self.run["terms_version"] = terms["version"]
         self.track("TERMS_SHOWN", version=terms["version"])
         return Screen("terms", {"terms": terms,
@@ -19,7 +14,7 @@ class TermsFlow:
 
     start = resume = show
 
-    def accept(self):
+    def accept(self) -> Screen | Finish | None:
         """Accept the version shown; then the widget that needed it goes on, or terms ends."""
         version = self.run.get("terms_version")
         if not version:
@@ -31,5 +26,5 @@ class TermsFlow:
             return Finish("success")
         return None  # the caller resumes the widget that was waiting for the terms
 
-    def refuse(self):
+    def refuse(self) -> Finish:
         return Finish("error", "terms_refused")

@@ -5,10 +5,12 @@ an app validation). The flow finds that challenge on the connection, or waits fo
 user's event queue for a bounded time, then lets ConnectedSteps ask it and check the answer
 (the same screens and rules as add_connection), and in captive mode waits for the sync's end.
 """
-from widget.flows.connected import BLOCKED, POLL_INTERVAL_SECONDS, ConnectedSteps
+from widget.flows.connected import BLOCKED, ConnectedSteps
+from widget.flows.flow import Flow
 from widget.flows.step_keys import seed_keys
 from widget.flows.steps import Finish, Screen
 from widget.flows.sync_watch import SyncWatch
+from widget.flows.syncing import POLL_INTERVAL_SECONDS
 from widget.upstream import NotFound, ProviderUnavailable
 
 DEFAULT_WAIT_SECONDS = 30
@@ -22,14 +24,8 @@ def _pending(channel):
         (channel.get("challenge") or {}).get("status") == "PENDING"
 
 
-class UserInputFlow(ConnectedSteps):
+class UserInputFlow(ConnectedSteps, Flow):
     config = {}  # the app's config (views/runs.py sets it): USER_INPUT_WAIT_SECONDS
-
-    def __init__(self, api, run, track):
-        self.api = api
-        self.run = run
-        self.options = run["options"]
-        self.track = track  # track(name, **data): records an event of this widget
 
     @property
     def wait_seconds(self):

@@ -17,7 +17,7 @@ from widget.i18n import account_type_label, channel_status_label
 from widget.playground.http_calls import CallFailed
 from widget.playground.messages import failure_message, message
 from widget.playground.sandbox_user import SignInNeeded, api_get_as_user, current_user
-from widget.playground.session_form import CONNECTION_ID, DEFAULT_MODE, MODES
+from widget.playground.session_form import DEFAULT_MODE, MODES
 from widget.public_url import public_base_url
 
 # The widgets that take a connection_id, offered for each connection.
@@ -66,10 +66,6 @@ def label(labels, code):
 def dom_id(connection_id):
     """An HTML id for a connection, the same on every read (API ids may hold '.' or ':')."""
     return "c-" + hashlib.sha256(connection_id.encode()).hexdigest()[:12]
-
-
-def valid_connection_id(value):
-    return bool(CONNECTION_ID.match(value)) and value.strip(".") != ""
 
 
 def sca_validity_seconds():

@@ -11,8 +11,7 @@ from flask_babel import gettext as _
 
 from widget.htmx import is_htmx
 from widget.playground import bp
-from widget.playground.connection_list import (CONNECTION_WIDGETS, load_section,
-                                               valid_connection_id)
+from widget.playground.connection_list import CONNECTION_WIDGETS, load_section
 from widget.playground.csrf import csrf_valid
 from widget.playground.home import csrf_refused, open_widget, render_home
 from widget.playground.http_calls import CallFailed
@@ -21,6 +20,7 @@ from widget.playground.messages import (call_detail, failure_message, failure_st
 from widget.playground.page_helpers import explicit_language, lang_args, return_page_url
 from widget.playground.sandbox_user import SignInNeeded, api_get_as_user, api_post_as_user
 from widget.playground.session_form import MAX_TEXT, MODES, default_values
+from widget.upstream.ids import valid_connection_id
 
 SECTION_ANCHOR = "#connections-title"
 

@@ -14,8 +14,9 @@ from widget.playground import bp
 from widget.playground.home import RUN_KEY
 from widget.playground.messages import message
 from widget.playground.return_page import state_check
-from widget.playground.session_form import CONNECTION_ID, SESSION_ID, WIDGETS, widget_link
+from widget.playground.session_form import SESSION_ID, WIDGETS, widget_link
 from widget.public_url import public_base_url
+from widget.upstream.ids import valid_connection_id
 
 POPUP_NAME = "passerelle-widget"
 
@@ -33,7 +34,7 @@ def host_problems(session_id, widget, connection_id):
                           "from the playground first."))
     if widget not in WIDGETS:
         problems.append(_("The address names no known widget."))
-    if connection_id and not CONNECTION_ID.match(connection_id):
+    if connection_id and not valid_connection_id(connection_id):
         problems.append(_("The connection id in the address is not valid."))
     return problems
 

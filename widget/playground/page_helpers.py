@@ -2,6 +2,7 @@
 from flask import current_app, request, url_for
 from flask_babel import format_currency
 
+from widget.i18n import LANGUAGE_NAMES
 from widget.playground import bp
 from widget.playground.csrf import csrf_token
 from widget.public_url import external_url
@@ -35,7 +36,7 @@ def language_links():
     else:
         endpoint, args = "playground.home", {}
     return [(code, name, url_for(endpoint, **args, lng=code))
-            for code, name in (("fr", "Français"), ("en", "English"))]
+            for code, name in LANGUAGE_NAMES.items() if code in current_app.config["LANGUAGES"]]
 
 
 def money(amount, currency):

@@ -9,7 +9,7 @@ from widget.playground.home import RUN_KEY
 from widget.playground.http_calls import CallFailed
 from widget.playground.messages import failure_message, message
 from widget.playground.sandbox_user import SignInNeeded, api_get_as_user, current_user
-from widget.playground.session_form import CONNECTION_ID
+from widget.upstream.ids import valid_connection_id
 
 RESULT_PARAMS = ("result", "widget", "connection_id", "state", "error", "error_description")
 CONNECTIONS_KEY = "playground_connections"
@@ -51,7 +51,7 @@ def connection_accounts(connection_id, messages):
     """The connection's accounts, each with its latest transactions, read as the user."""
     if not connection_id:
         return None
-    if not CONNECTION_ID.match(connection_id):
+    if not valid_connection_id(connection_id):
         messages.append(message(_("The connection id in the address is not valid.")))
         return None
     if current_user() is None:
@@ -111,7 +111,7 @@ def return_page():
         "max_accounts_with_transactions": MAX_ACCOUNTS_WITH_TRANSACTIONS,
     }
     if compact:
-        if CONNECTION_ID.match(returned["connection_id"]):
+        if valid_connection_id(returned["connection_id"]):
             remember_connection(returned["connection_id"])
     else:
         context["events"] = session_events(run, messages)

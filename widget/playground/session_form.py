@@ -6,6 +6,9 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from widget.config import LANGUAGES
+from widget.upstream.ids import valid_connection_id
+
 WIDGETS = {
     "add_connection": _l("Add a connection"),
     "terms": _l("Terms of service"),
@@ -24,7 +27,7 @@ BOOLEAN_OPTIONS = {
 }
 TEXT_OPTIONS = ("redirect_url", "state", "provider_id", "channel_definition_id", "font",
                 "font_color", "elements_color", "aspsp_callback_uri")
-LOCALES = ("", "fr", "en")
+LOCALES = ("", *LANGUAGES)
 # How the app shows the widget: (label, hint). Iframe and popup need JavaScript.
 MODES = {
     "page": (_l("Full page"),
@@ -44,7 +47,6 @@ WIDGET_PATHS = {"add_connection": "add_connection", "terms": "terms",
                 "manage_accounts": "manage_accounts"}
 # A widget session id as a Client receives it: URL-safe characters only.
 SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
-CONNECTION_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 MAX_TEXT = 500
 
 
@@ -76,7 +78,7 @@ def read_form(form):
         problems.append(_("The language must be French, English or none."))
     if any(values[name] not in ("", "true", "false") for name in BOOLEAN_OPTIONS):
         problems.append(_("Each yes/no option must be default, yes or no."))
-    if values["connection_id"] and not CONNECTION_ID.match(values["connection_id"]):
+    if values["connection_id"] and not valid_connection_id(values["connection_id"]):
         problems.append(
             _("The connection id may only hold letters, digits, '.', '_', ':' and '-'."))
     return values, problems

@@ -10,7 +10,7 @@ from widget.sandbox.events import event_json, events_after
 from widget.sandbox.resources import (
     account_json, transaction_json, user_account, user_connection,
 )
-from widget.siren import siren_is_valid
+from widget.siren import normalized_siren, siren_is_valid
 
 bp = Blueprint("accounts", __name__)
 
@@ -58,7 +58,7 @@ def update_account(account_id):
     if usage not in USAGES:
         raise invalid_request("'usage' must be PERSONAL or PROFESSIONAL.")
     company_name = (optional_string(body, "company_name") or "").strip() or None
-    siren = "".join((optional_string(body, "siren") or "").split()) or None
+    siren = normalized_siren(optional_string(body, "siren")) or None
     if company_name and len(company_name) > MAX_COMPANY_NAME_LENGTH:
         raise invalid_request("'company_name' is too long.")
     if siren and not siren_is_valid(siren):

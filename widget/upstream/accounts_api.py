@@ -154,9 +154,6 @@ class AccountsApi:
         body = {"provider_id": provider_id, "channel_definition_id": definition_id, **auth}
         return self.request("POST", "/connections", json=body, idempotency_key=idempotency_key)[0]
 
-    def connections(self):
-        return self._get("/connections")
-
     def connection(self, connection_id):
         return self._get("/connections/%s" % _segment(connection_id))
 
@@ -171,9 +168,6 @@ class AccountsApi:
         path = "/connections/%s/channels/%s/credentials" % (_segment(connection_id),
                                                             _segment(channel_id))
         return self.request("PUT", path, json=auth, idempotency_key=idempotency_key)[0]
-
-    def delete_connection(self, connection_id):
-        self.request("DELETE", "/connections/%s" % _segment(connection_id))
 
     def answer_challenge(self, connection_id, channel_id, challenge_id, answer,
                          idempotency_key=None):
@@ -191,16 +185,13 @@ class AccountsApi:
         return self.request("POST", "/connections/%s/synchronize" % _segment(connection_id),
                             idempotency_key=idempotency_key)[0]
 
-    # Accounts, transactions, events
+    # Accounts, events
     def accounts(self, connection_id=None):
         return self._get("/accounts", connection_id=connection_id)
 
     def update_account(self, account_id, usage, company_name=None, siren=None):
         body = {"usage": usage, "company_name": company_name, "siren": siren}
         return self.request("PUT", "/accounts/%s" % _segment(account_id), json=body)[0]
-
-    def transactions(self, account_id, limit=10):
-        return self._get("/transactions", account_id=account_id, limit=limit)
 
     def events(self, after=None, limit=100):
         return self._get("/events", after=after, limit=limit)

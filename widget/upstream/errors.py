@@ -1,5 +1,6 @@
 """Typed failures of the Auth server and the Accounts API."""
 import logging
+from typing import Any
 from urllib.parse import urlsplit
 
 logger = logging.getLogger("passerelle.upstream")
@@ -8,10 +9,11 @@ logger = logging.getLogger("passerelle.upstream")
 class UpstreamError(Exception):
     """Any failure to get a usable answer from the upstream."""
 
-    status = None
+    status: int | None = None
     call = ""  # "METHOD /path" of the call that failed: never its query, headers or body
 
-    def __init__(self, code="upstream_error", description="", status=None, body=None):
+    def __init__(self, code: str = "upstream_error", description: str = "",
+                 status: int | None = None, body: dict[str, Any] | None = None) -> None:
         super().__init__(f"{status or self.status} {code}: {description}")
         self.code = code
         self.description = description
@@ -19,19 +21,19 @@ class UpstreamError(Exception):
         if status is not None:
             self.status = status
 
-    def on(self, method, url):
+    def on(self, method: str, url: str) -> "UpstreamError":
         """This error, marked with the call it answers (for the log)."""
         self.call = "%s %s" % (method, urlsplit(url).path)
         return self
 
-    def cause(self):
+    def cause(self) -> str:
         """What went wrong, for the log: the status and error code, or the network failure."""
         if self.status:
             return "HTTP %s %s" % (self.status, self.code[:64])
         return "%s (%s)" % (self.code[:64], self.description[:64] or "no answer")
 
 
-def log_failure(error, answer):
+def log_failure(error: UpstreamError, answer: str) -> None:
     """Log an upstream failure that the widget turns into `answer` (nothing secret in it)."""
     logger.warning("upstream failure: %s: %s on %s; answered %s", type(error).__name__,
                    error.cause(), error.call or "an upstream call", answer)
@@ -51,10 +53,6 @@ class InvalidToken(Unauthorized):
 
 class ActionRequired(Unauthorized):
     """The user must do something first (accept the terms)."""
-
-    @property
-    def action(self):
-        return self.body.get("action")
 
 
 class Forbidden(UpstreamError):
@@ -84,11 +82,12 @@ class NetworkError(UpstreamError):
 BY_STATUS = {400: BadRequest, 403: Forbidden, 404: NotFound, 409: Conflict, 503: ProviderUnavailable}
 
 
-def error_for(status, body):
+def error_for(status: int, body: object) -> UpstreamError:
     """The exception for an error answer of the API."""
     body = body if isinstance(body, dict) else {}
     code = str(body.get("error") or "http_%d" % status)
     description = str(body.get("error_description") or "")
+    cls: type[UpstreamError]
     if status == 401:
         cls = ActionRequired if code == "action_required" else InvalidToken
     else:

@@ -8,6 +8,7 @@ import json
 import time
 
 from flask import current_app, g, make_response, render_template, request, url_for
+from flask_babel import get_locale
 
 from widget import upstream
 from widget.clients import client_registry
@@ -55,7 +56,11 @@ class WidgetContext:
 
     def flow(self, name=None):
         name = name or self.run.get("widget")
-        flow = FLOWS[name](self.api, self.data["run"], lambda event, **d: self.track(event, name, **d))
+
+        def track(event, **data):
+            self.track(event, name, **data)
+
+        flow = FLOWS[name](self.api, self.data["run"], track, locale=str(get_locale()))
         flow.clock = current_app.config.get("WIDGET_CLOCK") or time.time
         flow.config = current_app.config
         flow.challenge_attempts = ChallengeAttempts(self.session_id)
@@ -94,7 +99,6 @@ def widget_request(post=False, session_id_from=None):
                     if data is None:
                         return session_missing(session_id)
                     ctx = WidgetContext(session_id, data)
-                    g.widget = ctx
                     g.frame_ancestors = client_registry().frame_ancestors(data["client_id"])
                     g.run_locale = ctx.run.get("locale") or data["options"].get("locale")
                     if post and not csrf_valid(data):
@@ -231,7 +235,7 @@ def deliver_again(ctx, outcome):
     widget = run.get("widget", "add_connection")
     options = run.get("options") or ctx.data["options"]
     params = result_params(options, widget, outcome.result, outcome.error,
-                           outcome.connection_id, g.get("run_locale") or "fr")
+                           outcome.connection_id, g.get("run_locale"))
     if options.get("redirect_url"):
         return leave(ctx.data, options, params)
     return render_screen("widget/screens/result.html", ctx=ctx, params=params)

@@ -1,6 +1,4 @@
 """Opening a widget, leaving it, the terms screen's answers, and the session's theme."""
-import re
-
 from flask import Blueprint, Response, abort, g, render_template, request
 
 from widget.clients import client_registry
@@ -8,11 +6,11 @@ from widget.flows.steps import Finish, Screen
 from widget.i18n import select_locale
 from widget.session_options import OVERRIDABLE, InvalidOption, parse_options
 from widget.store import widget_sessions
+from widget.upstream.ids import valid_connection_id
 from widget.views.runs import FLOWS, deliver_again, widget_request
 
 bp = Blueprint("widgets", __name__, url_prefix="/widget")
 NEEDS_CONNECTION = {"edit_credentials", "user_input", "manage_accounts"}
-CONNECTION_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}\Z")
 # Link names as the public documentation spells them.
 WIDGET_NAMES = {"add_connection": "add_connection", "terms": "terms",
                 "edit_credentials": "edit_credentials", "user_input": "user_input",
@@ -41,7 +39,7 @@ def open_widget(ctx, name):
         return Finish("error", "invalid_request")
     connection_id = request.args.get("connection_id")
     if connection_id is not None or widget in NEEDS_CONNECTION:
-        if not CONNECTION_ID.match(connection_id or ""):
+        if not valid_connection_id(connection_id):
             ctx.data["run"] = {"widget": widget, "options": {**ctx.data["options"], **overrides},
                                "step": "done"}
             return Finish("error", "invalid_connection")
