@@ -11,10 +11,11 @@ from cryptography.fernet import Fernet, InvalidToken
 from tests.conftest import build_app, create_session, sandbox_user
 from tests.test_store import make_app, redis_available
 from tests.widget_driver import open_widget, returned, screen, through_bank
-from widget import create_app
+from widget import create_app, store_files
 from widget.config import SettingError
 from widget.encryption import derived_key
 from widget.store import widget_sessions
+from widget.store_keys import live_key, stale_key, state_key, stored_name
 
 # A database of its own: the scan reads every key in it, so no other test's keys may be there.
 SCANNED_REDIS = "redis://127.0.0.1:6379/11"
@@ -38,11 +39,14 @@ def stored_values(app):
 
 
 def assert_nowhere_at_rest(app, secrets):
+    """No secret in any value, nor in any key or file name (the session id drives a widget)."""
     values = stored_values(app)
     assert values, "the scan found no record at all"
     for where, value in values:
+        name = store_files.key_of(os.path.basename(where)) or ""  # a record file's key
         for secret in secrets:
             assert secret.encode() not in value, (where, secret)
+            assert secret not in where and secret not in name, (where, secret)
 
 
 @pytest.fixture(params=["files", pytest.param("redis", marks=pytest.mark.redis)])
@@ -110,9 +114,9 @@ def test_every_record_opens_with_the_configured_key_only(tmp_path):
         state = "s" * 43
         widget_sessions().bind_state(state, session_id, time.time() + 60)
         backend = widget_sessions().backend
-        records = [backend.get(key) for key in ("widget:" + session_id,
-                                                "widget-stale:" + session_id,
-                                                "widget-bank-state:" + state)]
+        records = [backend.get(key) for key in (live_key(session_id),
+                                                stale_key(session_id),
+                                                state_key(state))]
     for record in records:
         assert json.loads(Fernet(KEY_A).decrypt(record))
         with pytest.raises(InvalidToken):
@@ -122,7 +126,7 @@ def test_every_record_opens_with_the_configured_key_only(tmp_path):
 def raw_live_record(app, session_id):
     """The live record's stored ciphertext, as the backend returns it."""
     with app.app_context():
-        return widget_sessions().backend.get("widget:" + session_id)
+        return widget_sessions().backend.get(live_key(session_id))
 
 
 @pytest.fixture(params=["files", pytest.param("redis", marks=pytest.mark.redis)])
@@ -175,10 +179,10 @@ def test_a_tampered_record_reads_as_missing(tmp_path, store_config):
     with app.app_context():
         store = widget_sessions()
         session_id = store.create({"expires_at_ts": time.time() + 60})
-        sealed = store.backend.get("widget:" + session_id)
+        sealed = store.backend.get(live_key(session_id))
         sealed = sealed.decode() if isinstance(sealed, bytes) else sealed
         flipped = sealed[:40] + ("A" if sealed[40] != "A" else "B") + sealed[41:]
-        store.backend.write([("widget:" + session_id, flipped, 60)])
+        store.backend.write([(live_key(session_id), flipped, 60)])
         assert store.load(session_id) is None
 
 
@@ -209,7 +213,7 @@ def test_with_the_sandbox_and_no_keys_every_worker_derives_the_same_key(tmp_path
     assert one.config["SANDBOX"] and not one.config["SESSION_ENCRYPTION_KEYS"]
     with one.app_context():
         session_id = widget_sessions().create({"expires_at_ts": time.time() + 60, "n": 1})
-        sealed = widget_sessions().backend.get("widget:" + session_id)
+        sealed = widget_sessions().backend.get(live_key(session_id))
     with two.app_context():
         assert widget_sessions().load(session_id)["n"] == 1
     assert Fernet(derived_key(one.config["SECRET_KEY"])).decrypt(sealed)

@@ -6,6 +6,7 @@ import pytest
 from tests.conftest import CLIENT
 from tests.widget_driver import open_widget, returned, screen, through_bank
 from widget.store import StoreUnavailable
+from widget.store_keys import stored_name
 
 
 @pytest.fixture
@@ -88,7 +89,7 @@ def test_a_busy_session_s_traceback_does_not_name_it(app, client, user, every_lo
     w, _ = open_widget(client, user)
     backend = app.extensions["widget_sessions"].backend
     monkeypatch.setattr(backend, "lock_wait_seconds", 0.2)
-    with backend.lock(w.session_id):  # another request holds it
+    with backend.lock(stored_name(w.session_id)):  # another request holds it
         ended = client.delete(f"/widget_session/{w.session_id}", auth=CLIENT)
     assert ended.status_code == 503
     lines = logged_lines(every_logger_at_debug, capfd)

@@ -10,6 +10,7 @@ from tests.conftest import CLIENT
 from tests.test_store import make_app, redis_available
 from tests.widget_driver import HTMX, open_widget, returned, screen, text
 from widget.store import SessionBusy, widget_sessions
+from widget.store_keys import live_key, stale_key, state_key, stored_name
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 
@@ -28,7 +29,7 @@ def new_session(store, **data):
 
 
 def lock_key(session_id):
-    return "widget-lock:" + session_id
+    return "widget-lock:" + stored_name(session_id)
 
 
 @pytest.mark.parametrize("store_config", [{}, pytest.param({"REDIS_URL": REDIS_URL},
@@ -38,7 +39,7 @@ def test_a_held_session_is_busy_for_another_request_after_its_wait(tmp_path, sto
     with app.app_context():
         store = widget_sessions()
         session_id = new_session(store)
-        with store.backend.lock(session_id):  # another request holds it
+        with store.backend.lock(stored_name(session_id)):  # another request holds it
             with pytest.raises(SessionBusy):
                 with store.transaction(session_id, wait=0.05):
                     pass
@@ -94,7 +95,7 @@ def test_a_holder_that_lost_its_lock_writes_nothing(redis_store):
 def test_a_late_holder_never_releases_the_lock_of_the_next(redis_store):
     session_id = new_session(redis_store)
     client = redis_store.backend.client
-    with redis_store.backend.lock(session_id):
+    with redis_store.backend.lock(stored_name(session_id)):
         client.delete(lock_key(session_id))
         client.set(lock_key(session_id), "next-holder", px=5000)
     assert client.get(lock_key(session_id)) == b"next-holder"
@@ -121,7 +122,7 @@ def held(app):
     """Hold a session's lock as another request of it would, for the length of a `with`."""
     backend = app.extensions["widget_sessions"].backend
     backend.lock_wait_seconds = 0.05
-    return backend.lock
+    return lambda session_id: backend.lock(stored_name(session_id))
 
 
 def test_a_duplicate_submission_is_told_at_once_and_goes_on_by_itself(client, user, held):

@@ -15,6 +15,7 @@ from tests.credential_bursts import (at_the_credential_form, connections_of, cre
                                      server_settings)
 from tests.procfile_server import ProcfileServer, fresh_copy
 from tests.waiting_screen import new_user, screen_of
+from widget.store_keys import live_key, stale_key, state_key, stored_name
 
 BURSTS = 5
 
@@ -56,7 +57,7 @@ def test_a_duplicate_is_told_at_once_and_its_screen_goes_on_to_the_first_one_s(t
     first = threading.Thread(target=requests.post, args=(one + "/widget/add_connection/credentials",),
                              kwargs={"data": fields, "timeout": 60})
     first.start()
-    while not lock.exists("widget-lock:" + session_id):  # the first holds it, at the slow bank
+    while not lock.exists("widget-lock:" + stored_name(session_id)):  # the first holds it, at the slow bank
         time.sleep(0.01)
     again = requests.post(two + "/widget/add_connection/credentials", data=fields, timeout=60)
     first.join()

@@ -8,6 +8,7 @@ import redis
 
 from widget import create_app
 from widget.store import SESSION_ID, widget_sessions
+from widget.store_keys import live_key, stale_key, state_key, stored_name
 
 
 def make_app(tmp_path, **config):
@@ -112,10 +113,31 @@ def test_a_widget_flow_on_redis(tmp_path):
         session_id = create_session(client, user).get_json()["session_id"]
         page = client.get("/widget/add_connection", query_string={"session_id": session_id})
         assert page.status_code == 200 and b'data-screen="providers"' in page.data
-        stored = redis.Redis(host="127.0.0.1", port=6379, db=15).get("widget:" + session_id)
+        stored = redis.Redis(host="127.0.0.1", port=6379, db=15).get(live_key(session_id))
         assert stored is not None
         with app.app_context():  # the record is sealed: the store opens it
             assert widget_sessions().cipher.open(stored).count('"OPEN"') == 1
         assert not list((tmp_path / "instance").glob("sessions/*"))  # nothing on the filesystem
     finally:
         server.stop()
+
+
+def test_a_session_written_under_its_id_by_the_previous_release_goes_on(store_app):
+    """Records were named by the session id before they were named by its digest: a run in
+    progress during the deploy goes on, and its next write renames its records."""
+    store = widget_sessions()
+    session_id, state = store.new_id(), store.new_id()
+    data = {"expires_at_ts": time.time() + 60, "client_id": "c", "options": {}, "n": 1}
+    store.backend.write([("widget:" + session_id, store._sealed(data), 60),
+                         ("widget-bank-state:" + state,
+                          store._sealed({"session_id": session_id}), 60)])
+    assert store.load(session_id)["n"] == 1
+    assert store.state_record(state) == {"session_id": session_id}
+    with store.transaction(session_id) as loaded:
+        loaded["n"] = 2
+    assert store.backend.get("widget:" + session_id) is None  # renamed
+    assert store.backend.get(live_key(session_id)) is not None
+    assert store.load(session_id)["n"] == 2
+    store.spend_state(state, session_id, time.time() + 60)
+    assert store.state_record(state)["spent"] is True  # the old, unspent record is gone
+    assert store.backend.get("widget-bank-state:" + state) is None

@@ -12,6 +12,7 @@ from tests.test_store import make_app, redis_available
 from tests.widget_driver import expire_session, open_widget, returned
 from widget.store import EXPIRED_GRACE_SECONDS, widget_sessions
 from widget.store_files import key_of
+from widget.store_keys import live_key, stale_key, state_key, stored_name
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 
@@ -165,10 +166,13 @@ def test_every_redis_key_of_a_session_expires(tmp_path):
         with store.transaction(sid) as data:
             data["n"] = 1
             store.bind_state(state, sid, expires_at)
-            assert 0 < raw.pttl("widget-lock:" + sid) <= 60_000
-        keys = list(raw.scan_iter(match="*" + sid + "*")) + list(raw.scan_iter(match="*" + state))
-        assert {k.decode() for k in keys} == {"widget:" + sid, "widget-stale:" + sid,
-                                              "widget-bank-state:" + state}
+            assert 0 < raw.pttl("widget-lock:" + stored_name(sid)) <= 60_000
+        assert not list(raw.scan_iter(match="*" + sid + "*"))  # no key names the id
+        assert not list(raw.scan_iter(match="*" + state + "*"))
+        names = ("*" + stored_name(sid) + "*", "*" + stored_name(state))
+        keys = [key for name in names for key in raw.scan_iter(match=name)]
+        assert {k.decode() for k in keys} == {live_key(sid), stale_key(sid),
+                                              state_key(state)}
         ttls = {k.decode().rsplit(":", 1)[0]: raw.pttl(k) / 1000 for k in keys}
         assert 590 < ttls["widget"] <= 600
         assert 590 + EXPIRED_GRACE_SECONDS < ttls["widget-stale"] <= 600 + EXPIRED_GRACE_SECONDS

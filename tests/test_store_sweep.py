@@ -11,6 +11,7 @@ from tests.conftest import build_app, create_session, sandbox_user
 from tests.test_store import make_app
 from widget import store_files
 from widget.store import widget_sessions
+from widget.store_keys import live_key, stale_key, state_key, stored_name
 
 
 def wait_until(timestamp):
@@ -31,7 +32,7 @@ def backend(app):
 
 
 def lock_path(backend, session_id):
-    return os.path.join(backend.locks, session_id + ".lock")
+    return os.path.join(backend.locks, stored_name(session_id) + ".lock")
 
 
 def record_keys(backend):
@@ -48,13 +49,13 @@ def test_sweep_removes_expired_records_and_the_lock_files_of_gone_sessions(app, 
             data["n"] = 1
     with backend.lock(made_up):  # as a request for an id that never existed would, before
         pass
-    backend.write([("widget-bank-state:" + made_up, "{}", 0.5)])
+    backend.write([(state_key(made_up), "{}", 0.5)])
     assert {os.path.exists(lock_path(backend, s)) for s in (live, short, made_up)} == {True}
 
     wait_until(time.time() + 3)  # cachelib counts whole seconds
     backend.sweep()
-    assert record_keys(backend) == {"widget:" + live, "widget-stale:" + live,
-                                    "widget-stale:" + short}  # the stale part stays its grace
+    assert record_keys(backend) == {live_key(live), stale_key(live),
+                                    stale_key(short)}  # the stale part stays its grace
     assert os.path.exists(lock_path(backend, live))
     assert not os.path.exists(lock_path(backend, short))
     assert not os.path.exists(lock_path(backend, made_up))

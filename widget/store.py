@@ -5,10 +5,11 @@ cookie: every view names it with `session_id`. Sessions live in cachelib's FileS
 the instance folder by default (widget/store_files.py), in Redis when `REDIS_URL` is set
 (widget/store_redis.py). Flask-Session keeps only the playground's own cookie session.
 
-Each session is two records. `widget:<id>` is all of it, tokens and client secret included, and
-lives until the session expires. `widget-stale:<id>` is only what an old link needs to send the
-user back with result=expired, and lives EXPIRED_GRACE_SECONDS longer. Every record's value is
-encrypted (widget/encryption.py); one no key opens reads as missing.
+Each session is two records. `widget:<digest>` is all of it, tokens and client secret included,
+and lives until the session expires. `widget-stale:<digest>` is only what an old link needs to
+send the user back with result=expired, and lives EXPIRED_GRACE_SECONDS longer. Records are
+named by a digest of the id (widget/store_keys.py), and every record's value is encrypted
+(widget/encryption.py); one no key opens reads as missing.
 """
 import contextlib
 import json
@@ -21,13 +22,10 @@ from flask import current_app
 from flask_session import Session
 
 from widget.encryption import cipher_for
+from widget.store_keys import (LIVE_PREFIX, STALE_PREFIX, STATE_PREFIX, legacy_key, live_key,
+                               stale_key, state_key, stored_name)
 
 SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{43}$")
-LIVE_PREFIX = "widget:"
-STALE_PREFIX = "widget-stale:"
-# The bank's callback carries only the `state` the widget sent: this index finds its session,
-# so the session id itself never travels to the bank.
-STATE_PREFIX = "widget-bank-state:"
 # An expired session's stale record is kept this long so its link still sends the user back
 # with result=expired instead of a dead end.
 EXPIRED_GRACE_SECONDS = 24 * 3600
@@ -77,18 +75,18 @@ class WidgetSessionStore:
         """The session's data, or None when the id is malformed, unknown or expired."""
         if not is_session_id(session_id):
             return None
-        data = self._read(LIVE_PREFIX + session_id)
+        data = self._read(LIVE_PREFIX, session_id)
         if data and data.get("expires_at_ts", 0) > time.time():
             return data
         if data:  # expired, and still on disk: its tokens and secret go now
-            self.backend.delete(LIVE_PREFIX + session_id)
+            self.backend.delete(live_key(session_id), legacy_key(LIVE_PREFIX, session_id))
         return None
 
     def peek_expired(self, session_id):
         """What is left of a session that expired or ended, within its grace period."""
         if not is_session_id(session_id) or self.load(session_id) is not None:
             return None
-        return self._read(STALE_PREFIX + session_id)
+        return self._read(STALE_PREFIX, session_id)
 
     @contextlib.contextmanager
     def transaction(self, session_id, wait=None):
@@ -101,10 +99,12 @@ class WidgetSessionStore:
         """
         self.backend.sweep_if_due()
         # A session that is not there takes no lock, so made-up ids leave no lock file behind.
-        if not is_session_id(session_id) or not self.backend.exists(LIVE_PREFIX + session_id):
+        if not is_session_id(session_id) or not (
+                self.backend.exists(live_key(session_id))
+                or self.backend.exists(legacy_key(LIVE_PREFIX, session_id))):
             yield None
             return
-        with self.backend.lock(session_id, wait) as fence:
+        with self.backend.lock(stored_name(session_id), wait) as fence:
             data = self.load(session_id)
             if data is None:
                 yield None
@@ -115,7 +115,9 @@ class WidgetSessionStore:
                 self._write(session_id, data, fence)
 
     def delete(self, session_id):
-        self.backend.delete(LIVE_PREFIX + session_id, STALE_PREFIX + session_id)
+        self.backend.delete(live_key(session_id), stale_key(session_id),
+                            legacy_key(LIVE_PREFIX, session_id),
+                            legacy_key(STALE_PREFIX, session_id))
 
     def end(self, session_id):
         """End a session now: its tokens and secret go, what a stale link needs stays."""
@@ -133,7 +135,7 @@ class WidgetSessionStore:
         """{"session_id", "spent"} of a bank `state` this service issued, or None."""
         if not is_session_id(state):
             return None
-        return self._read(STATE_PREFIX + state)
+        return self._read(STATE_PREFIX, state)
 
     def spend_state(self, state, session_id, expires_at_ts):
         """The bank's answer with this `state` was used: a replay is recognised, never accepted."""
@@ -143,9 +145,10 @@ class WidgetSessionStore:
         """Raise StoreUnavailable unless the backend answers (a folder we can write, Redis PING)."""
         self.backend.ping()
 
-    def _read(self, key):
+    def _read(self, prefix, public_id):
         """A record's data; None when it is missing or no key opens it (unknown key, tampered)."""
-        sealed = self.backend.get(key)
+        sealed = self.backend.get(prefix + stored_name(public_id)) or \
+            self.backend.get(legacy_key(prefix, public_id))
         text = self.cipher.open(sealed) if sealed else None
         return json.loads(text) if text else None
 
@@ -154,19 +157,22 @@ class WidgetSessionStore:
         return self.cipher.seal(json.dumps(data))
 
     def _write(self, session_id, data, fence=None):
-        live, stale = LIVE_PREFIX + session_id, STALE_PREFIX + session_id
+        live, stale = live_key(session_id), stale_key(session_id)
+        legacy = [legacy_key(LIVE_PREFIX, session_id), legacy_key(STALE_PREFIX, session_id)]
         remaining = data["expires_at_ts"] - time.time()
         stale_record = (stale, self._sealed(stale_part(data)),
                         max(1, remaining + EXPIRED_GRACE_SECONDS))
         if remaining > 0:
-            self.backend.write([(live, self._sealed(data), remaining), stale_record], fence=fence)
+            self.backend.write([(live, self._sealed(data), remaining), stale_record],
+                               deletes=legacy, fence=fence)
         else:  # expired or ended: the tokens and secret go with the live record
-            self.backend.write([stale_record], deletes=[live], fence=fence)
+            self.backend.write([stale_record], deletes=[live, *legacy], fence=fence)
 
     def _put_state(self, state, record, expires_at_ts):
         ttl = max(1, expires_at_ts - time.time()) + EXPIRED_GRACE_SECONDS
         # Sealed too: it names the session, and a session id is enough to drive its widget.
-        self.backend.write([(STATE_PREFIX + state, self._sealed(record), ttl)])
+        self.backend.write([(state_key(state), self._sealed(record), ttl)],
+                           deletes=[legacy_key(STATE_PREFIX, state)])
 
 
 def redis_client(config):
