@@ -8,15 +8,12 @@ from widget.flows.steps import Finish, Screen
 from widget.i18n import select_locale
 from widget.session_options import OVERRIDABLE, InvalidOption, parse_options
 from widget.store import widget_sessions
-from widget.views.runs import FLOWS, deliver_again, widget_request
+from widget.views.endings import deliver_again
+from widget.views.registry import BY_PATH
+from widget.views.runs import widget_request
 
 bp = Blueprint("widgets", __name__, url_prefix="/widget")
-NEEDS_CONNECTION = {"edit_credentials", "user_input", "manage_accounts"}
 CONNECTION_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}\Z")
-# Link names as the public documentation spells them.
-WIDGET_NAMES = {"add_connection": "add_connection", "terms": "terms",
-                "edit_credentials": "edit_credentials", "user_input": "user_input",
-                "professional-account": "professional_account", "manage_accounts": "manage_accounts"}
 
 
 def _overrides(ctx):
@@ -31,16 +28,17 @@ def _overrides(ctx):
 @widget_request()
 def open_widget(ctx, name):
     """Start the widget `name`, or resume the run in progress that this link opened."""
-    widget = WIDGET_NAMES.get(name)
-    if widget not in FLOWS:
+    spec = BY_PATH.get(name)
+    if spec is None:
         return Screen("not_found", status=404)
+    widget = spec.name
     try:
         overrides = _overrides(ctx)
     except InvalidOption:
         ctx.data["run"] = {"widget": widget, "options": dict(ctx.data["options"]), "step": "done"}
         return Finish("error", "invalid_request")
     connection_id = request.args.get("connection_id")
-    if connection_id is not None or widget in NEEDS_CONNECTION:
+    if connection_id is not None or spec.needs_connection:
         if not CONNECTION_ID.match(connection_id or ""):
             ctx.data["run"] = {"widget": widget, "options": {**ctx.data["options"], **overrides},
                                "step": "done"}
