@@ -63,6 +63,18 @@ def test_a_deleted_connection_is_not_known(app, client, user):
 
 
 # --- professional-account ----------------------------------------------------------------------
+def test_a_stale_steps_way_back_resumes_the_run_where_it_stands(app, client, user):
+    """The link back names the session only: widget URL spellings and connection_id play no part."""
+    connection_id = bank_connection(app, user, login="pro")
+    w, opened = open_widget(client, user, "professional-account", query={"connection_id": connection_id})
+    stale = w.post("/widget/manage_accounts/confirm")  # a step of another widget
+    assert stale.status_code == 409 and screen(stale) == "stale"
+    back = f'href="/widget/resume?session_id={w.session_id}"'
+    assert back in text(stale)
+    again = w.get("/widget/resume")
+    assert again.status_code == 200 and screen(again) == "professional_accounts"
+
+
 def test_professional_accounts_are_saved_with_their_company(app, client, user):
     connection_id = bank_connection(app, user, login="pro")
     w, opened = open_widget(client, user, "professional-account", query={"connection_id": connection_id})
