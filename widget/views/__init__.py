@@ -15,7 +15,3 @@ def register_blueprints(app):
     app.register_blueprint(user_input.bp)
     registry.init_app(app)
     errors.init_app(app)
-    if app.config.get("SANDBOX"):
-        from widget import playground
-
-        app.register_blueprint(playground.bp)
