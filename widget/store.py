@@ -3,8 +3,7 @@
 Third-party cookies are often blocked in iframes, so a widget session is never found through a
 cookie: every view names it with `session_id`. Sessions live in cachelib's FileSystemCache under
 the instance folder by default (widget/store_files.py), in Redis when `REDIS_URL` is set
-(widget/store_redis.py). The store's Redis client and folder are there for others to share
-(`store_location`).
+(widget/store_redis.py); others may keep theirs there too (`store_location`).
 
 Each session is two records. `widget:<id>` is all of it, tokens and client secret included, and
 lives until the session expires. `widget-stale:<id>` is only what an old link needs to send the
@@ -172,21 +171,10 @@ class WidgetSessionStore:
         self.backend.write([(STATE_PREFIX + state, self._sealed(record), ttl)])
 
 
-def redis_client(config):
-    """The client for `REDIS_URL`; with `REDIS_TLS_VERIFY` off, a rediss:// server's certificate
-    is not checked (Heroku Redis serves a self-signed one; the link stays encrypted)."""
-    import redis
-
-    options = {}
-    if config["REDIS_URL"].startswith("rediss://") and not config.get("REDIS_TLS_VERIFY", True):
-        options["ssl_cert_reqs"] = None
-    return redis.Redis.from_url(config["REDIS_URL"], **options)
-
-
 def init_app(app):
     """Attach the widget session store."""
     if app.config.get("REDIS_URL"):
-        from widget.store_redis import RedisBackend
+        from widget.store_redis import RedisBackend, redis_client
 
         client = redis_client(app.config)
         backend = RedisBackend(client, lock_seconds=app.config["SESSION_LOCK_SECONDS"],

@@ -12,6 +12,15 @@ from widget.session_lock_redis import LockLost, RedisSessionLocks
 from widget.store import SessionBusy, StoreUnavailable
 
 
+def redis_client(config):
+    """The client for `REDIS_URL`; with `REDIS_TLS_VERIFY` off, a rediss:// server's certificate
+    is not checked (Heroku Redis serves a self-signed one; the link stays encrypted)."""
+    options = {}
+    if config["REDIS_URL"].startswith("rediss://") and not config.get("REDIS_TLS_VERIFY", True):
+        options["ssl_cert_reqs"] = None
+    return redis.Redis.from_url(config["REDIS_URL"], **options)
+
+
 @contextlib.contextmanager
 def reachable():
     """Redis errors (down, timing out, out of memory, read-only) become StoreUnavailable."""

@@ -1,5 +1,4 @@
-"""An upstream embedded in the app, reached in-process: a `requests` transport adapter instead
-of a socket.
+"""An upstream embedded in the app, reached in-process: a `requests` transport adapter.
 
 Why: with the upstream embedded, the widget used to call it at the server's own address, so
 each widget request waited on a second request that needed a thread of the same gunicorn
@@ -20,9 +19,8 @@ turns each prepared request into a WSGI environ and calls the app of the caller'
 
 The caller's public root goes along in a private environ key: only `HTTP_*` keys come from a
 client's headers, so the upstream's links for browsers (a bank portal) cannot be forged there.
-Calls to the upstream (the paths it registered, `upstream.use_by_default`) and calls to the
-app's own routes (a demo Client posts to `/widget_session`, which calls the upstream) have a
-pool each, so no pool waits on itself.
+Calls to the upstream (the paths it registered) and to the app's own routes (a demo Client
+posts to `/widget_session`, which calls the upstream) have a pool each: none waits on itself.
 """
 import io
 import logging
