@@ -2,7 +2,10 @@
 import pytest
 import requests
 
-from tests.widget_driver import accounts, events, open_widget, query_of, screen, text
+from tests.conftest import create_session
+from tests.widget_driver import (
+    RETURN, Driver, accounts, events, expire_session, open_widget, query_of, screen, text,
+)
 
 SIREN = "732829320"  # nine digits, Luhn-valid
 
@@ -38,6 +41,15 @@ def test_a_bad_connection_id_ends_with_invalid_connection(client, user, widget, 
     params = ended(opened)
     assert params["result"] == "error" and params["error"] == "invalid_connection"
     assert params["widget"] == widget.replace("-", "_")
+
+
+def test_an_expired_sessions_link_names_the_widget_as_the_results_do(app, client, user):
+    """Its URL spells it professional-account; the result names it professional_account."""
+    created = create_session(client, user, redirect_url=RETURN)
+    w = Driver(client, created.get_json()["session_id"])
+    expire_session(app, w.session_id)  # before the widget ever opened
+    params = ended(w.get("/widget/professional-account"))
+    assert params["result"] == "expired" and params["widget"] == "professional_account"
 
 
 def test_manage_accounts_needs_a_connection_id(client, user):
