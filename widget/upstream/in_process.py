@@ -14,7 +14,7 @@ turns each prepared request into a WSGI environ and calls the app of the caller'
   connect timeout is a ConnectTimeout; an answer slower than the read timeout is a ReadTimeout
   while the call goes on to its end, as a slow upstream would;
 - in that pool's thread, so in a fresh app and request context, never nested in the caller's;
-- a connection the upstream drops (an injected fault `drop`) is a requests.ConnectionError, as on a socket;
+- a connection the upstream drops (fault `drop`) is a requests.ConnectionError, as on a socket;
 - redirects are answered as they are (requests decides whether to follow them).
 
 The caller's public root goes along in a private environ key: only `HTTP_*` keys come from a

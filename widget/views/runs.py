@@ -45,7 +45,8 @@ class WidgetContext:
 
     def flow(self, name=None):
         name = name or self.run.get("widget")
-        flow = BY_NAME[name].flow(self.api, self.data["run"], lambda event, **d: self.track(event, name, **d))
+        flow = BY_NAME[name].flow(self.api, self.data["run"],
+                                  lambda event, **d: self.track(event, name, **d))
         flow.clock = current_app.config.get("WIDGET_CLOCK") or time.time
         flow.config = current_app.config
         flow.challenge_attempts = ChallengeAttempts(self.session_id)
