@@ -2,7 +2,10 @@
 import pytest
 import requests
 
-from tests.widget_driver import accounts, events, open_widget, query_of, screen, text
+from tests.conftest import create_session
+from tests.widget_driver import (
+    RETURN, Driver, accounts, events, expire_session, open_widget, query_of, screen, text,
+)
 
 SIREN = "732829320"  # nine digits, Luhn-valid
 
@@ -40,6 +43,15 @@ def test_a_bad_connection_id_ends_with_invalid_connection(client, user, widget, 
     assert params["widget"] == widget.replace("-", "_")
 
 
+def test_an_expired_sessions_link_names_the_widget_as_the_results_do(app, client, user):
+    """Its URL spells it professional-account; the result names it professional_account."""
+    created = create_session(client, user, redirect_url=RETURN)
+    w = Driver(client, created.get_json()["session_id"])
+    expire_session(app, w.session_id)  # before the widget ever opened
+    params = ended(w.get("/widget/professional-account"))
+    assert params["result"] == "expired" and params["widget"] == "professional_account"
+
+
 def test_manage_accounts_needs_a_connection_id(client, user):
     _, opened = open_widget(client, user, "manage_accounts")
     assert ended(opened)["error"] == "invalid_connection"
@@ -63,6 +75,18 @@ def test_a_deleted_connection_is_not_known(app, client, user):
 
 
 # --- professional-account ----------------------------------------------------------------------
+def test_a_stale_steps_way_back_resumes_the_run_where_it_stands(app, client, user):
+    """The link back names the session only: widget URL spellings and connection_id play no part."""
+    connection_id = bank_connection(app, user, login="pro")
+    w, opened = open_widget(client, user, "professional-account", query={"connection_id": connection_id})
+    stale = w.post("/widget/manage_accounts/confirm")  # a step of another widget
+    assert stale.status_code == 409 and screen(stale) == "stale"
+    back = f'href="/widget/resume?session_id={w.session_id}"'
+    assert back in text(stale)
+    again = w.get("/widget/resume")
+    assert again.status_code == 200 and screen(again) == "professional_accounts"
+
+
 def test_professional_accounts_are_saved_with_their_company(app, client, user):
     connection_id = bank_connection(app, user, login="pro")
     w, opened = open_widget(client, user, "professional-account", query={"connection_id": connection_id})

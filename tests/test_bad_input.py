@@ -96,7 +96,7 @@ def test_terms_that_cannot_be_fetched_show_the_error_screen_with_a_way_back(app,
     app.config["SANDBOX_FAULTS"] = {"/sandbox/api/v2.1/terms": "500"}
     page = w.get("/widget/add_connection")
     assert page.status_code == 502 and screen(page) == "upstream_error"
-    back = re.search(r'href="([^"]*widget/add_connection[^"]*)"', page_text(page)).group(1)
+    back = re.search(r'href="([^"]*widget/resume\?session_id=[^"]*)"', page_text(page)).group(1)
     app.config["SANDBOX_FAULTS"] = {}
     assert screen(client.get(back)) == "terms"
 

@@ -65,7 +65,7 @@ def test_status_headers_and_json_body(tiny):
     body = response.json()
     assert body["method"] == "PUT" and body["path"] == "/echo"
     assert body["args"] == {"a": "1", "b": "/"} and body["json"] == {"k": "é"}
-    assert body["thing"] == "t" and body["host"] == "sandbox.passerelle.internal"
+    assert body["thing"] == "t" and body["host"] == "upstream.passerelle.internal"
     assert response.url == INTERNAL_ORIGIN + "/echo?a=1&b=%2F"
 
 
@@ -229,5 +229,5 @@ def test_a_header_cannot_set_the_public_root(sandbox):
 
 
 def test_the_sandbox_pool_has_a_thread_for_each_server_thread_and_playground_call():
-    assert in_process.sandbox_threads({"WEB_THREADS": 32}) == 32 + in_process.APP_THREADS
-    assert in_process.sandbox_threads({}) == 8 + in_process.APP_THREADS
+    assert in_process.upstream_threads({"WEB_THREADS": 32}) == 32 + in_process.APP_THREADS
+    assert in_process.upstream_threads({}) == 8 + in_process.APP_THREADS

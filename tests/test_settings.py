@@ -219,7 +219,7 @@ def test_an_empty_variable_counts_as_unset():
 def test_redis_tls_verification_follows_the_setting(url, verify, checked):
     import ssl
 
-    from widget.store import redis_client
+    from widget.store_redis import redis_client
 
     client = redis_client({"REDIS_URL": url, "REDIS_TLS_VERIFY": verify})
     kwargs = client.connection_pool.connection_kwargs

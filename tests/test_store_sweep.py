@@ -47,7 +47,7 @@ def test_sweep_removes_expired_records_and_the_lock_files_of_gone_sessions(app, 
     for session_id in (live, short):
         with store.transaction(session_id) as data:
             data["n"] = 1
-    with backend.lock(made_up):  # as a request for an id that never existed would, before
+    with backend.lock(stored_name(made_up)):  # as a request for an id that never existed would, before
         pass
     backend.write([(state_key(made_up), "{}", 0.5)])
     assert {os.path.exists(lock_path(backend, s)) for s in (live, short, made_up)} == {True}
@@ -75,7 +75,7 @@ def test_sweep_removes_files_left_by_a_crash_mid_write(app, backend):
 
 def test_a_lock_file_someone_holds_is_not_removed(app, backend):
     gone = widget_sessions().new_id()
-    with backend.lock(gone):
+    with backend.lock(stored_name(gone)):
         backend.sweep()
         assert os.path.exists(lock_path(backend, gone))
     backend.sweep()
@@ -97,7 +97,7 @@ def test_a_lock_file_removed_between_open_and_flock_is_not_locked(app, backend, 
         return real_try_flock(fh)
 
     monkeypatch.setattr(store_files, "_try_flock", sweep_first)
-    with backend.lock(session_id):
+    with backend.lock(stored_name(session_id)):
         monkeypatch.setattr(store_files, "_try_flock", real_try_flock)
         # The lock held is on the file at `path` (the request opened it again), so another
         # process trying the lock now must wait.
@@ -112,7 +112,7 @@ def test_locks_stay_exclusive_while_the_sweep_removes_their_files(app, backend):
 
     def take_the_lock():
         for _ in range(150):
-            with backend.lock(session_id):
+            with backend.lock(stored_name(session_id)):
                 holders.append(1)
                 if len(holders) > 1:
                     overlaps.append(len(holders))

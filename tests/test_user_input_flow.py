@@ -2,7 +2,7 @@
 import pytest
 
 from widget.flows.steps import Finish, Screen
-from widget.flows.user_input import ENDPOINTS, UserInputFlow
+from widget.flows.user_input import UserInputFlow
 from widget.upstream import Conflict, Forbidden, NotFound, ProviderUnavailable
 
 ANSWERS = {"SMS_CODE": "123456", "QUESTION": "blue"}
@@ -105,7 +105,6 @@ def names(events):
 def assert_challenge(outcome, kind="SMS_CODE"):
     assert isinstance(outcome, Screen) and outcome.name == "challenge", outcome
     assert outcome.context["challenge"]["type"] == kind
-    assert {k: outcome.context[k] for k in ENDPOINTS} == ENDPOINTS  # its forms post to user_input
 
 
 # --- Finding the challenge ---------------------------------------------------------------------
@@ -135,7 +134,6 @@ def test_the_challenge_is_found_on_the_queue_while_waiting():
     flow, api, run, events = make_flow()
     outcome = flow.start()
     assert isinstance(outcome, Screen) and outcome.name == "user_input_waiting"
-    assert outcome.context["wait_endpoint"] == "user_input.wait"
     assert outcome.context["provider_name"] == "Banque en Ligne"
     reads = api.calls.count(("connection", "c1"))
     assert flow.poll().name == "user_input_waiting"
@@ -223,7 +221,7 @@ def started_with_challenge(kind="SMS_CODE", **options):
 def test_the_right_answer_then_the_sync_to_its_end():
     flow, api, run, events = started_with_challenge()
     outcome = flow.submit_challenge("123456")
-    assert outcome.name == "syncing" and outcome.context["wait_endpoint"] == "user_input.wait"
+    assert outcome.name == "syncing"
     assert run["step"] == "syncing"
     api.emit("SYNC_PROGRESS", step=1, steps_total=3, accounts_retrieved=1)
     progress = flow.poll()
@@ -307,7 +305,7 @@ def test_a_sync_that_fails_says_so_then_returns_an_error():
     api.status = "FAILED"
     api.emit("SYNC_FAILED", error="bank_error")
     failed = flow.poll()
-    assert failed.name == "sync_failed" and failed.context["failed_endpoint"] == "user_input.leave_failed"
+    assert failed.name == "sync_failed"
     assert flow.resume().name == "sync_failed"
     assert flow.leave_failed() == Finish("error", "sync_failed", "c1")
     assert ("SYNC_FINISHED", {"connection_id": "c1", "result": "error", "error": "bank_error"}) in events

@@ -103,6 +103,7 @@ def test_a_challenge_asked_later_is_found_on_the_event_queue(app, client, user, 
     assert page.headers["HX-Retarget"] == "#screen" and "Code received by SMS" in page_text(page)
     page = w.post(ANSWER, htmx=True, answer="123456")
     assert screen(page) == "syncing" and "<html" not in text(page)
+    assert 'hx-get="/widget/user_input/wait?session_id=' in text(page)  # not add_connection's
     progress = poll(w, "sync-progress")
     assert progress.status_code == 200 and 'id="sync-detail"' in text(progress)
     assert "<section" not in text(progress)

@@ -55,6 +55,10 @@ def create_app(test_config=None):
     from widget.views import register_blueprints
 
     register_blueprints(app)
+    if app.config["SANDBOX"]:
+        from widget import playground
+
+        playground.init_app(app)  # plays the Client against the sandbox
 
     from widget import limits
 

@@ -32,7 +32,7 @@ def content_security_policy(frame_ancestors=None, frame_src=None):
     ancestors = " ".join(frame_ancestors or ["'self'"])
     policy = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
               "object-src 'none'; base-uri 'none'; frame-ancestors " + ancestors)
-    if frame_src:  # a page that frames another origin (the playground's)
+    if frame_src:  # a page that frames another origin (a page that hosts the widget)
         policy += "; frame-src 'self' " + " ".join(frame_src)
     return policy
 

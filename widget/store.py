@@ -3,7 +3,7 @@
 Third-party cookies are often blocked in iframes, so a widget session is never found through a
 cookie: every view names it with `session_id`. Sessions live in cachelib's FileSystemCache under
 the instance folder by default (widget/store_files.py), in Redis when `REDIS_URL` is set
-(widget/store_redis.py). Flask-Session keeps only the playground's own cookie session.
+(widget/store_redis.py); others may keep theirs there too (`store_location`).
 
 Each session is two records. `widget:<digest>` is all of it, tokens and client secret included,
 and lives until the session expires. `widget-stale:<digest>` is only what an old link needs to
@@ -19,7 +19,6 @@ import secrets
 import time
 
 from flask import current_app
-from flask_session import Session
 
 from widget.encryption import cipher_for
 from widget.store_keys import (LIVE_PREFIX, STALE_PREFIX, STATE_PREFIX, legacy_key, live_key,
@@ -175,42 +174,28 @@ class WidgetSessionStore:
                            deletes=[legacy_key(STATE_PREFIX, state)])
 
 
-def redis_client(config):
-    """The client for `REDIS_URL`; with `REDIS_TLS_VERIFY` off, a rediss:// server's certificate
-    is not checked (Heroku Redis serves a self-signed one; the link stays encrypted)."""
-    import redis
-
-    options = {}
-    if config["REDIS_URL"].startswith("rediss://") and not config.get("REDIS_TLS_VERIFY", True):
-        options["ssl_cert_reqs"] = None
-    return redis.Redis.from_url(config["REDIS_URL"], **options)
-
-
 def init_app(app):
-    """Attach the widget session store, and Flask-Session for the playground's cookie session."""
+    """Attach the widget session store."""
     if app.config.get("REDIS_URL"):
-        from widget.store_redis import RedisBackend
+        from widget.store_redis import RedisBackend, redis_client
 
         client = redis_client(app.config)
         backend = RedisBackend(client, lock_seconds=app.config["SESSION_LOCK_SECONDS"],
                                lock_wait_seconds=app.config["SESSION_LOCK_WAIT_SECONDS"])
-        app.config.update(SESSION_TYPE="redis", SESSION_REDIS=client)
+        app.extensions["widget_store_location"] = {"redis": client}
     else:
-        from cachelib.file import FileSystemCache
-
         from widget.store_files import FileBackend
 
         folder = app.config.get("SESSION_FILE_DIR") or os.path.join(app.instance_path, "sessions")
         backend = FileBackend(folder, live_key=LIVE_PREFIX.__add__,
                               lock_wait_seconds=app.config["SESSION_LOCK_WAIT_SECONDS"])
-        # The playground's own folder, pruned by cachelib beyond 500 sessions (expired first).
-        app.config.update(SESSION_TYPE="cachelib", SESSION_CACHELIB=FileSystemCache(
-            os.path.join(folder, "playground"), threshold=500, mode=0o600))
-    app.config.setdefault("SESSION_KEY_PREFIX", "playground:")
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    Session(app)
+        app.extensions["widget_store_location"] = {"folder": folder}
     app.extensions["widget_sessions"] = WidgetSessionStore(backend, cipher_for(app.config))
+
+
+def store_location(app):
+    """Where the store keeps sessions: {"redis": client} or {"folder": path}."""
+    return app.extensions["widget_store_location"]
 
 
 def widget_sessions():

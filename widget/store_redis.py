@@ -5,12 +5,22 @@ has expired by itself and there is nothing to sweep.
 """
 import contextlib
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 import redis
 
 from widget.session_lock_redis import HeldLock, LockLost, Record, RedisSessionLocks
 from widget.store import SessionBusy, StoreUnavailable
+
+
+def redis_client(config: Mapping[str, Any]) -> "redis.Redis":
+    """The client for `REDIS_URL`; with `REDIS_TLS_VERIFY` off, a rediss:// server's certificate
+    is not checked (Heroku Redis serves a self-signed one; the link stays encrypted)."""
+    options: dict[str, Any] = {}
+    if config["REDIS_URL"].startswith("rediss://") and not config.get("REDIS_TLS_VERIFY", True):
+        options["ssl_cert_reqs"] = None
+    return redis.Redis.from_url(config["REDIS_URL"], **options)
 
 
 @contextlib.contextmanager

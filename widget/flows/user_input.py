@@ -14,9 +14,6 @@ from widget.flows.syncing import POLL_INTERVAL_SECONDS
 from widget.upstream import NotFound, ProviderUnavailable
 
 DEFAULT_WAIT_SECONDS = 30
-# Where this widget's screens post and poll (the shared screens default to add_connection's).
-ENDPOINTS = {"wait_endpoint": "user_input.wait", "answer_endpoint": "user_input.submit_challenge",
-             "failed_endpoint": "user_input.leave_failed"}
 
 
 def _pending(channel):
@@ -71,7 +68,7 @@ class UserInputFlow(ConnectedSteps, Flow):
     def waiting(self):
         self.run["step"] = "waiting"
         context = {"provider_name": self.run.get("provider_name")}
-        return self._here(Screen("user_input_waiting", context))
+        return Screen("user_input_waiting", context)
 
     def poll(self):
         """A waiting screen asks again: for the challenge to come, or as add_connection's do."""
@@ -128,24 +125,7 @@ class UserInputFlow(ConnectedSteps, Flow):
             return Finish("success", connection_id=connection_id)
         return outcome
 
-    # Screens shared with add_connection, pointed at this widget's routes
-    def _here(self, screen):
-        screen.context.update(ENDPOINTS)
-        return screen
-
-    def _challenge_screen(self, connection_id, challenge, error=None, status=200):
-        return self._here(super()._challenge_screen(connection_id, challenge, error, status))
-
-    def _unchanged(self):
-        return self._here(super()._unchanged())
-
-    def syncing_screen(self):
-        return self._here(super().syncing_screen())
-
-    def too_many_attempts_screen(self):
-        return self._here(super().too_many_attempts_screen())
-
     def sync_failed_screen(self):
         if not self.run.get("provider_name"):  # the screen names the bank: straight back instead
             return Finish("error", "sync_failed", self.run["connection_id"])
-        return self._here(super().sync_failed_screen())
+        return super().sync_failed_screen()

@@ -10,6 +10,7 @@ from urllib.parse import quote
 import requests
 from flask import current_app
 
+from widget.upstream import embedded_base_url
 from widget.upstream.in_process import INTERNAL_ORIGIN, mount
 
 DEMO_CLIENT_ID = "demo-client"
@@ -71,7 +72,7 @@ def _expect(body, kind):
 
 def request_token(**grant):
     """A token answer of the Auth server for this grant (client authenticated with Basic)."""
-    body = _send("POST", INTERNAL_ORIGIN + "/sandbox/auth/token", 200, data=grant,
+    body = _send("POST", embedded_base_url("AUTH_BASE_URL") + "/token", 200, data=grant,
                  auth=client_credentials())
     body = _expect(body, dict)
     if not isinstance(body.get("access_token"), str):
@@ -87,7 +88,7 @@ def create_user(email, password):
 
 
 def api_url(path):
-    return INTERNAL_ORIGIN + "/sandbox/api/v2.1" + path
+    return embedded_base_url("API_BASE_URL") + path
 
 
 def api_get(path, access_token, params=None):

@@ -10,10 +10,19 @@ import click
 from flask import Blueprint, current_app
 from flask.cli import AppGroup
 
+from widget import upstream
 from widget.sandbox import (
     api_accounts, api_connections, api_providers, api_users, bank, db, db_file, faults, oauth,
 )
 from widget.sandbox.api import api
+from widget.upstream.in_process import INTERNAL_ORIGIN
+from widget.views.errors import answer_json_under
+
+AUTH_PREFIX = "/sandbox/auth"
+API_PREFIX = "/sandbox/api/v2.1"
+# Reached in-process (widget/upstream/in_process.py): no byte leaves the process.
+AUTH_BASE_URL = INTERNAL_ORIGIN + AUTH_PREFIX
+API_BASE_URL = INTERNAL_ORIGIN + API_PREFIX
 
 # The API's parts are one blueprint, so they share its JSON error handlers.
 for _part in (api_users.bp, api_providers.bp, api_connections.bp, api_accounts.bp):
@@ -48,8 +57,8 @@ def init_app(app):
         config["SANDBOX_DATABASE"] = os.path.join(app.instance_path, "sandbox.sqlite3")
     config.setdefault("SANDBOX_CLOCK", time.time)
 
-    app.register_blueprint(oauth.bp, url_prefix="/sandbox/auth")
-    app.register_blueprint(api, url_prefix="/sandbox/api/v2.1")
+    app.register_blueprint(oauth.bp, url_prefix=AUTH_PREFIX)
+    app.register_blueprint(api, url_prefix=API_PREFIX)
     app.register_blueprint(bank.bp, url_prefix="/sandbox/bank")
     app.register_blueprint(assets, url_prefix="/sandbox")
     app.after_request(db.commit_db)
@@ -57,3 +66,6 @@ def init_app(app):
     app.register_error_handler(db_file.DatabaseUnusable, db.answer_unusable_database)
     app.cli.add_command(sandbox_cli)
     app.wsgi_app = faults.SandboxFaults(app.wsgi_app, config)
+    # The upstream when none is configured; its APIs answer errors in JSON.
+    upstream.use_by_default(app, AUTH_BASE_URL, API_BASE_URL)
+    answer_json_under(app, "/sandbox/api", AUTH_PREFIX + "/token")

@@ -6,18 +6,31 @@ from widget.upstream.errors import (  # noqa: F401  (the names views catch)
     ActionRequired, BadRequest, Conflict, Forbidden, InvalidToken, NetworkError, NotFound,
     ProviderUnavailable, ServerError, Unauthorized, UpstreamError, log_failure,
 )
-from widget.upstream.in_process import INTERNAL_ORIGIN
+
+
+def use_by_default(app, auth_base_url, api_base_url):
+    """An upstream embedded in `app` answers where AUTH_BASE_URL and API_BASE_URL are not set."""
+    app.extensions["default_upstream"] = {"AUTH_BASE_URL": auth_base_url,
+                                          "API_BASE_URL": api_base_url}
+
+
+def embedded_base_url(name):
+    """The embedded upstream's AUTH_BASE_URL or API_BASE_URL, whatever the configuration says."""
+    return current_app.extensions["default_upstream"][name]
+
+
+def _base_url(name):
+    return current_app.config.get(name) or embedded_base_url(name)
 
 
 def token_endpoint():
-    """The Auth server's token URL: configured, else the embedded sandbox's, in-process."""
-    base = current_app.config.get("AUTH_BASE_URL") or INTERNAL_ORIGIN + "/sandbox/auth"
-    return base.rstrip("/") + "/token"
+    """The Auth server's token URL: configured, else the embedded upstream's."""
+    return _base_url("AUTH_BASE_URL").rstrip("/") + "/token"
 
 
 def api_base_url():
-    """The Accounts API root: configured, else the embedded sandbox's, in-process."""
-    return current_app.config.get("API_BASE_URL") or INTERNAL_ORIGIN + "/sandbox/api/v2.1"
+    """The Accounts API root: configured, else the embedded upstream's."""
+    return _base_url("API_BASE_URL")
 
 
 def timeouts():

@@ -1,8 +1,8 @@
-"""The embedded sandbox reached in-process: a `requests` transport adapter instead of a socket.
+"""An upstream embedded in the app, reached in-process: a `requests` transport adapter.
 
-Why: with the sandbox embedded, the widget used to call it at the server's own address, so
+Why: with the upstream embedded, the widget used to call it at the server's own address, so
 each widget request waited on a second request that needed a thread of the same gunicorn
-pool. Once every thread was a widget request waiting for a sandbox answer, nothing could
+pool. Once every thread was a widget request waiting for an upstream answer, nothing could
 answer any more (a self-deadlock: 100 users polling a waiting screen hung the server).
 
 What it keeps: the widget's upstream client is the same code as for a real upstream (requests
@@ -14,13 +14,13 @@ turns each prepared request into a WSGI environ and calls the app of the caller'
   connect timeout is a ConnectTimeout; an answer slower than the read timeout is a ReadTimeout
   while the call goes on to its end, as a slow upstream would;
 - in that pool's thread, so in a fresh app and request context, never nested in the caller's;
-- a connection the sandbox drops (fault `drop`) is a requests.ConnectionError, as on a socket;
+- a connection the upstream drops (fault `drop`) is a requests.ConnectionError, as on a socket;
 - redirects are answered as they are (requests decides whether to follow them).
 
 The caller's public root goes along in a private environ key: only `HTTP_*` keys come from a
-client's headers, so the sandbox's links for browsers (the bank portal) cannot be forged there.
-Calls to the sandbox and calls to the app's own routes (the playground posts to
-`/widget_session`, which calls the sandbox) have a pool each, so no pool waits on itself.
+client's headers, so the upstream's links for browsers (a bank portal) cannot be forged there.
+Calls to the upstream (the paths it registered) and to the app's own routes (a demo Client
+posts to `/widget_session`, which calls the upstream) have a pool each: none waits on itself.
 """
 import io
 import logging
@@ -37,18 +37,17 @@ from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from widget.public_url import PUBLIC_ROOT_KEY, public_base_url
 
-# https although no byte leaves the process: the sandbox's Auth server (Authlib) refuses plain
+# https although no byte leaves the process: an Auth server made with Authlib refuses plain
 # http but on loopback addresses, and a call that never meets a network is as private as TLS.
 # `.internal` is reserved for private use: the name never resolves on the Internet.
-INTERNAL_ORIGIN = "https://sandbox.passerelle.internal"
-SANDBOX_PATHS = "/sandbox/"
-APP_THREADS = 4  # the playground's calls to the widget's own API
+INTERNAL_ORIGIN = "https://upstream.passerelle.internal"
+APP_THREADS = 4  # a demo Client's calls to the widget's own API
 
 logger = logging.getLogger("passerelle.upstream")
 
 
-def sandbox_threads(config):
-    """A thread for each server thread (WEB_THREADS) and each playground call: no call queues."""
+def upstream_threads(config):
+    """A thread for each server thread (WEB_THREADS) and each demo Client call: no call queues."""
     return int(config.get("WEB_THREADS") or 8) + APP_THREADS
 
 
@@ -90,7 +89,7 @@ class CallPool:
             return None
 
 
-SANDBOX_POOL = CallPool("in-process-sandbox", sandbox_threads)
+UPSTREAM_POOL = CallPool("in-process-upstream", upstream_threads)
 APP_POOL = CallPool("in-process-app", lambda config: APP_THREADS)
 
 
@@ -145,6 +144,12 @@ def _call(app, environ):
         return "500 INTERNAL SERVER ERROR", [("Content-Length", "0")], b""
 
 
+def _upstream_paths(app):
+    """The paths of the upstream embedded in `app`, as it registered them."""
+    urls = (app.extensions.get("default_upstream") or {}).values()
+    return tuple(urlsplit(url).path.rstrip("/") + "/" for url in urls)
+
+
 class InProcessAdapter(HTTPAdapter):
     """Answers requests to `INTERNAL_ORIGIN` by calling `app` (default: the current app)."""
 
@@ -155,15 +160,15 @@ class InProcessAdapter(HTTPAdapter):
     def _target(self, request):
         if self.app is not None:
             return self.app
-        if has_app_context() and current_app.config.get("SANDBOX"):
+        if has_app_context() and current_app.extensions.get("default_upstream"):
             return current_app._get_current_object()
-        raise requests.ConnectionError("no embedded sandbox in this process", request=request)
+        raise requests.ConnectionError("no embedded upstream in this process", request=request)
 
     def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
         app = self._target(request)
         environ = wsgi_environ(request, public_base_url() if has_request_context() else None)
         path = environ["PATH_INFO"]
-        pool = SANDBOX_POOL if path.startswith(SANDBOX_PATHS) else APP_POOL
+        pool = UPSTREAM_POOL if path.startswith(_upstream_paths(app)) else APP_POOL
         connect_timeout, read_timeout = _timeouts(timeout)
         future = pool.submit(lambda: _call(app, environ), connect_timeout, app.config)
         if future is None:
@@ -174,7 +179,7 @@ class InProcessAdapter(HTTPAdapter):
         except FutureTimeout:
             raise requests.ReadTimeout(
                 f"in-process call to {path} took over {read_timeout}s", request=request) from None
-        except OSError as exc:  # ConnectionResetError from the sandbox's `drop` fault
+        except OSError as exc:  # ConnectionResetError from an injected `drop` fault
             raise requests.ConnectionError(exc, request=request) from None
         code, _, reason = status.partition(" ")
         raw = HTTPResponse(body=io.BytesIO(body), headers=list(headers), status=int(code),

@@ -3,7 +3,8 @@
 
 def register_blueprints(app):
     from widget.views import (
-        account_widgets, add_connection, errors, health, session_api, user_input, widgets,
+        account_widgets, add_connection, errors, health, registry, session_api, user_input,
+        widgets,
     )
 
     app.register_blueprint(health.bp)
@@ -12,8 +13,5 @@ def register_blueprints(app):
     app.register_blueprint(add_connection.bp)
     app.register_blueprint(account_widgets.bp)
     app.register_blueprint(user_input.bp)
+    registry.init_app(app)
     errors.init_app(app)
-    if app.config.get("SANDBOX"):
-        from widget import playground
-
-        app.register_blueprint(playground.bp)

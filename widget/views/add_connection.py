@@ -1,6 +1,4 @@
 """add_connection's steps: each view hands the request to AddConnectionFlow."""
-import functools
-
 from flask import Blueprint, g, request, url_for
 
 from widget.flows.steps import Finish, Screen
@@ -8,39 +6,11 @@ from widget.htmx import redirect_to, render_screen
 from widget.public_url import external_url
 from widget.returns import return_url
 from widget.store import widget_sessions
+from widget.views.flow_steps import flow_step, run_flow, stale
+from widget.views.registry import BY_NAME, CONNECTING, PROVIDER_RESULTS
 from widget.views.runs import widget_request
 
 bp = Blueprint("add_connection", __name__, url_prefix="/widget/add_connection")
-
-
-# The widgets that connect a channel go through these steps (edit_credentials on a connection).
-CONNECTING = ("add_connection", "edit_credentials")
-
-
-def _flow(ctx):
-    if ctx.run.get("widget") not in CONNECTING or ctx.run.get("step") == "done":
-        return None
-    return ctx.flow()
-
-
-def _stale():
-    """A step posted to a run that is over or was never started here."""
-    return Screen("stale", status=409)
-
-
-def flow_step(post=True):
-    """Decorate a view `f(flow, ...)` of a connecting widget's step; a stale step is told so."""
-
-    def decorate(view):
-        @widget_request(post=post)
-        @functools.wraps(view)
-        def with_flow(ctx, *args, **kwargs):
-            flow = _flow(ctx)
-            return view(flow, *args, **kwargs) if flow else _stale()
-
-        return with_flow
-
-    return decorate
 
 
 def _callback_uri():
@@ -49,7 +19,7 @@ def _callback_uri():
 
 
 @bp.get("/providers")
-@flow_step(post=False)
+@flow_step(*CONNECTING, post=False)
 def search_providers(flow):
     """The provider list, filtered by the search box (a fragment for htmx, else the page)."""
     try:
@@ -57,20 +27,20 @@ def search_providers(flow):
     except ValueError:
         page = 0
     screen = flow.providers(search=request.args.get("q", ""), page=page)
-    if request.headers.get("HX-Target") == "provider-results":
+    if request.headers.get("HX-Target") == PROVIDER_RESULTS:
         screen.name = "provider_results"
     return screen
 
 
 @bp.post("/provider")
-@flow_step()
+@flow_step(*CONNECTING)
 def select_provider(flow):
     """The user picked a bank (or asked to try it again)."""
     return flow.choose_provider(request.form.get("provider_id", "")[:200])
 
 
 @bp.post("/back")
-@flow_step()
+@flow_step(*CONNECTING)
 def back_to_providers(flow):
     """Back to the provider list from a bank's screen."""
     if not flow.can_choose_provider() or flow.options.get("provider_id"):
@@ -79,18 +49,16 @@ def back_to_providers(flow):
 
 
 @bp.post("/channel")
-@flow_step()
+@flow_step(*CONNECTING)
 def choose_channel(flow):
     """The user chose which accounts to add (select_channel)."""
     return flow.choose_channel(request.form.get("channel_definition_id", "")[:200])
 
 
 @bp.post("/edit_channel")
-@flow_step()
+@flow_step("edit_credentials")
 def edit_channel(flow):
     """edit_credentials: the channel to renew, or the missing one to add."""
-    if not hasattr(flow, "edit_channel"):
-        return _stale()
     return flow.edit_channel(request.form.get("channel_definition_id", "")[:200])
 
 
@@ -98,9 +66,9 @@ def edit_channel(flow):
 @widget_request(post=True)
 def go_to_bank(ctx):
     """Off to the bank's portal, at top level, with a state only this run accepts back."""
-    flow = _flow(ctx)
+    flow = run_flow(ctx, CONNECTING)
     if flow is None:
-        return _stale()
+        return stale()
     outcome = flow.go_to_bank(widget_sessions().new_id(), _callback_uri(), ctx.run.get("locale"))
     if ctx.run.get("bank_state"):
         widget_sessions().bind_state(ctx.run["bank_state"], ctx.session_id, ctx.data["expires_at_ts"])
@@ -138,7 +106,7 @@ def bank_callback():
 
 @widget_request(session_id_from=lambda: g.bank_session_id)
 def _bank_callback(ctx):
-    flow = _flow(ctx)
+    flow = run_flow(ctx, CONNECTING)
     state = request.args.get("state", "")
     outcome = flow and flow.bank_callback(state, request.args.get("code", "")[:2000],
                                           request.args.get("error", "")[:200], _callback_uri())
@@ -156,55 +124,55 @@ def _bank_callback(ctx):
         if ctx.run["options"].get("state") is not None:
             params["state"] = ctx.run["options"]["state"]
         return redirect_to(return_url(aspsp_callback_uri, params))
-    return redirect_to(url_for("widgets.open_widget", name=ctx.run["widget"],
+    return redirect_to(url_for("widgets.open_widget", name=BY_NAME[ctx.run["widget"]].path,
                                session_id=ctx.session_id,
                                connection_id=ctx.run["options"].get("connection_id")))
 
 
 @bp.post("/credentials")
-@flow_step()
+@flow_step(*CONNECTING)
 def submit_credentials(flow):
     """Send the credential form to the bank through the API."""
     return flow.submit_credentials(request.form)
 
 
 @bp.post("/challenge")
-@flow_step()
+@flow_step(*CONNECTING)
 def submit_challenge(flow):
     """Send the answer to the bank's challenge."""
     return flow.submit_challenge(request.form.get("answer", ""))
 
 
 @bp.get("/wait")
-@flow_step(post=False)
+@flow_step(*CONNECTING, post=False)
 def wait(flow):
     """A waiting screen polls here: app validation or synchronisation."""
     return flow.poll()
 
 
 @bp.post("/consent")
-@flow_step()
+@flow_step(*CONNECTING)
 def consent(flow):
     """The user consents to share the accounts (those checked, with select_accounts)."""
     return flow.consent(request.form.getlist("account_id"))
 
 
 @bp.post("/next_channel")
-@flow_step()
+@flow_step(*CONNECTING)
 def add_next_channel(flow):
     """multiple_channels: the user adds the provider's other channel."""
     return flow.add_next_channel()
 
 
 @bp.post("/skip_channel")
-@flow_step()
+@flow_step(*CONNECTING)
 def skip_next_channel(flow):
     """multiple_channels: the user does not add the other channel."""
     return flow.skip_next_channel()
 
 
 @bp.post("/failed")
-@flow_step()
+@flow_step(*CONNECTING)
 def leave_failed(flow):
     """After a failed sync, back to the Client with result=error."""
     return flow.leave_failed()

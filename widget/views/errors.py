@@ -9,12 +9,19 @@ from werkzeug.exceptions import HTTPException
 from widget.htmx import render_screen
 from widget.store import SessionBusy, StoreUnavailable
 
-JSON_PREFIXES = ("/widget_session", "/widget/widget_session", "/sandbox/api", "/sandbox/auth/token")
+# The session API's paths; others (an embedded upstream's) are added by `answer_json_under`.
+JSON_PREFIXES = ("/widget_session", "/widget/widget_session")
 ID_LIKE = re.compile(r"[A-Za-z0-9_-]{43,}")
 
 
+def answer_json_under(app, *prefixes):
+    """Errors under these paths are JSON, whatever the request accepts (APIs for machines)."""
+    app.extensions.setdefault("json_path_prefixes", list(JSON_PREFIXES)).extend(prefixes)
+
+
 def wants_json():
-    return request.path.startswith(JSON_PREFIXES) or request.accept_mimetypes.best == "application/json"
+    prefixes = tuple(current_app.extensions.get("json_path_prefixes", JSON_PREFIXES))
+    return request.path.startswith(prefixes) or request.accept_mimetypes.best == "application/json"
 
 
 def logged_path():
@@ -58,7 +65,7 @@ def handle_too_many_requests(error):
 
 
 def handle_http_error(error):
-    # The playground's cookie session (Flask-Session) fails before any view when Redis is down.
+    # A cookie session kept in Redis (Flask-Session) fails before any view when Redis is down.
     if isinstance(getattr(error, "original_exception", None), RedisError):
         return handle_store_unavailable(error.original_exception)
     if error.code == 429:

@@ -1,36 +1,26 @@
-"""Turns an HTTP request on a widget session into a flow call, and its outcome into a response.
+"""Turns an HTTP request on a widget session into a flow call (outcomes.py makes the response).
 
 Every widget request goes through `widget_request`: it takes the session's lock, checks CSRF on
 POST, picks the language, maps upstream failures to screens or endings, and saves the session.
 """
 import functools
-import json
 import time
 
-from flask import current_app, g, make_response, render_template, request, url_for
+from flask import current_app, g, make_response, request, url_for
 from flask_babel import get_locale
 
 from widget import upstream
 from widget.clients import client_registry
 from widget.events import track
-from widget.flows.add_connection import AddConnectionFlow
-from widget.flows.edit_credentials import EditCredentialsFlow
-from widget.flows.manage_accounts import ManageAccountsFlow
-from widget.flows.professional_account import ProfessionalAccountFlow
-from widget.flows.steps import BankRedirect, Finish, Screen
-from widget.flows.terms import TermsFlow
-from widget.flows.user_input import UserInputFlow
+from widget.flows.steps import Finish, Screen
+from widget.htmx import render_screen
 from widget.limits import ChallengeAttempts
-from widget.htmx import is_htmx, redirect_to, render_screen
-from widget.parent_messages import parent_messages, redirect_message
-from widget.returns import result_params, return_url
+from widget.returns import result_params
 from widget.security import csrf_valid
 from widget.store import SessionBusy, widget_sessions
-
-FLOWS = {"add_connection": AddConnectionFlow, "edit_credentials": EditCredentialsFlow,
-         "terms": TermsFlow,
-         "user_input": UserInputFlow,
-         "professional_account": ProfessionalAccountFlow, "manage_accounts": ManageAccountsFlow}
+from widget.views.endings import leave
+from widget.views.outcomes import respond
+from widget.views.registry import BY_NAME, BY_PATH, POLLERS
 
 
 class WidgetContext:
@@ -60,7 +50,7 @@ class WidgetContext:
         def track(event, **data):
             self.track(event, name, **data)
 
-        flow = FLOWS[name](self.api, self.data["run"], track, locale=str(get_locale()))
+        flow = BY_NAME[name].flow(self.api, self.data["run"], track, locale=str(get_locale()))
         flow.clock = current_app.config.get("WIDGET_CLOCK") or time.time
         flow.config = current_app.config
         flow.challenge_attempts = ChallengeAttempts(self.session_id)
@@ -75,7 +65,8 @@ def session_missing(session_id):
     g.frame_ancestors = client_registry().frame_ancestors(stale["client_id"]) if stale else ["*"]
     if stale and stale.get("options", {}).get("redirect_url"):
         run = stale.get("run") or {}
-        widget = run.get("widget") or (request.view_args or {}).get("name") or "add_connection"
+        opened = BY_PATH.get((request.view_args or {}).get("name"))
+        widget = run.get("widget") or (opened and opened.name) or "add_connection"
         options = run.get("options") or stale["options"]
         return leave(stale, options, result_params(options, widget, "expired",
                                                    connection_id=run.get("connection_id")))
@@ -148,98 +139,3 @@ def guarded(ctx, view, *args, **kwargs):
             request.method, request.url_rule.rule))
         ctx.track("ERROR", error=exc.code if exc.status else "network_error")
         return Screen("upstream_error", status=502)
-
-
-# A waiting screen's poller (named by htmx's HX-Trigger) and the partial it refreshes.
-POLLERS = {"sync-progress": ("syncing", "widget/screens/syncing_detail.html"),
-           "challenge-wait": ("challenge", None), "user-input-wait": ("user_input_waiting", None),
-           "in-progress-wait": ("in_progress", None)}
-
-
-def _is_waiting(screen):
-    return screen.name in ("syncing", "user_input_waiting") or (
-        screen.name == "challenge" and screen.context["challenge"].get("type") == "APP_VALIDATION")
-
-
-def respond(ctx, outcome):
-    if isinstance(outcome, Screen):
-        return show(ctx, outcome)
-    if isinstance(outcome, Finish):
-        return finish(ctx, outcome)
-    if isinstance(outcome, BankRedirect):
-        return redirect_to(outcome.url)
-    return outcome
-
-
-def show(ctx, screen):
-    """The screen as a page or a fragment; a poll that brings nothing new keeps the old one."""
-    options = ctx.run.get("options") or ctx.data["options"]
-    messages = parent_messages(ctx.data, options)
-    poller = POLLERS.get(request.headers.get("HX-Trigger", ""))
-    if poller and poller[0] == screen.name:
-        if poller[1] is None:
-            response = make_response("", 204)  # htmx keeps the screen, the poller goes on
-        else:
-            response = make_response(render_fragment(poller[1], ctx, **screen.context))
-        return with_messages(response, messages)
-    response = render_screen("widget/screens/%s.html" % screen.name, status=screen.status,
-                             ctx=ctx, poll=_is_waiting(screen), parent_messages=messages,
-                             **screen.context)
-    if poller:  # the wait is over: the new screen replaces the whole one
-        response.headers["HX-Retarget"] = "#screen"
-        response.headers["HX-Reswap"] = "innerHTML"
-    return with_messages(response, messages)
-
-
-def with_messages(response, messages):
-    """For htmx, messages for the parent window ride in HX-Trigger (a page carries its own)."""
-    if messages and is_htmx():
-        response.headers["HX-Trigger"] = json.dumps({"passerelle:messages": messages})
-    return response
-
-
-def leave(widget_session, options, params):
-    """Go to the redirect URL with `params`; an embedded widget tells its parent first.
-
-    htmx gets HX-Trigger then HX-Redirect; a browser's navigation gets a page that posts the
-    messages and moves on (a meta refresh without JavaScript); any other client a plain 303.
-    """
-    url = return_url(options["redirect_url"], params)
-    messages = parent_messages(widget_session, options, final=redirect_message(url, params))
-    if is_htmx() or request.headers.get("Sec-Fetch-Mode") != "navigate":
-        return with_messages(redirect_to(url), messages)
-    response = make_response(render_template("widget/leaving.html", next_url=url,
-                                             parent_messages=messages))
-    response.vary.add("HX-Request")
-    return response
-
-
-def finish(ctx, outcome):
-    """End the run: record it, then back to the Client, or our own result page."""
-    run = ctx.data.setdefault("run", {})
-    widget = run.get("widget", "add_connection")
-    if outcome.result == "cancelled":
-        ctx.track("EXIT", widget, step=run.get("step"))
-    elif outcome.result == "error":
-        ctx.track("ERROR", widget, error=outcome.error, connection_id=outcome.connection_id)
-    run.update(step="done", result=outcome.result, ending=vars(outcome))
-    if (run.get("options") or ctx.data["options"]).get("redirect_url"):
-        ctx.track("REDIRECT", widget, result=outcome.result, connection_id=outcome.connection_id)
-    return deliver_again(ctx, outcome)
-
-
-def deliver_again(ctx, outcome):
-    """Back to the Client with the run's ending, or our own result page; no event recorded
-    (a request that found the session busy is told the ending another request recorded)."""
-    run = ctx.data["run"]
-    widget = run.get("widget", "add_connection")
-    options = run.get("options") or ctx.data["options"]
-    params = result_params(options, widget, outcome.result, outcome.error,
-                           outcome.connection_id, g.get("run_locale"))
-    if options.get("redirect_url"):
-        return leave(ctx.data, options, params)
-    return render_screen("widget/screens/result.html", ctx=ctx, params=params)
-
-
-def render_fragment(template, ctx, **context):
-    return render_template(template, ctx=ctx, **context)

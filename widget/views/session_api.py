@@ -12,11 +12,9 @@ from widget.security import new_csrf_token
 from widget.session_options import InvalidOption, parse_options, with_defaults
 from widget.store import widget_sessions
 from widget.upstream.auth_server import client_is_valid
+from widget.views.registry import SPECS
 
 bp = Blueprint("session_api", __name__)
-LINKS = ("add_connection", "edit_credentials", "user_input", "terms", "professional_account",
-         "manage_accounts")
-LINK_PATHS = {"professional_account": "professional-account"}
 # RFC 6750 2.1: a bearer token is a b64token. Checked before it goes into a header, where a
 # control character would fail the request on the widget's side (not the token's fault).
 B64TOKEN = re.compile(r"[A-Za-z0-9._~+/-]+=*")
@@ -121,9 +119,8 @@ def create_widget_session():
     session["user_id"] = str(user.get("id", ""))
     session["expires_at_ts"] = expires_at
     session_id = widget_sessions().create(session)
-    links = {name: external_url("widgets.open_widget", name=LINK_PATHS.get(name, name),
-                                session_id=session_id)
-             for name in LINKS}
+    links = {spec.name: external_url("widgets.open_widget", name=spec.path, session_id=session_id)
+             for spec in SPECS}
     iso = datetime.fromtimestamp(expires_at, timezone.utc).isoformat(timespec="seconds")
     response = jsonify({"session_id": session_id, "expires_at": iso.replace("+00:00", "Z"),
                         "_links": links})

@@ -7,14 +7,11 @@ from widget.i18n import select_locale
 from widget.session_options import OVERRIDABLE, InvalidOption, parse_options
 from widget.store import widget_sessions
 from widget.upstream.ids import valid_connection_id
-from widget.views.runs import FLOWS, deliver_again, widget_request
+from widget.views.endings import deliver_again
+from widget.views.registry import BY_PATH
+from widget.views.runs import widget_request
 
 bp = Blueprint("widgets", __name__, url_prefix="/widget")
-NEEDS_CONNECTION = {"edit_credentials", "user_input", "manage_accounts"}
-# Link names as the public documentation spells them.
-WIDGET_NAMES = {"add_connection": "add_connection", "terms": "terms",
-                "edit_credentials": "edit_credentials", "user_input": "user_input",
-                "professional-account": "professional_account", "manage_accounts": "manage_accounts"}
 
 
 def _overrides(ctx):
@@ -29,16 +26,17 @@ def _overrides(ctx):
 @widget_request()
 def open_widget(ctx, name):
     """Start the widget `name`, or resume the run in progress that this link opened."""
-    widget = WIDGET_NAMES.get(name)
-    if widget not in FLOWS:
+    spec = BY_PATH.get(name)
+    if spec is None:
         return Screen("not_found", status=404)
+    widget = spec.name
     try:
         overrides = _overrides(ctx)
     except InvalidOption:
         ctx.data["run"] = {"widget": widget, "options": dict(ctx.data["options"]), "step": "done"}
         return Finish("error", "invalid_request")
     connection_id = request.args.get("connection_id")
-    if connection_id is not None or widget in NEEDS_CONNECTION:
+    if connection_id is not None or spec.needs_connection:
         if not valid_connection_id(connection_id):
             ctx.data["run"] = {"widget": widget, "options": {**ctx.data["options"], **overrides},
                                "step": "done"}

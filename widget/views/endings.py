@@ -1,0 +1,58 @@
+"""A run's ending: recorded once, then told to the Client (its redirect URL) or on our page."""
+import json
+
+from flask import g, make_response, render_template, request
+
+from widget.htmx import is_htmx, redirect_to, render_screen
+from widget.parent_messages import parent_messages, redirect_message
+from widget.returns import result_params, return_url
+
+
+def with_messages(response, messages):
+    """For htmx, messages for the parent window ride in HX-Trigger (a page carries its own)."""
+    if messages and is_htmx():
+        response.headers["HX-Trigger"] = json.dumps({"passerelle:messages": messages})
+    return response
+
+
+def leave(widget_session, options, params):
+    """Go to the redirect URL with `params`; an embedded widget tells its parent first.
+
+    htmx gets HX-Trigger then HX-Redirect; a browser's navigation gets a page that posts the
+    messages and moves on (a meta refresh without JavaScript); any other client a plain 303.
+    """
+    url = return_url(options["redirect_url"], params)
+    messages = parent_messages(widget_session, options, final=redirect_message(url, params))
+    if is_htmx() or request.headers.get("Sec-Fetch-Mode") != "navigate":
+        return with_messages(redirect_to(url), messages)
+    response = make_response(render_template("widget/leaving.html", next_url=url,
+                                             parent_messages=messages))
+    response.vary.add("HX-Request")
+    return response
+
+
+def finish(ctx, outcome):
+    """End the run: record it, then back to the Client, or our own result page."""
+    run = ctx.data.setdefault("run", {})
+    widget = run.get("widget", "add_connection")
+    if outcome.result == "cancelled":
+        ctx.track("EXIT", widget, step=run.get("step"))
+    elif outcome.result == "error":
+        ctx.track("ERROR", widget, error=outcome.error, connection_id=outcome.connection_id)
+    run.update(step="done", result=outcome.result, ending=vars(outcome))
+    if (run.get("options") or ctx.data["options"]).get("redirect_url"):
+        ctx.track("REDIRECT", widget, result=outcome.result, connection_id=outcome.connection_id)
+    return deliver_again(ctx, outcome)
+
+
+def deliver_again(ctx, outcome):
+    """Back to the Client with the run's ending, or our own result page; no event recorded
+    (a request that found the session busy is told the ending another request recorded)."""
+    run = ctx.data["run"]
+    widget = run.get("widget", "add_connection")
+    options = run.get("options") or ctx.data["options"]
+    params = result_params(options, widget, outcome.result, outcome.error,
+                           outcome.connection_id, g.get("run_locale"))
+    if options.get("redirect_url"):
+        return leave(ctx.data, options, params)
+    return render_screen("widget/screens/result.html", ctx=ctx, params=params)

@@ -1,0 +1,32 @@
+"""A widget's step: the view gets the run's flow, or the step is stale (409)."""
+import functools
+
+from widget.flows.steps import Screen
+from widget.views.runs import widget_request
+
+
+def stale():
+    """A step posted to a run that is over or was never started here."""
+    return Screen("stale", status=409)
+
+
+def run_flow(ctx, widgets):
+    """The flow of the run in progress when it is one of `widgets`, else None."""
+    if ctx.run.get("widget") not in widgets or ctx.run.get("step") in (None, "done"):
+        return None
+    return ctx.flow()
+
+
+def flow_step(*widgets, post=True):
+    """Decorate a view `f(flow, ...)`: a step of these widgets' runs; a stale step is told so."""
+
+    def decorate(view):
+        @widget_request(post=post)
+        @functools.wraps(view)
+        def with_flow(ctx, *args, **kwargs):
+            flow = run_flow(ctx, widgets)
+            return view(flow, *args, **kwargs) if flow else stale()
+
+        return with_flow
+
+    return decorate
