@@ -4,6 +4,7 @@ import itertools
 import pytest
 
 from widget.flows.add_connection import AddConnectionFlow
+from widget.flows.run import Run
 from widget.flows.steps import BankRedirect, Finish, Screen
 from widget.upstream import Conflict, Forbidden, NotFound, ProviderUnavailable
 
@@ -116,7 +117,7 @@ class ScriptedApi:
 
 def make_flow(**options):
     events = []
-    run = {"widget": "add_connection", "options": {"captive_mode": True, "auto_sync": True, **options}}
+    run = Run("add_connection", {"captive_mode": True, "auto_sync": True, **options})
     api = ScriptedApi()
     flow = AddConnectionFlow(api, run, lambda name, **data: events.append((name, data)))
     ticks = itertools.count(1000, 5)
@@ -139,9 +140,9 @@ def test_list_then_credentials_then_accounts_then_sync():
     flow, api, run, events = make_flow()
     assert flow.start().name == "providers"
     screen = flow.choose_provider("web")
-    assert screen.name == "credentials" and run["step"] == "credentials"
+    assert screen.name == "credentials" and run.step == "credentials"
     screen = connect_embedded(flow)
-    assert screen.name == "accounts" and run["connection_id"] == "c1"
+    assert screen.name == "accounts" and run.connection_id == "c1"
     screen = flow.consent()
     assert screen.name == "syncing" and ("synchronize", "c1") in api.calls
     api.emit("SYNC_SUCCESS", accounts_retrieved=1)
@@ -157,13 +158,13 @@ def test_sync_progress_comes_from_the_event_queue_of_this_connection_only():
     flow.start()
     connect_embedded(flow)
     flow.consent()
-    assert run["event_cursor"] == "1"  # events from before the sync are skipped
+    assert run.event_cursor == "1"  # events from before the sync are skipped
     api.emit("SYNC_PROGRESS", step=1, steps_total=3, accounts_retrieved=1)
     api.queue.append({"id": "99", "name": "SYNC_SUCCESS", "connection_id": "other", "data": {}})
     screen = flow.poll()
     assert screen.name == "syncing"
     assert screen.context["progress"] == {"step": 1, "steps_total": 3, "accounts_retrieved": 1}
-    assert run["event_cursor"] == "99"
+    assert run.event_cursor == "99"
 
 
 def test_a_second_poll_within_a_second_asks_the_api_nothing():
@@ -296,7 +297,7 @@ def test_a_second_click_on_the_bank_button_keeps_the_same_state():
     flow.start()
     flow.go_to_bank("state-1", "http://widget.test/callback", "en")
     flow.go_to_bank("state-2", "http://widget.test/callback", "en")
-    assert run["bank_state"] == "state-1"
+    assert run.bank_state == "state-1"
 
 
 @pytest.mark.parametrize("state", ["", "state-2", "STATE-1", "state-1 "])
@@ -345,7 +346,7 @@ def test_select_channel_asks_which_accounts_then_follows_the_choice():
     assert [d["mode"] for d in screen.context["definitions"]] == ["REDIRECT", "EMBEDDED"]
     assert flow.choose_channel("web-embedded").status == 422  # not one of this bank's
     assert flow.choose_channel("demo-embedded").name == "credentials"
-    assert run["queue"] == []
+    assert run.queue == []
 
 
 def test_select_channel_with_one_channel_asks_nothing():

@@ -2,6 +2,7 @@
 import pytest
 
 from tests.test_add_connection_flow import connect_embedded, make_flow, through_the_bank
+from widget.flows.run import Step
 from widget.upstream import NetworkError, ServerError
 
 
@@ -63,7 +64,7 @@ def test_the_keys_are_kept_in_the_run_without_the_steps_secrets():
     flow.start()
     through_the_bank(flow, api)
     assert "code-state-1" not in str(run)  # the bank's code names its step by digest only
-    assert run["key_seed"] and run["answered_steps"]
+    assert run.key_seed and run.answered_steps
 
 
 def test_each_trip_to_the_bank_is_a_step_of_its_own():
@@ -72,7 +73,7 @@ def test_each_trip_to_the_bank_is_a_step_of_its_own():
     lose_answers_of(api, "create_connection", NetworkError("network_error"))
     with pytest.raises(NetworkError):
         through_the_bank(flow, api)
-    run["step"] = "bank_notice"  # the user goes to the bank again: a new state, a new code
+    run.step = Step.BANK_NOTICE  # the user goes to the bank again: a new state, a new code
     redirect = flow.go_to_bank("state-2", "http://widget.test/callback", "fr")
     assert redirect.url.endswith("state-2")
     flow.bank_callback("state-2", "code-state-2", "", "http://widget.test/callback")

@@ -1,6 +1,7 @@
 """UserInputFlow driven directly, over a scripted in-memory Accounts API."""
 import pytest
 
+from widget.flows.run import Run
 from widget.flows.steps import Finish, Screen
 from widget.flows.user_input import UserInputFlow
 from widget.upstream import Conflict, Forbidden, NotFound, ProviderUnavailable
@@ -89,8 +90,7 @@ class Ticks:
 
 def make_flow(api=None, config=None, **options):
     events = []
-    run = {"widget": "user_input",
-           "options": {"captive_mode": True, "connection_id": "c1", **options}}
+    run = Run("user_input", {"captive_mode": True, "connection_id": "c1", **options})
     api = api or ScriptedApi()
     flow = UserInputFlow(api, run, lambda name, **data: events.append((name, data)))
     flow.clock = Ticks()
@@ -115,8 +115,8 @@ def test_a_pending_challenge_is_shown_at_once():
     outcome = flow.start()
     assert_challenge(outcome)
     assert outcome.context["provider_name"] == "Banque en Ligne"
-    assert run["step"] == "challenge" and run["channel_id"] == "ch1"
-    assert run["connection_id"] == "c1"
+    assert run.step == "challenge" and run.channel_id == "ch1"
+    assert run.connection_id == "c1"
     assert names(events) == ["CHALLENGE_REQUIRED"]
     assert events[0][1] == {"connection_id": "c1", "challenge_type": "SMS_CODE"}
     # The queue's place is taken before the connection is read: nothing asked in between is lost.
@@ -156,7 +156,7 @@ def test_nothing_pending_after_the_configured_wait():
     flow, api, run, _ = make_flow(config={"USER_INPUT_WAIT_SECONDS": 12})
     flow.clock.step = 0
     flow.start()
-    assert run["wait_until"] == flow.clock.now + 12
+    assert run.wait_until == flow.clock.now + 12
     flow.clock.now += 11
     assert flow.poll().name == "user_input_waiting"
     flow.clock.now += 1
@@ -167,7 +167,7 @@ def test_the_default_wait_is_thirty_seconds():
     flow, _, run, _ = make_flow(config={})
     flow.clock.step = 0
     flow.start()
-    assert run["wait_until"] == flow.clock.now + 30
+    assert run.wait_until == flow.clock.now + 30
 
 
 def test_a_challenge_arriving_at_the_deadline_still_wins():
@@ -206,7 +206,7 @@ def test_a_challenge_expired_before_the_widget_opened():
 
 def test_an_unreachable_bank_only_loses_its_name():
     flow, _, run, _ = make_flow(ScriptedApi(provider_id="down"))
-    assert flow.start().name == "user_input_waiting" and run["provider_name"] is None
+    assert flow.start().name == "user_input_waiting" and run.provider_name is None
 
 
 # --- Answering ---------------------------------------------------------------------------------
@@ -222,7 +222,7 @@ def test_the_right_answer_then_the_sync_to_its_end():
     flow, api, run, events = started_with_challenge()
     outcome = flow.submit_challenge("123456")
     assert outcome.name == "syncing"
-    assert run["step"] == "syncing"
+    assert run.step == "syncing"
     api.emit("SYNC_PROGRESS", step=1, steps_total=3, accounts_retrieved=1)
     progress = flow.poll()
     assert progress.name == "syncing" and progress.context["progress"]["step"] == 1
@@ -286,7 +286,7 @@ def test_each_channels_challenge_in_turn():
     flow, api, run, events = make_flow(api)
     assert_challenge(flow.start())
     assert_challenge(flow.submit_challenge("123456"), "QUESTION")
-    assert run["channel_id"] == "ch2"
+    assert run.channel_id == "ch2"
     assert flow.submit_challenge("blue").name == "syncing"
     assert names(events).count("CHALLENGE_REQUIRED") == 2
 

@@ -7,6 +7,7 @@ find the step already done instead of creating a second connection.
 from widget.flows.channels import ChannelSteps
 from widget.flows.connected import ConnectedSteps
 from widget.flows.flow import Flow
+from widget.flows.run import Step
 from widget.flows.step_keys import seed_keys
 from widget.flows.steps import Finish, Screen, ordered_definitions
 from widget.upstream import NotFound, ProviderUnavailable
@@ -19,7 +20,7 @@ MAX_SEARCH = 100
 class AddConnectionFlow(ChannelSteps, ConnectedSteps, Flow):
     # Entry and resumption
     def start(self):
-        self.run["step"] = "start"
+        self.run.step = Step.START
         seed_keys(self.run)  # saved with this first screen, before any step needs a key
         if self.options.get("provider_id"):
             return self.choose_provider(self.options["provider_id"], forced=True)
@@ -27,28 +28,28 @@ class AddConnectionFlow(ChannelSteps, ConnectedSteps, Flow):
 
     def resume(self):
         """The screen of the step the run stands at (a reload, a resumed link, after terms)."""
-        step = self.run.get("step", "start")
-        if step == "finishing":  # ended at the bank's callback, shown once the widget is back
-            return Finish(**self.run["ending"])
-        if step == "providers":
+        step = self.run.step or Step.START
+        if step == Step.FINISHING:  # ended at the bank's callback, shown once the widget is back
+            return self.run.ending or Finish("error", "bank_error", self.run.connection_id)
+        if step == Step.PROVIDERS:
             return self.providers()
-        if step == "channel_choice":
+        if step == Step.CHANNEL_CHOICE:
             return self.channel_choice_screen()
-        if step in ("bank_notice", "bank"):
+        if step in (Step.BANK_NOTICE, Step.BANK):
             return self.bank_notice_screen()
-        if step == "credentials":
+        if step == Step.CREDENTIALS:
             return self.credentials_screen()
-        if step == "sync_failed":
+        if step == Step.SYNC_FAILED:
             return self.sync_failed_screen()
-        if step == "too_many_attempts":
+        if step == Step.TOO_MANY_ATTEMPTS:
             return self.too_many_attempts_screen()
-        if step in ("challenge", "accounts", "next_channel", "syncing"):
-            return self.after_connection(self.api.connection(self.run["connection_id"]))
+        if step in (Step.CHALLENGE, Step.ACCOUNTS, Step.NEXT_CHANNEL, Step.SYNCING):
+            return self.after_connection(self.api.connection(self.run.connection_id))
         return self.start()
 
     # Provider list
     def providers(self, search="", page=0, error=None):
-        self.run["step"] = "providers"
+        self.run.step = Step.PROVIDERS
         search = search.strip()[:MAX_SEARCH]
         items, total = self.api.providers(search=search or None, limit=PAGE_SIZE,
                                           offset=page * PAGE_SIZE)
@@ -59,7 +60,7 @@ class AddConnectionFlow(ChannelSteps, ConnectedSteps, Flow):
 
     def can_choose_provider(self):
         """Once a connection exists, the run is about that bank only."""
-        return not self.run.get("connection_id")
+        return not self.run.connection_id
 
     def choose_provider(self, provider_id, forced=False):
         if not self.can_choose_provider():
@@ -71,7 +72,7 @@ class AddConnectionFlow(ChannelSteps, ConnectedSteps, Flow):
                 return Finish("error", "invalid_provider")
             return self.providers(error="invalid_provider")
         except ProviderUnavailable:
-            self.run["provider_id"] = provider_id
+            self.run.provider_id = provider_id
             return self.provider_down()
         self.track("SELECT_PROVIDER", provider_id=provider["id"])
         definitions = ordered_definitions(provider)
@@ -80,9 +81,10 @@ class AddConnectionFlow(ChannelSteps, ConnectedSteps, Flow):
             definitions = [d for d in definitions if d.get("id") == wanted]
         if not definitions:
             return Finish("error", "invalid_channel")
-        self.run.update(provider_id=provider["id"], provider_name=provider["name"], queue=[])
+        self.run.provider_id, self.run.provider_name = provider["id"], provider["name"]
+        self.run.queue = []
         if self.options.get("select_channel") and len(definitions) > 1:
             return self.offer_channels(definitions)
         if self.options.get("multiple_channels"):
-            self.run["queue"] = definitions[1:]
+            self.run.queue = definitions[1:]
         return self.use_definition(definitions[0])

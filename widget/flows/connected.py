@@ -1,5 +1,6 @@
 """add_connection's steps once the bank accepted: challenges, accounts and consent, sync."""
 from widget.flows.account_choice import account_choice
+from widget.flows.run import Step
 from widget.flows.step_keys import attempt
 from widget.flows.steps import Finish, Screen
 from widget.flows.syncing import SyncSteps
@@ -29,7 +30,7 @@ class ConnectedSteps(SyncSteps):
 
     def _channel(self, connection):
         channels = connection.get("channels") or [{}]
-        wanted = self.run.get("channel_id")
+        wanted = self.run.channel_id
         return next((c for c in channels if c.get("id") == wanted), channels[-1])
 
     def after_connection(self, connection):
@@ -44,14 +45,15 @@ class ConnectedSteps(SyncSteps):
             return Finish("error", "challenge_expired", connection_id)
         if status in BLOCKED or status == "CHALLENGE_REQUIRED":
             return Finish("error", BLOCKED.get(status, "challenge_failed"), connection_id)
-        step = self.run.get("step")
-        if step == "challenge" and self.run.get("after_challenge"):
-            step = self.run["step"] = self.run.pop("after_challenge")
-        if step == "syncing":
+        step = self.run.step
+        if step == Step.CHALLENGE and self.run.after_challenge:
+            step = self.run.step = self.run.after_challenge
+            self.run.after_challenge = None
+        if step == Step.SYNCING:
             return self.syncing_screen()
-        if step == "next_channel":
+        if step == Step.NEXT_CHANNEL:
             return self.next_channel_screen()
-        if step == "accounts":
+        if step == Step.ACCOUNTS:
             return self.accounts_screen()
         return self._authenticated()
 
@@ -61,33 +63,34 @@ class ConnectedSteps(SyncSteps):
             # Non-captive: consenting by connecting (stated before), the Client polls.
             self._consent(all_accounts=True)
             return self._after_consent()
-        self.run["step"] = "accounts"
+        self.run.step = Step.ACCOUNTS
         return self.accounts_screen()
 
     # Challenges
     def _challenge_screen(self, connection_id, challenge, error=None, status=200):
-        if self.run.get("step") == "syncing":  # the bank asks again mid-sync: back to it after
-            self.run["after_challenge"] = "syncing"
-        if self.run.get("step") != "challenge" or self.run.get("challenge_id") != challenge["id"]:
+        if self.run.step == Step.SYNCING:  # the bank asks again mid-sync: back to it after
+            self.run.after_challenge = Step.SYNCING
+        if self.run.step != Step.CHALLENGE or self.run.challenge_id != challenge["id"]:
             self.track("CHALLENGE_REQUIRED", connection_id=connection_id,
                        challenge_type=challenge.get("type"))
         shown = {k: challenge.get(k) for k in ("id", "type", "label", "expires_at")}
-        self.run.update(step="challenge", challenge_id=challenge["id"], challenge=shown)
+        self.run.step, self.run.challenge_id, self.run.challenge = \
+            Step.CHALLENGE, challenge["id"], shown
         return Screen("challenge", {"challenge": shown, "error": error,
-                                    "provider_name": self.run.get("provider_name")}, status=status)
+                                    "provider_name": self.run.provider_name}, status=status)
 
     def submit_challenge(self, answer):
-        if self.run.get("step") != "challenge":
+        if self.run.step != Step.CHALLENGE:
             return self.resume()  # answered already, or never asked: where the run stands
         if not answer.strip() or len(answer) > MAX_ANSWER:
             return self._challenge_again("required")
         if self.challenge_attempts.exhausted():
             return self.too_many_attempts()
-        self.track("SUBMIT_CHALLENGE", connection_id=self.run["connection_id"])
+        self.track("SUBMIT_CHALLENGE", connection_id=self.run.connection_id)
         try:
-            with attempt(self.run, "challenge", self.run["challenge_id"]) as key:
+            with attempt(self.run, "challenge", self.run.challenge_id) as key:
                 connection = self.api.answer_challenge(
-                    self.run["connection_id"], self.run["channel_id"], self.run["challenge_id"],
+                    self.run.connection_id, self.run.channel_id, self.run.challenge_id,
                     answer, idempotency_key=key)
         except Forbidden as exc:
             self.track("ERROR", error=exc.code)
@@ -95,18 +98,18 @@ class ConnectedSteps(SyncSteps):
                 return self.too_many_attempts()
             return self._challenge_again(exc.code)
         except Conflict:  # no longer pending (approved meanwhile, or expired): read where it stands
-            connection = self.api.connection(self.run["connection_id"])
+            connection = self.api.connection(self.run.connection_id)
         return self.after_connection(connection)
 
     def too_many_attempts(self):
-        self.run["step"] = "too_many_attempts"
+        self.run.step = Step.TOO_MANY_ATTEMPTS
         return self.too_many_attempts_screen()
 
     def too_many_attempts_screen(self):
         return Screen("too_many_attempts", status=429)
 
     def _challenge_again(self, error):
-        screen = self.after_connection(self.api.connection(self.run["connection_id"]))
+        screen = self.after_connection(self.api.connection(self.run.connection_id))
         if isinstance(screen, Screen) and screen.name == "challenge":
             screen.context["error"] = error
             screen.status = 422
@@ -114,21 +117,21 @@ class ConnectedSteps(SyncSteps):
 
     # Accounts and consent
     def _channel_accounts(self):
-        accounts = self.api.accounts(connection_id=self.run["connection_id"])
-        channel_id = self.run.get("channel_id")
+        accounts = self.api.accounts(connection_id=self.run.connection_id)
+        channel_id = self.run.channel_id
         return [a for a in accounts if not channel_id or a.get("channel_id") in (None, channel_id)]
 
     def accounts_screen(self, error=None, chosen=None, status=200, accounts=None):
         accounts = self._channel_accounts() if accounts is None else accounts
         select = bool(self.options.get("select_accounts"))
         return Screen("accounts", {
-            "accounts": accounts, "provider_name": self.run.get("provider_name"), "select": select,
+            "accounts": accounts, "provider_name": self.run.provider_name, "select": select,
             "chosen": set(chosen if chosen is not None else [a["id"] for a in accounts]),
             "error": error}, status=status)
 
     def consent(self, account_ids=()):
         """The user consents (to the accounts they checked, with select_accounts)."""
-        if self.run.get("step") != "accounts":
+        if self.run.step != Step.ACCOUNTS:
             return self.resume()
         accounts = self._channel_accounts() if self.options.get("select_accounts") else []
         known = {a["id"] for a in accounts}
@@ -139,36 +142,36 @@ class ConnectedSteps(SyncSteps):
         if choice.error:
             return self.accounts_screen(choice.error, choice.shown, 422, accounts)
         chosen = choice.ids
-        self.track("SELECT_ACCOUNTS", connection_id=self.run["connection_id"],
+        self.track("SELECT_ACCOUNTS", connection_id=self.run.connection_id,
                    account_ids=chosen, count=len(chosen))
-        self.run["consented_ids"] = self.run.get("consented_ids", []) + chosen
-        self._consent(account_ids=self.run["consented_ids"])
+        self.run.consented_ids = self.run.consented_ids + chosen
+        self._consent(account_ids=self.run.consented_ids)
         return self._after_consent()
 
     def _consent(self, **which):
-        self.api.set_consents(self.run["connection_id"], **which)
-        self.track("CONSENT_ACCEPTED", connection_id=self.run["connection_id"])
+        self.api.set_consents(self.run.connection_id, **which)
+        self.track("CONSENT_ACCEPTED", connection_id=self.run.connection_id)
 
     def _after_consent(self):
-        if self.run.get("queue"):
-            self.run["step"] = "next_channel"
+        if self.run.queue:
+            self.run.step = Step.NEXT_CHANNEL
             return self.next_channel_screen()
         return self._start_sync()
 
     # multiple_channels: the provider's other channel
     def next_channel_screen(self):
-        return Screen("next_channel", {"provider_name": self.run.get("provider_name"),
-                                       "definition": self.run["queue"][0],
-                                       "error": self.run.pop("channel_error", None)})
+        error, self.run.channel_error = self.run.channel_error, None  # said once
+        return Screen("next_channel", {"provider_name": self.run.provider_name,
+                                       "definition": self.run.queue[0], "error": error})
 
     def add_next_channel(self):
-        if self.run.get("step") != "next_channel":
+        if self.run.step != Step.NEXT_CHANNEL:
             return self.resume()
-        self.run["adding_next"] = True
-        return self.use_definition(self.run["queue"].pop(0))
+        self.run.adding_next = True
+        return self.use_definition(self.run.queue.pop(0))
 
     def skip_next_channel(self):
-        if self.run.get("step") != "next_channel":
+        if self.run.step != Step.NEXT_CHANNEL:
             return self.resume()
-        self.run["queue"] = []
+        self.run.queue = []
         return self._start_sync()

@@ -4,6 +4,7 @@ The same steps as add_connection once the channel is chosen (bank portal or cred
 challenge, sync), on an existing connection.
 """
 from widget.flows.add_connection import AddConnectionFlow
+from widget.flows.run import Step
 from widget.flows.step_keys import attempt, seed_keys
 from widget.flows.steps import Finish, Screen, ordered_definitions
 from widget.upstream import NotFound, ProviderUnavailable
@@ -11,7 +12,7 @@ from widget.upstream import NotFound, ProviderUnavailable
 
 class EditCredentialsFlow(AddConnectionFlow):
     def start(self):
-        self.run["step"] = "start"
+        self.run.step = Step.START
         seed_keys(self.run)
         connection_id = self.options.get("connection_id")
         try:
@@ -21,8 +22,8 @@ class EditCredentialsFlow(AddConnectionFlow):
             return Finish("error", "invalid_connection")
         except ProviderUnavailable:
             return Finish("error", "provider_unavailable", connection_id)
-        self.run.update(connection_id=connection["id"], provider_id=provider["id"],
-                        provider_name=provider["name"], queue=[])
+        self.run.connection_id, self.run.provider_id = connection["id"], provider["id"]
+        self.run.provider_name, self.run.queue = provider["name"], []
         channels = {c.get("channel_definition_id"): c for c in connection.get("channels") or []}
         choices = [{"definition": d, "channel": channels.get(d["id"])}
                    for d in ordered_definitions(provider)]
@@ -31,27 +32,27 @@ class EditCredentialsFlow(AddConnectionFlow):
             choices = [c for c in choices if c["definition"]["id"] == wanted]
             if not choices:
                 return Finish("error", "invalid_channel", connection_id)
-        self.run["edit_choices"] = choices
+        self.run.edit_choices = choices
         if len(choices) == 1:
             return self._edit(choices[0])
-        self.run["step"] = "edit_choice"
+        self.run.step = Step.EDIT_CHOICE
         return self.edit_choice_screen()
 
     def resume(self):
-        if self.run.get("step") == "edit_choice":
+        if self.run.step == Step.EDIT_CHOICE:
             return self.edit_choice_screen()
         return super().resume()
 
     def edit_choice_screen(self, error=None, status=200):
-        return Screen("edit_choice", {"provider_name": self.run["provider_name"],
-                                      "choices": self.run["edit_choices"], "error": error},
+        return Screen("edit_choice", {"provider_name": self.run.provider_name,
+                                      "choices": self.run.edit_choices, "error": error},
                       status=status)
 
     def edit_channel(self, definition_id):
         """The user picked a channel to renew, or the missing one to add."""
-        if self.run.get("step") != "edit_choice":
+        if self.run.step != Step.EDIT_CHOICE:
             return self.resume()
-        choice = next((c for c in self.run["edit_choices"]
+        choice = next((c for c in self.run.edit_choices
                        if c["definition"]["id"] == definition_id), None)
         if choice is None:
             return self.edit_choice_screen(error="invalid_channel", status=422)
@@ -60,21 +61,21 @@ class EditCredentialsFlow(AddConnectionFlow):
     def _edit(self, choice):
         channel = choice["channel"]
         if channel:  # renewal: the login is shown again, a password never
-            self.run.update(renew_channel_id=channel["id"], channel_id=channel["id"],
-                            known_values={"login": channel["login"]} if channel.get("login") else {})
+            self.run.renew_channel_id = self.run.channel_id = channel["id"]
+            self.run.known_values = {"login": channel["login"]} if channel.get("login") else {}
         return self.use_definition(choice["definition"])
 
     def _connect(self, **auth):
-        channel_id = self.run.get("renew_channel_id")
+        channel_id = self.run.renew_channel_id
         if not channel_id:
             return super()._connect(**auth)  # adds the channel to the connection
         with attempt(self.run, *self._connect_step(auth)) as key:
-            connection = self.api.update_credentials(self.run["connection_id"], channel_id,
+            connection = self.api.update_credentials(self.run.connection_id, channel_id,
                                                      idempotency_key=key, **auth)
         self.track("CONNECTION_UPDATED", connection_id=connection["id"], channel_id=channel_id)
         return self.after_connection(connection)
 
     def _authenticated(self):
-        if self.run.get("renew_channel_id"):  # the consent stands: synchronise again
+        if self.run.renew_channel_id:  # the consent stands: synchronise again
             return self._start_sync()
         return super()._authenticated()

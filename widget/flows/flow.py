@@ -2,6 +2,8 @@
 from collections.abc import Callable
 from typing import Any
 
+from widget.flows.run import Run
+
 # track(name, **data): records an event of the widget being run.
 Track = Callable[..., None]
 
@@ -10,10 +12,9 @@ class Flow:
     """A flow over the Accounts API and the run it changes; `locale` is the language the user
     reads (the terms are fetched in it), given by the caller so that flows need no Flask."""
 
-    def __init__(self, api: Any, run: dict[str, Any], track: Track,
-                 locale: str | None = None) -> None:
+    def __init__(self, api: Any, run: Run, track: Track, locale: str | None = None) -> None:
         self.api = api
         self.run = run
-        self.options: dict[str, Any] = run.get("options", {})
+        self.options: dict[str, Any] = run.options
         self.track = track
         self.locale = locale

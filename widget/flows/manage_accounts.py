@@ -1,6 +1,7 @@
 """manage_accounts: give or withdraw consent account by account, say what changes, then sync."""
 from widget.flows.account_choice import account_choice
 from widget.flows.flow import Flow
+from widget.flows.run import Step
 from widget.flows.step_keys import attempt, seed_keys
 from widget.flows.steps import Finish, Screen
 from widget.upstream import Conflict, NotFound
@@ -21,11 +22,11 @@ class ManageAccountsFlow(Flow):
             self.api.connection(self.connection_id)
         except NotFound:  # unknown, deleted, or another user's
             return Finish("error", "invalid_connection")
-        self.run["step"] = "choose"
+        self.run.step = Step.CHOOSE
         return self.choose_screen()
 
     def resume(self):
-        if self.run.get("step") == "review":
+        if self.run.step == Step.REVIEW:
             return self.review_screen()
         return self.start()
 
@@ -38,19 +39,19 @@ class ManageAccountsFlow(Flow):
 
     def review(self, account_ids):
         """The user's new choice: check it, then show what will change before saving."""
-        if self.run.get("step") not in ("choose", "review"):
+        if self.run.step not in (Step.CHOOSE, Step.REVIEW):
             return self.resume()
         accounts = self._accounts()
         known = {a["id"] for a in accounts}
         choice = account_choice(account_ids, known)
         if choice.error:
             return self.choose_screen(choice.shown, choice.error, 422, accounts)
-        self.run.update(step="review", chosen=choice.ids)
+        self.run.step, self.run.chosen = Step.REVIEW, choice.ids
         return self.review_screen(accounts)
 
     def review_screen(self, accounts=None):
         accounts = self._accounts() if accounts is None else accounts
-        chosen = set(self.run["chosen"])
+        chosen = set(self.run.chosen)
         active = {a["id"] for a in accounts if a.get("status") == "ACTIVE"}
         return Screen("manage_accounts_review", {
             "granted": [a for a in accounts if a["id"] in chosen - active],
@@ -59,15 +60,15 @@ class ManageAccountsFlow(Flow):
 
     def change(self):
         """Back from the summary to the checklist, with the choice kept."""
-        if self.run.get("step") != "review":
+        if self.run.step != Step.REVIEW:
             return self.resume()
-        self.run["step"] = "choose"
-        return self.choose_screen(chosen=self.run["chosen"])
+        self.run.step = Step.CHOOSE
+        return self.choose_screen(chosen=self.run.chosen)
 
     def confirm(self):
-        if self.run.get("step") != "review":
+        if self.run.step != Step.REVIEW:
             return self.resume()
-        chosen = [i for i in self.run["chosen"] if i in {a["id"] for a in self._accounts()}]
+        chosen = [i for i in self.run.chosen if i in {a["id"] for a in self._accounts()}]
         self.api.set_consents(self.connection_id, account_ids=chosen)
         self.track("ACCOUNTS_UPDATED", connection_id=self.connection_id, account_ids=chosen,
                    count=len(chosen))

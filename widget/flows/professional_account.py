@@ -1,5 +1,6 @@
 """professional-account: which accounts are professional, with their company's name and SIREN."""
 from widget.flows.flow import Flow
+from widget.flows.run import Step
 from widget.flows.steps import Finish, Screen
 from widget.siren import normalized_siren, siren_problem
 from widget.upstream import NotFound
@@ -30,7 +31,7 @@ class ProfessionalAccountFlow(Flow):
                 self.api.connection(self.options["connection_id"])
             except NotFound:  # unknown, deleted, or another user's
                 return Finish("error", "invalid_connection")
-        self.run["step"] = "accounts"
+        self.run.step = Step.ACCOUNTS
         return self.accounts_screen()
 
     resume = start
@@ -46,7 +47,7 @@ class ProfessionalAccountFlow(Flow):
 
     def save(self, form):
         """Check every professional account's company fields, then save what changed."""
-        if self.run.get("step") != "accounts":
+        if self.run.step != Step.ACCOUNTS:
             return self.resume()
         accounts = self._accounts()
         known = {a["id"] for a in accounts}

@@ -10,15 +10,15 @@ import contextlib
 import hashlib
 import secrets
 from collections.abc import Iterator
-from typing import Any
-
+from widget.flows.run import Run
 from widget.upstream.errors import NetworkError, ServerError, UpstreamError
 
 
-def seed_keys(run: dict[str, Any]) -> str:
+def seed_keys(run: Run) -> str:
     """Give the run the seed of its keys, saved before any step can use it."""
-    seed: str = run.setdefault("key_seed", secrets.token_hex(16))
-    return seed
+    if not run.key_seed:
+        run.key_seed = secrets.token_hex(16)
+    return run.key_seed
 
 
 def _digest(*parts: object) -> str:
@@ -26,14 +26,14 @@ def _digest(*parts: object) -> str:
 
 
 @contextlib.contextmanager
-def attempt(run: dict[str, Any], *step: object) -> Iterator[str]:
+def attempt(run: Run, *step: object) -> Iterator[str]:
     """Yield the Idempotency-Key of this try at `step` (its parts name it: a kind, ids...).
 
     Steps are kept by digest, so a part may be a secret (the bank's code) that the session must
     not hold.
     """
     name = _digest(*step)[:32]
-    answered = run.setdefault("answered_steps", {})
+    answered = run.answered_steps
     key = _digest(seed_keys(run), name, answered.get(name, 0))
     try:
         yield key

@@ -1,6 +1,7 @@
 """add_connection's last steps: the sync started, its waiting screen polled, its ending."""
 import time
 
+from widget.flows.run import Step
 from widget.flows.step_keys import attempt
 from widget.flows.steps import Finish, Screen
 from widget.flows.sync_watch import SyncWatch
@@ -15,7 +16,7 @@ class SyncSteps:
     clock = staticmethod(time.time)
 
     def _start_sync(self):
-        connection_id = self.run["connection_id"]
+        connection_id = self.run.connection_id
         if not self.options.get("auto_sync", True):
             return Finish("success", connection_id=connection_id)
         watch = SyncWatch(self.api, self.run)
@@ -25,53 +26,53 @@ class SyncSteps:
         self.track("SYNC_STARTED", connection_id=connection_id)
         if not self.options.get("captive_mode", True):
             return Finish("success", connection_id=connection_id)
-        self.run["step"] = "syncing"
+        self.run.step = Step.SYNCING
         return self.syncing_screen()
 
     def syncing_screen(self):
-        return Screen("syncing", {"progress": self.run.get("progress") or {},
-                                  "provider_name": self.run.get("provider_name")})
+        return Screen("syncing", {"progress": self.run.progress or {},
+                                  "provider_name": self.run.provider_name})
 
     def poll(self):
         """A waiting screen asks again: app validation or sync progress."""
-        step = self.run.get("step")
-        if step not in ("challenge", "syncing"):
+        step = self.run.step
+        if step not in (Step.CHALLENGE, Step.SYNCING):
             return self.resume()
         now = self.clock()
-        if now - self.run.get("polled_at", 0) < POLL_INTERVAL_SECONDS:
+        if now - self.run.polled_at < POLL_INTERVAL_SECONDS:
             return self._unchanged()
-        self.run["polled_at"] = now
-        if step == "challenge":
-            return self.after_connection(self.api.connection(self.run["connection_id"]))
+        self.run.polled_at = now
+        if step == Step.CHALLENGE:
+            return self.after_connection(self.api.connection(self.run.connection_id))
         return self.sync_progress()
 
     def _unchanged(self):
-        if self.run["step"] == "challenge":
-            return Screen("challenge", {"challenge": self.run["challenge"],
-                                        "provider_name": self.run.get("provider_name")})
+        if self.run.step == Step.CHALLENGE:
+            return Screen("challenge", {"challenge": self.run.challenge,
+                                        "provider_name": self.run.provider_name})
         return self.syncing_screen()
 
     def sync_progress(self):
-        connection_id = self.run["connection_id"]
+        connection_id = self.run.connection_id
         news = SyncWatch(self.api, self.run).read(connection_id)
         if news == "success":
             self.track("SYNC_FINISHED", connection_id=connection_id, result="success")
             return Finish("success", connection_id=connection_id)
         if news == "failed":
             self.track("SYNC_FINISHED", connection_id=connection_id, result="error",
-                       error=self.run["progress"].get("error"))
-            self.run["step"] = "sync_failed"
+                       error=self.run.progress.get("error"))
+            self.run.step = Step.SYNC_FAILED
             return self.sync_failed_screen()
         if news == "look":  # the bank needs the user (a challenge) or stopped: read the channel
             return self.after_connection(self.api.connection(connection_id))
         return self.syncing_screen()
 
     def sync_failed_screen(self):
-        return Screen("sync_failed", {"provider_name": self.run.get("provider_name")})
+        return Screen("sync_failed", {"provider_name": self.run.provider_name})
 
     def leave_failed(self):
         """The user read that the sync failed, or that they tried too many codes: back to the
         Client with result=error."""
-        if self.run.get("step") not in ("sync_failed", "too_many_attempts"):
+        if self.run.step not in (Step.SYNC_FAILED, Step.TOO_MANY_ATTEMPTS):
             return self.resume()
-        return Finish("error", self.run["step"], self.run["connection_id"])
+        return Finish("error", str(self.run.step), self.run.connection_id)

@@ -7,7 +7,7 @@ class TermsFlow(Flow):
 
     def show(self) -> Screen:
         terms = self.api.terms(self.locale)
-        self.run["terms_version"] = terms["version"]
+        self.run.terms_version = terms["version"]
         self.track("TERMS_SHOWN", version=terms["version"])
         return Screen("terms", {"terms": terms,
                                 "paragraphs": [p for p in terms.get("content", "").split("\n\n") if p.strip()]})
@@ -16,13 +16,13 @@ class TermsFlow(Flow):
 
     def accept(self) -> Screen | Finish | None:
         """Accept the version shown; then the widget that needed it goes on, or terms ends."""
-        version = self.run.get("terms_version")
+        version = self.run.terms_version
         if not version:
             return self.show()
         self.api.accept_terms(version)
         self.track("TERMS_ACCEPTED", version=version)
-        self.run["terms_pending"] = False
-        if self.run.get("widget") == "terms":
+        self.run.terms_pending = False
+        if self.run.widget == "terms":
             return Finish("success")
         return None  # the caller resumes the widget that was waiting for the terms
 

@@ -7,6 +7,7 @@ user's event queue for a bounded time, then lets ConnectedSteps ask it and check
 """
 from widget.flows.connected import BLOCKED, ConnectedSteps
 from widget.flows.flow import Flow
+from widget.flows.run import Step
 from widget.flows.step_keys import seed_keys
 from widget.flows.steps import Finish, Screen
 from widget.flows.sync_watch import SyncWatch
@@ -30,7 +31,7 @@ class UserInputFlow(ConnectedSteps, Flow):
 
     # Entry and resumption
     def start(self):
-        self.run["step"] = "start"
+        self.run.step = Step.START
         seed_keys(self.run)
         # The queue's place first: a challenge asked after the read below is still seen there.
         SyncWatch(self.api, self.run).begin()
@@ -38,22 +39,23 @@ class UserInputFlow(ConnectedSteps, Flow):
             connection = self.api.connection(self.options.get("connection_id"))
         except NotFound:  # unknown, deleted, or another user's
             return Finish("error", "invalid_connection")
-        self.run.update(connection_id=connection["id"], provider_name=self._bank_name(connection),
-                        wait_until=self.clock() + self.wait_seconds)
+        self.run.connection_id = connection["id"]
+        self.run.provider_name = self._bank_name(connection)
+        self.run.wait_until = self.clock() + self.wait_seconds
         return self._needing_user(connection) or self.waiting()
 
     def resume(self):
         """The screen of the step the run stands at (a reload, the link again, after terms)."""
-        step = self.run.get("step")
-        if step == "waiting":
+        step = self.run.step
+        if step == Step.WAITING:
             return self.poll()
-        if step == "challenge":
-            return self.after_connection(self.api.connection(self.run["connection_id"]))
-        if step == "syncing":
+        if step == Step.CHALLENGE:
+            return self.after_connection(self.api.connection(self.run.connection_id))
+        if step == Step.SYNCING:
             return self.syncing_screen()
-        if step == "sync_failed":
+        if step == Step.SYNC_FAILED:
             return self.sync_failed_screen()
-        if step == "too_many_attempts":
+        if step == Step.TOO_MANY_ATTEMPTS:
             return self.too_many_attempts_screen()
         return self.start()
 
@@ -66,24 +68,24 @@ class UserInputFlow(ConnectedSteps, Flow):
 
     # Waiting for the bank to ask
     def waiting(self):
-        self.run["step"] = "waiting"
-        context = {"provider_name": self.run.get("provider_name")}
+        self.run.step = Step.WAITING
+        context = {"provider_name": self.run.provider_name}
         return Screen("user_input_waiting", context)
 
     def poll(self):
         """A waiting screen asks again: for the challenge to come, or as add_connection's do."""
-        if self.run.get("step") != "waiting":
+        if self.run.step != Step.WAITING:
             return super().poll()  # app validation, sync progress
         now = self.clock()
-        if now - self.run.get("polled_at", 0) < POLL_INTERVAL_SECONDS:
+        if now - self.run.polled_at < POLL_INTERVAL_SECONDS:
             return self.waiting()
-        self.run["polled_at"] = now
-        connection_id = self.run["connection_id"]
+        self.run.polled_at = now
+        connection_id = self.run.connection_id
         if SyncWatch(self.api, self.run).read(connection_id):  # news of the connection: read it
             found = self._needing_user(self.api.connection(connection_id))
             if found:
                 return found
-        if now >= self.run["wait_until"]:
+        if now >= self.run.wait_until:
             return Finish("error", "nothing_pending", connection_id)
         return self.waiting()
 
@@ -96,7 +98,7 @@ class UserInputFlow(ConnectedSteps, Flow):
         channel = (pending or blocked or [None])[0]
         if channel is None:
             return None
-        self.run["channel_id"] = channel.get("id")
+        self.run.channel_id = channel.get("id")
         return super().after_connection(connection)
 
     # The challenge: ConnectedSteps asks it and checks the answer
@@ -109,14 +111,14 @@ class UserInputFlow(ConnectedSteps, Flow):
 
     def _answered(self, connection):
         """The bank has what it asked: another channel's challenge, the sync, or the end."""
-        self.run.pop("after_challenge", None)
+        self.run.after_challenge = None
         found = self._needing_user(connection)
         if found:
             return found
-        connection_id = self.run["connection_id"]
+        connection_id = self.run.connection_id
         if not self.options.get("captive_mode", True):
             return Finish("success", connection_id=connection_id)
-        self.run["step"] = "syncing"
+        self.run.step = Step.SYNCING
         if connection.get("status") == "RUNNING":
             return self.syncing_screen()
         # No sync goes on: it is over already (its end is in the queue), or there was none.
@@ -126,6 +128,6 @@ class UserInputFlow(ConnectedSteps, Flow):
         return outcome
 
     def sync_failed_screen(self):
-        if not self.run.get("provider_name"):  # the screen names the bank: straight back instead
-            return Finish("error", "sync_failed", self.run["connection_id"])
+        if not self.run.provider_name:  # the screen names the bank: straight back instead
+            return Finish("error", "sync_failed", self.run.connection_id)
         return super().sync_failed_screen()

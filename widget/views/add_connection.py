@@ -1,7 +1,7 @@
 """add_connection's steps: each view hands the request to AddConnectionFlow."""
 from flask import Blueprint, g, request, url_for
 
-from widget.flows.steps import Finish, Screen
+from widget.flows.steps import Screen
 from widget.htmx import redirect_to, render_screen
 from widget.public_url import external_url
 from widget.returns import return_url
@@ -69,9 +69,9 @@ def go_to_bank(ctx):
     flow = run_flow(ctx, CONNECTING)
     if flow is None:
         return stale()
-    outcome = flow.go_to_bank(widget_sessions().new_id(), _callback_uri(), ctx.run.get("locale"))
-    if ctx.run.get("bank_state"):
-        widget_sessions().bind_state(ctx.run["bank_state"], ctx.session_id, ctx.data["expires_at_ts"])
+    outcome = flow.go_to_bank(widget_sessions().new_id(), _callback_uri(), ctx.run.locale)
+    if ctx.run.bank_state:
+        widget_sessions().bind_state(ctx.run.bank_state, ctx.session_id, ctx.data["expires_at_ts"])
     return outcome
 
 
@@ -113,20 +113,17 @@ def _bank_callback(ctx):
     if outcome is None:
         return Screen("bank_callback_invalid", status=400)
     widget_sessions().spend_state(state, ctx.session_id, ctx.data["expires_at_ts"])
-    if isinstance(outcome, Finish):
-        # Shown where the widget is opened again, so an iframe's parent hears of it too.
-        ctx.run.update(step="finishing", ending=vars(outcome))
     # Never a page on this URL: a reload would replay the code. The widget resumes instead,
     # inside the Client's page when it hosts the widget in an iframe (DESIGN.md section 6).
-    aspsp_callback_uri = ctx.run["options"].get("aspsp_callback_uri")
+    options = ctx.run.options
+    aspsp_callback_uri = options.get("aspsp_callback_uri")
     if aspsp_callback_uri:
         params = {"session_id": ctx.session_id}
-        if ctx.run["options"].get("state") is not None:
-            params["state"] = ctx.run["options"]["state"]
+        if options.get("state") is not None:
+            params["state"] = options["state"]
         return redirect_to(return_url(aspsp_callback_uri, params))
-    return redirect_to(url_for("widgets.open_widget", name=BY_NAME[ctx.run["widget"]].path,
-                               session_id=ctx.session_id,
-                               connection_id=ctx.run["options"].get("connection_id")))
+    return redirect_to(url_for("widgets.open_widget", name=BY_NAME[ctx.run.widget].path,
+                               session_id=ctx.session_id, connection_id=options.get("connection_id")))
 
 
 @bp.post("/credentials")

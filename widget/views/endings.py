@@ -3,9 +3,13 @@ import json
 
 from flask import g, make_response, render_template, request
 
+from widget.flows.run import Run
 from widget.htmx import is_htmx, redirect_to, render_screen
 from widget.parent_messages import parent_messages, redirect_message
 from widget.returns import result_params, return_url
+
+# Whose ending an ending without a run is (the session API's first widget).
+DEFAULT_WIDGET = "add_connection"
 
 
 def with_messages(response, messages):
@@ -33,14 +37,14 @@ def leave(widget_session, options, params):
 
 def finish(ctx, outcome):
     """End the run: record it, then back to the Client, or our own result page."""
-    run = ctx.data.setdefault("run", {})
-    widget = run.get("widget", "add_connection")
+    run = ctx.run or ctx.begin(Run(DEFAULT_WIDGET, dict(ctx.data["options"])))
+    widget = run.widget
     if outcome.result == "cancelled":
-        ctx.track("EXIT", widget, step=run.get("step"))
+        ctx.track("EXIT", widget, step=run.step and str(run.step))
     elif outcome.result == "error":
         ctx.track("ERROR", widget, error=outcome.error, connection_id=outcome.connection_id)
-    run.update(step="done", result=outcome.result, ending=vars(outcome))
-    if (run.get("options") or ctx.data["options"]).get("redirect_url"):
+    run.end(outcome)
+    if (run.options or ctx.data["options"]).get("redirect_url"):
         ctx.track("REDIRECT", widget, result=outcome.result, connection_id=outcome.connection_id)
     return deliver_again(ctx, outcome)
 
@@ -48,9 +52,9 @@ def finish(ctx, outcome):
 def deliver_again(ctx, outcome):
     """Back to the Client with the run's ending, or our own result page; no event recorded
     (a request that found the session busy is told the ending another request recorded)."""
-    run = ctx.data["run"]
-    widget = run.get("widget", "add_connection")
-    options = run.get("options") or ctx.data["options"]
+    run = ctx.run
+    widget = run.widget
+    options = run.options or ctx.data["options"]
     params = result_params(options, widget, outcome.result, outcome.error,
                            outcome.connection_id, g.get("run_locale"))
     if options.get("redirect_url"):

@@ -12,7 +12,7 @@ def stale():
 
 def run_flow(ctx, widgets):
     """The flow of the run in progress when it is one of `widgets`, else None."""
-    if ctx.run.get("widget") not in widgets or ctx.run.get("step") in (None, "done"):
+    if ctx.run is None or ctx.run.widget not in widgets or not ctx.run.in_progress:
         return None
     return ctx.flow()
 

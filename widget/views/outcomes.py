@@ -26,7 +26,7 @@ def respond(ctx, outcome):
 
 def show(ctx, screen):
     """The screen as a page or a fragment; a poll that brings nothing new keeps the old one."""
-    options = ctx.run.get("options") or ctx.data["options"]
+    options = (ctx.run and ctx.run.options) or ctx.data["options"]
     messages = parent_messages(ctx.data, options)
     poller = POLLERS.get(request.headers.get("HX-Trigger", ""))
     if poller and poller.screen == screen.name:
@@ -46,7 +46,7 @@ def show(ctx, screen):
 
 def _endpoints(ctx):
     """Where the run's widget has the shared screens (challenge, syncing) poll and post."""
-    spec = BY_NAME.get(ctx.run.get("widget"))
+    spec = ctx.run and BY_NAME.get(ctx.run.widget)
     return {"endpoints": spec.endpoints} if spec and spec.endpoints else {}
 
 

@@ -12,6 +12,7 @@ from flask_babel import get_locale
 from widget import upstream
 from widget.clients import client_registry
 from widget.events import track
+from widget.flows.run import Run
 from widget.flows.steps import Finish, Screen
 from widget.htmx import render_screen
 from widget.limits import ChallengeAttempts
@@ -24,16 +25,24 @@ from widget.views.registry import BY_NAME, BY_PATH, POLLERS
 
 
 class WidgetContext:
-    """One request's view of a widget session: its data, its run, its API client."""
+    """One request's view of a widget session: its data, its run (None before the first), its
+    API client."""
 
     def __init__(self, session_id, data):
         self.session_id = session_id
         self.data = data
+        self.run = stored_run(data.get("run"))
         self._api = None
 
-    @property
-    def run(self):
-        return self.data.get("run") or {}
+    def begin(self, run):
+        """`run` replaces the session's: a widget opened, or an ending without a run."""
+        self.run = run
+        return run
+
+    def keep_run(self):
+        """Put the run back into the session's data, which the store then saves."""
+        if self.run is not None:
+            self.data["run"] = self.run.to_record()
 
     @property
     def api(self):
@@ -42,19 +51,27 @@ class WidgetContext:
         return self._api
 
     def track(self, name, widget=None, **data):
-        return track(self.data, self.session_id, name, widget or self.run.get("widget"), **data)
+        return track(self.data, self.session_id, name, widget or (self.run and self.run.widget),
+                     **data)
 
     def flow(self, name=None):
-        name = name or self.run.get("widget")
+        name = name or self.run.widget
 
         def track(event, **data):
             self.track(event, name, **data)
 
-        flow = BY_NAME[name].flow(self.api, self.data["run"], track, locale=str(get_locale()))
+        flow = BY_NAME[name].flow(self.api, self.run, track, locale=str(get_locale()))
         flow.clock = current_app.config.get("WIDGET_CLOCK") or time.time
         flow.config = current_app.config
         flow.challenge_attempts = ChallengeAttempts(self.session_id)
         return flow
+
+
+def stored_run(record):
+    """The session's run; None if it has none, or one no widget here can go on with (tampered,
+    or from a version of the widget that knew other widgets or steps)."""
+    run = Run.from_record(record) if record else None
+    return run if run and run.widget in BY_NAME else None
 
 
 def session_missing(session_id):
@@ -91,10 +108,12 @@ def widget_request(post=False, session_id_from=None):
                         return session_missing(session_id)
                     ctx = WidgetContext(session_id, data)
                     g.frame_ancestors = client_registry().frame_ancestors(data["client_id"])
-                    g.run_locale = ctx.run.get("locale") or data["options"].get("locale")
+                    g.run_locale = (ctx.run and ctx.run.locale) or data["options"].get("locale")
                     if post and not csrf_valid(data):
                         return respond(ctx, Screen("csrf_error", status=400))
-                    return respond(ctx, guarded(ctx, view, *args, **kwargs))
+                    response = respond(ctx, guarded(ctx, view, *args, **kwargs))
+                    ctx.keep_run()
+                    return response
             except SessionBusy:
                 return still_in_progress(session_id, polling)
 
@@ -128,12 +147,12 @@ def guarded(ctx, view, *args, **kwargs):
         try:
             return view(ctx, *args, **kwargs)
         except upstream.ActionRequired:
-            ctx.data["run"]["terms_pending"] = True
+            ctx.run.wait_for_terms()
             return ctx.flow("terms").show()  # a failure fetching the terms is handled below
     except upstream.InvalidToken:
         # The Client gave no refresh token, or it no longer works: the session is over.
         ctx.data["expires_at_ts"] = time.time()
-        return Finish("expired", connection_id=ctx.run.get("connection_id"))
+        return Finish("expired", connection_id=ctx.run and ctx.run.connection_id)
     except upstream.UpstreamError as exc:
         upstream.log_failure(exc, "the upstream_error screen to %s %s" % (
             request.method, request.url_rule.rule))

@@ -2,6 +2,7 @@
 from flask import Blueprint, Response, abort, g, render_template, request
 
 from widget.clients import client_registry
+from widget.flows.run import Run, Step
 from widget.flows.steps import Finish, Screen
 from widget.i18n import select_locale
 from widget.session_options import OVERRIDABLE, InvalidOption, parse_options
@@ -33,27 +34,25 @@ def open_widget(ctx, name):
     try:
         overrides = _overrides(ctx)
     except InvalidOption:
-        ctx.data["run"] = {"widget": widget, "options": dict(ctx.data["options"]), "step": "done"}
+        ctx.begin(Run.refused(widget, ctx.data["options"]))
         return Finish("error", "invalid_request")
     connection_id = request.args.get("connection_id")
     if connection_id is not None or spec.needs_connection:
         if not valid_connection_id(connection_id):
-            ctx.data["run"] = {"widget": widget, "options": {**ctx.data["options"], **overrides},
-                               "step": "done"}
+            ctx.begin(Run.refused(widget, {**ctx.data["options"], **overrides}))
             return Finish("error", "invalid_connection")
         overrides["connection_id"] = connection_id
-    run = ctx.data.get("run") or {}
-    in_progress = run.get("widget") == widget and run.get("step") not in (None, "done")
-    same = all((run.get("locale") if k == "locale" else run.get("options", {}).get(k)) == v
-               for k, v in overrides.items())
-    if in_progress and same:
-        g.run_locale = run.get("locale")
-        flow = ctx.flow("terms" if run.get("terms_pending") else widget)
+    run = ctx.run
+    in_progress = run is not None and run.widget == widget and run.in_progress
+    same = in_progress and all(
+        (run.locale if k == "locale" else run.options.get(k)) == v for k, v in overrides.items())
+    if same:
+        g.run_locale = run.locale
+        flow = ctx.flow("terms" if run.terms_pending else widget)
         return flow.resume()
     g.run_locale = overrides.get("locale") or ctx.data["options"].get("locale")
-    ctx.data["run"] = {"widget": widget, "options": {**ctx.data["options"], **overrides},
-                       "locale": select_locale(), "step": "start"}
-    g.run_locale = ctx.data["run"]["locale"]
+    run = ctx.begin(Run.opened(widget, {**ctx.data["options"], **overrides}, select_locale()))
+    g.run_locale = run.locale
     ctx.track("OPEN", widget)
     return ctx.flow(widget).start()
 
@@ -63,24 +62,24 @@ def open_widget(ctx, name):
 def resume(ctx):
     """Where the run stands: a request that found the session busy goes on here once it is free."""
     run = ctx.run
-    if run.get("step") == "done" and run.get("ending"):
-        return deliver_again(ctx, Finish(**run["ending"]))  # the same ending, told once more
-    if not run.get("widget") or run.get("step") in (None, "done"):
+    if run and run.step == Step.DONE and run.ending:
+        return deliver_again(ctx, run.ending)  # the same ending, told once more
+    if not run or not run.in_progress:
         return Screen("stale", status=409)
-    return ctx.flow("terms" if run.get("terms_pending") else run["widget"]).resume()
+    return ctx.flow("terms" if run.terms_pending else run.widget).resume()
 
 
 @bp.post("/cancel")
 @widget_request(post=True)
 def cancel(ctx):
     """Leave the widget: back to the Client with result=cancelled."""
-    if not ctx.run:
-        ctx.data["run"] = {"widget": "add_connection", "options": dict(ctx.data["options"])}
-    elif ctx.run.get("step") == "done":
+    if ctx.run is None:
+        return Finish("cancelled")
+    if ctx.run.step == Step.DONE:
         return Screen("stale", status=409)  # the run has ended already: one ending only
-    elif ctx.run.get("step") == "finishing":
+    if ctx.run.step == Step.FINISHING:
         return ctx.flow().resume()  # it ended at the bank's callback: that ending stands
-    return Finish("cancelled", connection_id=ctx.run.get("connection_id"))
+    return Finish("cancelled", connection_id=ctx.run.connection_id)
 
 
 @bp.post("/terms/accept")

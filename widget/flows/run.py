@@ -1,0 +1,174 @@
+"""A widget run: where the user stands in a widget, kept with the session between requests.
+
+Only flows change a run (its methods here are what views may ask of it: start, end, wait for
+the terms). The store keeps it as a record, a plain dict with a version: `to_record` writes it,
+`from_record` reads it back, including the unversioned dicts written before runs were typed
+(a deploy in the middle of a user's run goes on with that run).
+"""
+import types
+import typing
+from dataclasses import dataclass, field, fields
+from enum import StrEnum
+from typing import Any
+
+from widget.flows.steps import Finish
+
+VERSION = 1
+
+
+class Step(StrEnum):
+    """Where a run stands; a step's screen is shown again when the run is resumed there."""
+
+    START = "start"
+    PROVIDERS = "providers"
+    CHANNEL_CHOICE = "channel_choice"
+    EDIT_CHOICE = "edit_choice"
+    BANK_NOTICE = "bank_notice"
+    BANK = "bank"
+    CREDENTIALS = "credentials"
+    WAITING = "waiting"
+    CHALLENGE = "challenge"
+    TOO_MANY_ATTEMPTS = "too_many_attempts"
+    ACCOUNTS = "accounts"
+    NEXT_CHANNEL = "next_channel"
+    SYNCING = "syncing"
+    SYNC_FAILED = "sync_failed"
+    CHOOSE = "choose"
+    REVIEW = "review"
+    FINISHING = "finishing"  # ended at the bank's callback, told once the widget is back
+    DONE = "done"
+
+
+Id = str | int  # as the Accounts API gives them
+
+
+@dataclass
+class Run:
+    """What a run of one widget knows; fields left at their default are not stored."""
+
+    widget: str
+    options: dict[str, Any] = field(default_factory=dict)
+    locale: str | None = None
+    step: Step | None = None
+    ending: Finish | None = None
+    result: str | None = None
+    terms_pending: bool = False
+    terms_version: str | None = None
+    # Idempotency keys (flows/step_keys.py)
+    key_seed: str | None = None
+    answered_steps: dict[str, int] = field(default_factory=dict)
+    # The bank, its channels, the connection
+    provider_id: Id | None = None
+    provider_name: str | None = None
+    connection_id: Id | None = None
+    channel_id: Id | None = None
+    choices: list[dict[str, Any]] = field(default_factory=list)
+    edit_choices: list[dict[str, Any]] = field(default_factory=list)
+    definition: dict[str, Any] | None = None
+    queue: list[dict[str, Any]] = field(default_factory=list)
+    adding_next: bool = False
+    channel_error: str | None = None
+    bank_state: str | None = None
+    renew_channel_id: Id | None = None
+    known_values: dict[str, str] = field(default_factory=dict)
+    # Challenges and consent
+    challenge_id: Id | None = None
+    challenge: dict[str, Any] | None = None
+    after_challenge: Step | None = None
+    consented_ids: list[str] = field(default_factory=list)
+    chosen: list[str] = field(default_factory=list)
+    # The sync and the waits
+    event_cursor: Id | None = None
+    progress: dict[str, Any] = field(default_factory=dict)
+    polled_at: float = 0.0
+    wait_until: float | None = None
+
+    @classmethod
+    def opened(cls, widget: str, options: dict[str, Any], locale: str | None = None) -> "Run":
+        """A new run of `widget`, at its start."""
+        return cls(widget, dict(options), locale, Step.START)
+
+    @classmethod
+    def refused(cls, widget: str, options: dict[str, Any]) -> "Run":
+        """A run that ends before it starts (a link the widget cannot open)."""
+        return cls(widget, dict(options), step=Step.DONE)
+
+    @property
+    def in_progress(self) -> bool:
+        return self.step not in (None, Step.DONE)
+
+    def wait_for_terms(self) -> None:
+        """The API wants the current terms accepted before this run goes on."""
+        self.terms_pending = True
+
+    def end(self, outcome: Finish) -> None:
+        """The run is over: its ending is told once, and again to a request that asks."""
+        self.step, self.result, self.ending = Step.DONE, outcome.result, outcome
+
+    def end_at_bank(self, outcome: Finish) -> None:
+        """The bank's callback ended the run: told where the widget is opened again."""
+        self.step, self.ending = Step.FINISHING, outcome
+
+    def to_record(self) -> dict[str, Any]:
+        """The run as the session stores it (JSON), with its version."""
+        record: dict[str, Any] = {"v": VERSION}
+        for spec in fields(self):
+            value = getattr(self, spec.name)
+            if spec.name != "widget" and value == _default(spec):
+                continue
+            if isinstance(value, Finish):
+                value = vars(value).copy()
+            elif isinstance(value, Step):
+                value = value.value
+            record[spec.name] = value
+        return record
+
+    @classmethod
+    def from_record(cls, record: object) -> "Run | None":
+        """The run of a stored record; None for one that is not a run (tampered, or from a
+        version this code does not know): the widget then starts afresh or says it is stale."""
+        if not isinstance(record, dict) or record.get("v", VERSION) != VERSION:
+            return None
+        hints = typing.get_type_hints(cls)
+        values: dict[str, Any] = {}
+        for spec in fields(cls):
+            if spec.name not in record or record[spec.name] is None:
+                continue
+            value = _parsed(record[spec.name], hints[spec.name])
+            if value is _INVALID:
+                return None
+            values[spec.name] = value
+        if "widget" not in values:
+            return None
+        return cls(**values)
+
+
+_INVALID = object()
+
+
+def _default(spec: Any) -> Any:
+    return spec.default_factory() if callable(spec.default_factory) else spec.default
+
+
+def _parsed(value: object, hint: Any) -> object:
+    """`value` as a field of type `hint` holds it; _INVALID if it cannot be one.
+
+    A step this code does not know (an older or a tampered record) reads as no step.
+    """
+    kinds = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+    for kind in kinds:
+        if kind is Step:
+            return Step(value) if isinstance(value, str) and value in Step._value2member_map_ \
+                else None
+        if kind is Finish:
+            if isinstance(value, dict) and isinstance(value.get("result"), str):
+                return Finish(value["result"], value.get("error"), value.get("connection_id"))
+            return _INVALID
+        origin = typing.get_origin(kind) or kind
+        if origin is float and isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        if origin is int and isinstance(value, bool):
+            continue
+        if isinstance(value, origin):
+            return value
+    return _INVALID
