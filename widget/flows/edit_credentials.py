@@ -3,15 +3,23 @@
 The same steps as add_connection once the channel is chosen (bank portal or credential form,
 challenge, sync), on an existing connection.
 """
-from widget.flows.add_connection import AddConnectionFlow
+from typing import Any
+
+from widget.flows.connecting import ConnectingFlow
+from widget.flows.flow import Outcome
+from widget.flows.logins import Renewal
 from widget.flows.run import Step
-from widget.flows.step_keys import attempt, seed_keys
+from widget.flows.step_keys import seed_keys
 from widget.flows.steps import Finish, Screen, ordered_definitions
-from widget.upstream import NotFound, ProviderUnavailable
+from widget.upstream.errors import NotFound, ProviderUnavailable
 
 
-class EditCredentialsFlow(AddConnectionFlow):
-    def start(self):
+class EditCredentialsFlow(ConnectingFlow):
+    """The channel to renew or add, then ConnectingFlow's steps; a renewal's login renews."""
+
+    login_kind = Renewal
+
+    def start(self) -> Outcome:
         self.run.step = Step.START
         seed_keys(self.run)
         connection_id = self.options.get("connection_id")
@@ -25,7 +33,7 @@ class EditCredentialsFlow(AddConnectionFlow):
         self.run.connection_id, self.run.provider_id = connection["id"], provider["id"]
         self.run.provider_name, self.run.queue = provider["name"], []
         channels = {c.get("channel_definition_id"): c for c in connection.get("channels") or []}
-        choices = [{"definition": d, "channel": channels.get(d["id"])}
+        choices: list[dict[str, Any]] = [{"definition": d, "channel": channels.get(d["id"])}
                    for d in ordered_definitions(provider)]
         wanted = self.options.get("channel_definition_id")
         if wanted:
@@ -38,17 +46,27 @@ class EditCredentialsFlow(AddConnectionFlow):
         self.run.step = Step.EDIT_CHOICE
         return self.edit_choice_screen()
 
-    def resume(self):
+    def resume(self) -> Outcome:
         if self.run.step == Step.EDIT_CHOICE:
             return self.edit_choice_screen()
         return super().resume()
 
-    def edit_choice_screen(self, error=None, status=200):
+    # add_connection's provider routes: the run is about its connection's bank only
+    def can_choose_provider(self) -> bool:
+        return False
+
+    def providers(self, search: str = "", page: int = 0, error: str | None = None) -> Outcome:
+        return self.resume()
+
+    def choose_provider(self, provider_id: str) -> Outcome:
+        return self.resume()
+
+    def edit_choice_screen(self, error: str | None = None, status: int = 200) -> Screen:
         return Screen("edit_choice", {"provider_name": self.run.provider_name,
                                       "choices": self.run.edit_choices, "error": error},
                       status=status)
 
-    def edit_channel(self, definition_id):
+    def edit_channel(self, definition_id: str) -> Outcome:
         """The user picked a channel to renew, or the missing one to add."""
         if self.run.step != Step.EDIT_CHOICE:
             return self.resume()
@@ -58,24 +76,14 @@ class EditCredentialsFlow(AddConnectionFlow):
             return self.edit_choice_screen(error="invalid_channel", status=422)
         return self._edit(choice)
 
-    def _edit(self, choice):
+    def _edit(self, choice: dict[str, Any]) -> Outcome:
         channel = choice["channel"]
         if channel:  # renewal: the login is shown again, a password never
             self.run.renew_channel_id = self.run.channel_id = channel["id"]
             self.run.known_values = {"login": channel["login"]} if channel.get("login") else {}
-        return self.use_definition(choice["definition"])
+        return self.channel.use(choice["definition"])
 
-    def _connect(self, **auth):
-        channel_id = self.run.renew_channel_id
-        if not channel_id:
-            return super()._connect(**auth)  # adds the channel to the connection
-        with attempt(self.run, *self._connect_step(auth)) as key:
-            connection = self.api.update_credentials(self.run.connection_id, channel_id,
-                                                     idempotency_key=key, **auth)
-        self.track("CONNECTION_UPDATED", connection_id=connection["id"], channel_id=channel_id)
-        return self.after_connection(connection)
-
-    def _authenticated(self):
+    def authenticated(self) -> Outcome:
         if self.run.renew_channel_id:  # the consent stands: synchronise again
-            return self._start_sync()
-        return super()._authenticated()
+            return self.sync.start()
+        return super().authenticated()

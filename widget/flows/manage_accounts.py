@@ -1,22 +1,25 @@
 """manage_accounts: give or withdraw consent account by account, say what changes, then sync."""
+from collections.abc import Iterable
+from typing import Any
+
 from widget.flows.account_choice import account_choice
-from widget.flows.flow import Flow
+from widget.flows.flow import Flow, Outcome
 from widget.flows.run import Step
 from widget.flows.step_keys import attempt, seed_keys
 from widget.flows.steps import Finish, Screen
-from widget.upstream import Conflict, NotFound
+from widget.upstream.errors import Conflict, NotFound
 
 
 class ManageAccountsFlow(Flow):
     @property
-    def connection_id(self):
+    def connection_id(self) -> Any:
         return self.options.get("connection_id")
 
-    def _accounts(self):
+    def _accounts(self) -> list[dict[str, Any]]:
         return [a for a in self.api.accounts(connection_id=self.connection_id)
                 if a.get("status") != "CLOSED"]
 
-    def start(self):
+    def start(self) -> Outcome:
         seed_keys(self.run)
         try:
             self.api.connection(self.connection_id)
@@ -25,19 +28,21 @@ class ManageAccountsFlow(Flow):
         self.run.step = Step.CHOOSE
         return self.choose_screen()
 
-    def resume(self):
+    def resume(self) -> Outcome:
         if self.run.step == Step.REVIEW:
             return self.review_screen()
         return self.start()
 
-    def choose_screen(self, chosen=None, error=None, status=200, accounts=None):
+    def choose_screen(self, chosen: Iterable[str] | None = None, error: str | None = None,
+                      status: int = 200,
+                      accounts: list[dict[str, Any]] | None = None) -> Screen:
         accounts = self._accounts() if accounts is None else accounts
         if chosen is None:
             chosen = [a["id"] for a in accounts if a.get("status") == "ACTIVE"]
         return Screen("manage_accounts", {"accounts": accounts, "chosen": set(chosen),
                                           "error": error}, status=status)
 
-    def review(self, account_ids):
+    def review(self, account_ids: Iterable[object]) -> Outcome:
         """The user's new choice: check it, then show what will change before saving."""
         if self.run.step not in (Step.CHOOSE, Step.REVIEW):
             return self.resume()
@@ -49,7 +54,7 @@ class ManageAccountsFlow(Flow):
         self.run.step, self.run.chosen = Step.REVIEW, choice.ids
         return self.review_screen(accounts)
 
-    def review_screen(self, accounts=None):
+    def review_screen(self, accounts: list[dict[str, Any]] | None = None) -> Screen:
         accounts = self._accounts() if accounts is None else accounts
         chosen = set(self.run.chosen)
         active = {a["id"] for a in accounts if a.get("status") == "ACTIVE"}
@@ -58,14 +63,14 @@ class ManageAccountsFlow(Flow):
             "withdrawn": [a for a in accounts if a["id"] in active - chosen],
             "kept": [a for a in accounts if a["id"] in chosen & active]})
 
-    def change(self):
+    def change(self) -> Outcome:
         """Back from the summary to the checklist, with the choice kept."""
         if self.run.step != Step.REVIEW:
             return self.resume()
         self.run.step = Step.CHOOSE
         return self.choose_screen(chosen=self.run.chosen)
 
-    def confirm(self):
+    def confirm(self) -> Outcome:
         if self.run.step != Step.REVIEW:
             return self.resume()
         chosen = [i for i in self.run.chosen if i in {a["id"] for a in self._accounts()}]

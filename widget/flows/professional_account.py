@@ -1,14 +1,24 @@
 """professional-account: which accounts are professional, with their company's name and SIREN."""
-from widget.flows.flow import Flow
+from typing import Any, Protocol
+
+from widget.flows.flow import Flow, Outcome
 from widget.flows.run import Step
 from widget.flows.steps import Finish, Screen
 from widget.siren import normalized_siren, siren_problem
-from widget.upstream import NotFound
+from widget.upstream.errors import NotFound
 
 MAX_COMPANY_NAME = 100
 
 
-def company_errors(name, siren):
+class Form(Protocol):
+    """A posted form (werkzeug's MultiDict): one value by name, or all of a name's."""
+
+    def get(self, key: str, default: str) -> str: ...
+
+    def getlist(self, key: str) -> list[str]: ...
+
+
+def company_errors(name: str, siren: str) -> dict[str, str]:
     """{field: error code} for one professional account's company fields."""
     errors = {}
     if not name.strip():
@@ -22,10 +32,12 @@ def company_errors(name, siren):
 
 
 class ProfessionalAccountFlow(Flow):
-    def _accounts(self):
-        return self.api.accounts(connection_id=self.options.get("connection_id"))
+    def _accounts(self) -> list[dict[str, Any]]:
+        accounts: list[dict[str, Any]] = self.api.accounts(
+            connection_id=self.options.get("connection_id"))
+        return accounts
 
-    def start(self):
+    def start(self) -> Outcome:
         if self.options.get("connection_id"):
             try:
                 self.api.connection(self.options["connection_id"])
@@ -36,7 +48,9 @@ class ProfessionalAccountFlow(Flow):
 
     resume = start
 
-    def accounts_screen(self, values=None, errors=None, status=200, accounts=None):
+    def accounts_screen(self, values: dict[str, dict[str, Any]] | None = None,
+                        errors: dict[str, Any] | None = None, status: int = 200,
+                        accounts: list[dict[str, Any]] | None = None) -> Screen:
         accounts = self._accounts() if accounts is None else accounts
         if values is None:
             values = {a["id"]: {"professional": a.get("usage") == "PROFESSIONAL",
@@ -45,7 +59,7 @@ class ProfessionalAccountFlow(Flow):
         return Screen("professional_accounts", {"accounts": accounts, "values": values,
                                                 "errors": errors or {}}, status=status)
 
-    def save(self, form):
+    def save(self, form: Form) -> Outcome:
         """Check every professional account's company fields, then save what changed."""
         if self.run.step != Step.ACCOUNTS:
             return self.resume()
@@ -54,10 +68,11 @@ class ProfessionalAccountFlow(Flow):
         checked = set(form.getlist("professional"))
         if not checked <= known:
             return self.accounts_screen(None, {"_form": "invalid_selection"}, 422, accounts)
-        values, errors = {}, {}
+        values: dict[str, dict[str, Any]] = {}
+        errors: dict[str, Any] = {}
         for account in accounts:
             account_id = account["id"]
-            entry = {"professional": account_id in checked,
+            entry: dict[str, Any] = {"professional": account_id in checked,
                      "company_name": form.get("company_name-" + account_id, "")[:1000],
                      "siren": normalized_siren(form.get("siren-" + account_id, ""))[:100]}
             values[account_id] = entry

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
-from widget.flows.steps import Finish
+from widget.flows.steps import Finish, Id
 
 VERSION = 1
 
@@ -38,8 +38,6 @@ class Step(StrEnum):
     FINISHING = "finishing"  # ended at the bank's callback, told once the widget is back
     DONE = "done"
 
-
-Id = str | int  # as the Accounts API gives them
 
 
 @dataclass

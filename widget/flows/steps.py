@@ -2,6 +2,8 @@
 from dataclasses import dataclass, field
 from typing import Any
 
+Id = str | int  # as the Accounts API gives them
+
 
 @dataclass
 class Screen:
@@ -18,7 +20,7 @@ class Finish:
 
     result: str
     error: str | None = None
-    connection_id: str | None = None
+    connection_id: Id | None = None
 
 
 @dataclass

@@ -1,6 +1,8 @@
-"""add_connection's last steps: the sync started, its waiting screen polled, its ending."""
-import time
+"""The sync step: started once the bank let the user in, its waiting screen polled, its end."""
+from collections.abc import Callable
+from typing import Any
 
+from widget.flows.flow import Along, Next, Outcome
 from widget.flows.run import Step
 from widget.flows.step_keys import attempt
 from widget.flows.steps import Finish, Screen
@@ -10,69 +12,77 @@ from widget.flows.sync_watch import SyncWatch
 POLL_INTERVAL_SECONDS = 1.0
 
 
-class SyncSteps:
-    """Mixed into ConnectedSteps: starting the sync and answering the waiting screens' polls."""
+class Sync:
+    """Starts the connection's sync and follows it; `look` is where the flow goes when the
+    bank needs the user again mid-sync (it reads the connection)."""
 
-    clock = staticmethod(time.time)
+    def __init__(self, along: Along, look: Callable[[dict[str, Any]], Outcome]) -> None:
+        self.along = along
+        self.run = along.run
+        self.look = look
 
-    def _start_sync(self):
+    def start(self) -> Outcome:
         connection_id = self.run.connection_id
-        if not self.options.get("auto_sync", True):
+        options = self.along.options
+        if not options.get("auto_sync", True):
             return Finish("success", connection_id=connection_id)
-        watch = SyncWatch(self.api, self.run)
+        watch = SyncWatch(self.along.api, self.run)
         watch.begin()  # before the sync starts, so that none of its events is missed
         with attempt(self.run, "sync", connection_id) as key:
-            self.api.synchronize(connection_id, idempotency_key=key)
-        self.track("SYNC_STARTED", connection_id=connection_id)
-        if not self.options.get("captive_mode", True):
+            self.along.api.synchronize(connection_id, idempotency_key=key)
+        self.along.track("SYNC_STARTED", connection_id=connection_id)
+        if not options.get("captive_mode", True):
             return Finish("success", connection_id=connection_id)
         self.run.step = Step.SYNCING
-        return self.syncing_screen()
+        return self.screen()
 
-    def syncing_screen(self):
-        return Screen("syncing", {"progress": self.run.progress or {},
+    def screen(self) -> Screen:
+        return Screen("syncing", {"progress": self.run.progress,
                                   "provider_name": self.run.provider_name})
 
-    def poll(self):
-        """A waiting screen asks again: app validation or sync progress."""
-        step = self.run.step
-        if step not in (Step.CHALLENGE, Step.SYNCING):
-            return self.resume()
-        now = self.clock()
+    def due(self) -> float | None:
+        """The time of this poll if it may ask the API now (it is then the last poll), else None."""
+        now = self.along.clock()
         if now - self.run.polled_at < POLL_INTERVAL_SECONDS:
-            return self._unchanged()
+            return None
         self.run.polled_at = now
-        if step == Step.CHALLENGE:
-            return self.after_connection(self.api.connection(self.run.connection_id))
-        return self.sync_progress()
+        return now
 
-    def _unchanged(self):
-        if self.run.step == Step.CHALLENGE:
-            return Screen("challenge", {"challenge": self.run.challenge,
-                                        "provider_name": self.run.provider_name})
-        return self.syncing_screen()
-
-    def sync_progress(self):
+    def progress(self) -> Outcome:
+        """What the event queue says of the sync: its end, the bank's need, or still on."""
         connection_id = self.run.connection_id
-        news = SyncWatch(self.api, self.run).read(connection_id)
+        news = SyncWatch(self.along.api, self.run).read(connection_id)
         if news == "success":
-            self.track("SYNC_FINISHED", connection_id=connection_id, result="success")
+            self.along.track("SYNC_FINISHED", connection_id=connection_id, result="success")
             return Finish("success", connection_id=connection_id)
         if news == "failed":
-            self.track("SYNC_FINISHED", connection_id=connection_id, result="error",
-                       error=self.run.progress.get("error"))
+            self.along.track("SYNC_FINISHED", connection_id=connection_id, result="error",
+                             error=self.run.progress.get("error"))
             self.run.step = Step.SYNC_FAILED
-            return self.sync_failed_screen()
+            return self.failed_screen()
         if news == "look":  # the bank needs the user (a challenge) or stopped: read the channel
-            return self.after_connection(self.api.connection(connection_id))
-        return self.syncing_screen()
+            return self.look(self.along.api.connection(connection_id))
+        return self.screen()
 
-    def sync_failed_screen(self):
+    def failed_screen(self) -> Outcome:
+        if not self.run.provider_name:  # the screen names the bank: straight back instead
+            return Finish("error", "sync_failed", self.run.connection_id)
         return Screen("sync_failed", {"provider_name": self.run.provider_name})
 
-    def leave_failed(self):
+    def leave_failed(self, resume: Next) -> Outcome:
         """The user read that the sync failed, or that they tried too many codes: back to the
         Client with result=error."""
         if self.run.step not in (Step.SYNC_FAILED, Step.TOO_MANY_ATTEMPTS):
-            return self.resume()
+            return resume()
         return Finish("error", str(self.run.step), self.run.connection_id)
+
+    def poll(self, challenge_shown_again: Next, resume: Next) -> Outcome:
+        """A waiting screen asks again: an app's approval of the challenge, or the sync."""
+        step = self.run.step
+        if step not in (Step.CHALLENGE, Step.SYNCING):
+            return resume()
+        if self.due() is None:
+            return challenge_shown_again() if step == Step.CHALLENGE else self.screen()
+        if step == Step.CHALLENGE:
+            return self.look(self.along.api.connection(self.run.connection_id))
+        return self.progress()

@@ -123,7 +123,8 @@ def _bank_callback(ctx):
             params["state"] = options["state"]
         return redirect_to(return_url(aspsp_callback_uri, params))
     return redirect_to(url_for("widgets.open_widget", name=BY_NAME[ctx.run.widget].path,
-                               session_id=ctx.session_id, connection_id=options.get("connection_id")))
+                               session_id=ctx.session_id,
+                               connection_id=options.get("connection_id")))
 
 
 @bp.post("/credentials")
