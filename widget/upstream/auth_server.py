@@ -6,11 +6,11 @@ import time
 
 import requests
 
-from widget.upstream.accounts_api import pooled
+from widget.upstream.http_session import pooled
 from widget.upstream.errors import NetworkError
 
 _http = pooled(requests.Session())
-_verified = {}  # sha256(token endpoint, client id, secret) -> monotonic expiry of the answer
+_verified: dict[str, float] = {}  # sha256(token endpoint, client id, secret) -> monotonic expiry of the answer
 _verified_lock = threading.Lock()
 # RFC 6749 appendix A.1-A.2: a client id and secret are VSCHAR, printable ASCII. Anything else
 # cannot be a client's (and requests' Basic encoding, latin-1, would fail on it or send bytes
@@ -18,12 +18,14 @@ _verified_lock = threading.Lock()
 VSCHARS = re.compile(r"[\x20-\x7e]*")
 
 
-def _cache_key(token_endpoint, client_id, client_secret):
+def _cache_key(token_endpoint: str, client_id: str, client_secret: str) -> str:
     material = "\0".join((token_endpoint, client_id, client_secret)).encode()
     return hashlib.sha256(material).hexdigest()
 
 
-def client_is_valid(token_endpoint, client_id, client_secret, cache_seconds=60, timeout=(3.05, 15)):
+def client_is_valid(token_endpoint: str, client_id: str | None, client_secret: str | None,
+                    cache_seconds: float = 60,
+                    timeout: tuple[float, float] = (3.05, 15)) -> bool:
     """True when the Auth server grants `client_credentials` to this client.
 
     A good answer is kept `cache_seconds` in this process only (a cache, not state): a revoked
@@ -54,7 +56,7 @@ def client_is_valid(token_endpoint, client_id, client_secret, cache_seconds=60, 
     return True
 
 
-def auth_server_answers(token_endpoint, timeout):
+def auth_server_answers(token_endpoint: str, timeout: float | tuple[float, float]) -> bool:
     """True when the Auth server answers at all (any status under 500), with no credentials sent.
 
     A GET of the token endpoint is refused (405) by a healthy server: that proves the address,

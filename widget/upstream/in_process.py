@@ -194,7 +194,7 @@ class InProcessAdapter(HTTPAdapter):
 IN_PROCESS = InProcessAdapter()
 
 
-def mount(session):
+def mount(session: requests.Session) -> requests.Session:
     """Route `session`'s calls to the internal origin in-process; the session, for chaining."""
     session.mount(INTERNAL_ORIGIN + "/", IN_PROCESS)
     return session
