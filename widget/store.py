@@ -3,7 +3,8 @@
 Third-party cookies are often blocked in iframes, so a widget session is never found through a
 cookie: every view names it with `session_id`. Sessions live in cachelib's FileSystemCache under
 the instance folder by default (widget/store_files.py), in Redis when `REDIS_URL` is set
-(widget/store_redis.py); others may keep theirs there too (`store_location`).
+(widget/store_redis.py), as widget/store_setup.py chooses; others may keep theirs there too
+(`store_location`).
 
 Each session is two records. `widget:<digest>` is all of it, tokens and client secret included,
 and lives until the session expires. `widget-stale:<digest>` is only what an old link needs to
@@ -13,14 +14,15 @@ named by a digest of the id (widget/store_keys.py), and every record's value is 
 """
 import contextlib
 import json
-import os
 import re
 import secrets
 import time
+from collections.abc import Iterator
+from typing import Any, TypeGuard
 
 from flask import current_app
 
-from widget.encryption import cipher_for
+from widget.store_backend import Backend, Cipher, SessionData
 from widget.store_keys import (LIVE_PREFIX, STALE_PREFIX, STATE_PREFIX, legacy_key, live_key,
                                stale_key, state_key, stored_name)
 
@@ -39,14 +41,15 @@ class StoreUnavailable(Exception):
     """The session store cannot be reached or refuses writes (Redis down, a full disk)."""
 
 
-def is_session_id(value):
+def is_session_id(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and bool(SESSION_ID.match(value))
 
 
-def stale_part(data):
+def stale_part(data: SessionData) -> SessionData:
     """What an expired session's link needs: its client, options, and the run's outline."""
     run = data.get("run") or {}
-    part = {k: data[k] for k in ("client_id", "options", "expires_at_ts", "ended") if k in data}
+    part: SessionData = {k: data[k] for k in ("client_id", "options", "expires_at_ts", "ended")
+                         if k in data}
     part["run"] = {k: run[k] for k in STALE_RUN_KEYS if k in run}
     return part
 
@@ -54,23 +57,23 @@ def stale_part(data):
 class WidgetSessionStore:
     """Create, read, lock and save widget sessions in a backend (files or Redis)."""
 
-    def __init__(self, backend, cipher):
+    def __init__(self, backend: Backend, cipher: Cipher) -> None:
         self.backend = backend
         self.cipher = cipher
 
     @staticmethod
-    def new_id():
+    def new_id() -> str:
         """256 bits from the OS's CSPRNG, URL-safe."""
         return secrets.token_urlsafe(32)
 
-    def create(self, data):
+    def create(self, data: SessionData) -> str:
         # The filesystem store has no cron: traffic pays, now and then, for expired sessions.
         self.backend.sweep_if_due()
         session_id = self.new_id()
         self._write(session_id, data)
         return session_id
 
-    def load(self, session_id):
+    def load(self, session_id: object) -> SessionData | None:
         """The session's data, or None when the id is malformed, unknown or expired."""
         if not is_session_id(session_id):
             return None
@@ -81,14 +84,15 @@ class WidgetSessionStore:
             self.backend.delete(live_key(session_id), legacy_key(LIVE_PREFIX, session_id))
         return None
 
-    def peek_expired(self, session_id):
+    def peek_expired(self, session_id: object) -> SessionData | None:
         """What is left of a session that expired or ended, within its grace period."""
         if not is_session_id(session_id) or self.load(session_id) is not None:
             return None
         return self._read(STALE_PREFIX, session_id)
 
     @contextlib.contextmanager
-    def transaction(self, session_id, wait=None):
+    def transaction(self, session_id: object,
+                    wait: float | None = None) -> Iterator[SessionData | None]:
         """Lock the session across processes, yield its data, and save it if no error escaped.
 
         Yields None for an unknown or expired session. Serialising a session's requests is what
@@ -113,12 +117,12 @@ class WidgetSessionStore:
             if repr(data) != before:
                 self._write(session_id, data, fence)
 
-    def delete(self, session_id):
+    def delete(self, session_id: str) -> None:
         self.backend.delete(live_key(session_id), stale_key(session_id),
                             legacy_key(LIVE_PREFIX, session_id),
                             legacy_key(STALE_PREFIX, session_id))
 
-    def end(self, session_id):
+    def end(self, session_id: str) -> bool:
         """End a session now: its tokens and secret go, what a stale link needs stays."""
         with self.transaction(session_id) as data:
             if data is None:
@@ -126,36 +130,37 @@ class WidgetSessionStore:
             data.update(expires_at_ts=time.time(), ended=True)
         return True
 
-    def bind_state(self, state, session_id, expires_at_ts):
+    def bind_state(self, state: str, session_id: str, expires_at_ts: float) -> None:
         """Remember that the bank `state` was issued for `session_id`."""
         self._put_state(state, {"session_id": session_id}, expires_at_ts)
 
-    def state_record(self, state):
+    def state_record(self, state: object) -> SessionData | None:
         """{"session_id", "spent"} of a bank `state` this service issued, or None."""
         if not is_session_id(state):
             return None
         return self._read(STATE_PREFIX, state)
 
-    def spend_state(self, state, session_id, expires_at_ts):
+    def spend_state(self, state: str, session_id: str, expires_at_ts: float) -> None:
         """The bank's answer with this `state` was used: a replay is recognised, never accepted."""
         self._put_state(state, {"session_id": session_id, "spent": True}, expires_at_ts)
 
-    def ping(self):
+    def ping(self) -> None:
         """Raise StoreUnavailable unless the backend answers (a folder we can write, Redis PING)."""
         self.backend.ping()
 
-    def _read(self, prefix, public_id):
+    def _read(self, prefix: str, public_id: str) -> SessionData | None:
         """A record's data; None when it is missing or no key opens it (unknown key, tampered)."""
         sealed = self.backend.get(prefix + stored_name(public_id)) or \
             self.backend.get(legacy_key(prefix, public_id))
         text = self.cipher.open(sealed) if sealed else None
-        return json.loads(text) if text else None
+        data: SessionData | None = json.loads(text) if text else None
+        return data
 
-    def _sealed(self, data):
+    def _sealed(self, data: SessionData) -> Any:
         # Always under the first key: a record written under an old one is re-encrypted here.
         return self.cipher.seal(json.dumps(data))
 
-    def _write(self, session_id, data, fence=None):
+    def _write(self, session_id: str, data: SessionData, fence: Any = None) -> None:
         live, stale = live_key(session_id), stale_key(session_id)
         legacy = [legacy_key(LIVE_PREFIX, session_id), legacy_key(STALE_PREFIX, session_id)]
         remaining = data["expires_at_ts"] - time.time()
@@ -167,37 +172,14 @@ class WidgetSessionStore:
         else:  # expired or ended: the tokens and secret go with the live record
             self.backend.write([stale_record], deletes=[live, *legacy], fence=fence)
 
-    def _put_state(self, state, record, expires_at_ts):
+    def _put_state(self, state: str, record: SessionData, expires_at_ts: float) -> None:
         ttl = max(1, expires_at_ts - time.time()) + EXPIRED_GRACE_SECONDS
         # Sealed too: it names the session, and a session id is enough to drive its widget.
         self.backend.write([(state_key(state), self._sealed(record), ttl)],
                            deletes=[legacy_key(STATE_PREFIX, state)])
 
 
-def init_app(app):
-    """Attach the widget session store."""
-    if app.config.get("REDIS_URL"):
-        from widget.store_redis import RedisBackend, redis_client
-
-        client = redis_client(app.config)
-        backend = RedisBackend(client, lock_seconds=app.config["SESSION_LOCK_SECONDS"],
-                               lock_wait_seconds=app.config["SESSION_LOCK_WAIT_SECONDS"])
-        app.extensions["widget_store_location"] = {"redis": client}
-    else:
-        from widget.store_files import FileBackend
-
-        folder = app.config.get("SESSION_FILE_DIR") or os.path.join(app.instance_path, "sessions")
-        backend = FileBackend(folder, live_key=LIVE_PREFIX.__add__,
-                              lock_wait_seconds=app.config["SESSION_LOCK_WAIT_SECONDS"])
-        app.extensions["widget_store_location"] = {"folder": folder}
-    app.extensions["widget_sessions"] = WidgetSessionStore(backend, cipher_for(app.config))
-
-
-def store_location(app):
-    """Where the store keeps sessions: {"redis": client} or {"folder": path}."""
-    return app.extensions["widget_store_location"]
-
-
-def widget_sessions():
+def widget_sessions() -> WidgetSessionStore:
     """The app's widget session store."""
-    return current_app.extensions["widget_sessions"]
+    store: WidgetSessionStore = current_app.extensions["widget_sessions"]
+    return store

@@ -11,10 +11,13 @@ import math
 import os
 import tempfile
 import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import IO
 
 from cachelib.file import FileSystemCache
 
 from widget.store import SessionBusy, StoreUnavailable
+from widget.store_backend import Record
 
 SWEEP_EVERY_SECONDS = 180
 # Files in the folder that hold no record (cachelib's temporary files, left by a crash mid-write,
@@ -29,14 +32,14 @@ class KeyAsName:
     knows the key of every file and asks cachelib (`has`, `delete`) whether it has expired.
     """
 
-    def __init__(self, data=b""):
+    def __init__(self, data: bytes = b"") -> None:
         self.data = data
 
-    def hexdigest(self):
+    def hexdigest(self) -> str:
         return self.data.hex()
 
 
-def key_of(filename):
+def key_of(filename: str) -> str | None:
     """The key a record's file holds, or None for any other file."""
     try:
         return bytes.fromhex(filename).decode("utf-8")
@@ -44,7 +47,7 @@ def key_of(filename):
         return None
 
 
-def _is_current(fh, path):
+def _is_current(fh: IO[bytes], path: str) -> bool:
     """True while `path` still names the file `fh` has open (the sweep may have removed it)."""
     try:
         return os.path.samestat(os.fstat(fh.fileno()), os.stat(path))
@@ -53,7 +56,8 @@ def _is_current(fh, path):
 
 
 class FileBackend:
-    def __init__(self, folder, live_key, lock_wait_seconds=2):
+    def __init__(self, folder: str, live_key: Callable[[str], str],
+                 lock_wait_seconds: float = 2) -> None:
         self.folder = folder
         self.lock_wait_seconds = lock_wait_seconds
         self.locks = os.path.join(folder, "locks")
@@ -63,13 +67,15 @@ class FileBackend:
         self.live_key = live_key
         self.sweep_marker = os.path.join(folder, "sweep.lock")
 
-    def get(self, key):
-        return self.cache.get(key)
+    def get(self, key: str) -> bytes | str | None:
+        value: bytes | str | None = self.cache.get(key)
+        return value
 
-    def exists(self, key):
+    def exists(self, key: str) -> bool:
         return self.cache.has(key)
 
-    def write(self, records, deletes=(), fence=None):
+    def write(self, records: Sequence[Record], deletes: Iterable[str] = (),
+              fence: object = None) -> None:
         # No fence to check: a flock is held until its holder closes it or dies, never lost.
         for key, value, ttl in records:
             # One second more than asked: cachelib counts in whole seconds, and the sweep must
@@ -78,12 +84,12 @@ class FileBackend:
                 raise StoreUnavailable("the session folder refused a write")
         self.delete(*deletes)
 
-    def delete(self, *keys):
+    def delete(self, *keys: str) -> None:
         for key in keys:
             if not self.cache.delete(key):
                 raise StoreUnavailable("the session folder refused a removal")
 
-    def ping(self):
+    def ping(self) -> None:
         try:
             fd, probe = tempfile.mkstemp(prefix="ping-", dir=self.folder)
             os.close(fd)
@@ -92,7 +98,7 @@ class FileBackend:
             raise StoreUnavailable("the session folder is not writable: %s" % exc) from None
 
     @contextlib.contextmanager
-    def lock(self, session_id, wait=None):
+    def lock(self, session_id: str, wait: float | None = None) -> Iterator[None]:
         """flock on locks/<id>.lock: exclusive across the threads and processes of this machine;
         SessionBusy when another request keeps it longer than `wait` seconds."""
         path = os.path.join(self.locks, session_id + ".lock")
@@ -117,7 +123,7 @@ class FileBackend:
         finally:
             fh.close()  # releases the flock
 
-    def sweep_if_due(self):
+    def sweep_if_due(self) -> bool:
         """Sweep when the last sweep is SWEEP_EVERY_SECONDS old, unless another process does."""
         try:
             return self._sweep_if_due()
@@ -125,7 +131,7 @@ class FileBackend:
             logging.getLogger(__name__).warning("session sweep failed", exc_info=True)
             return False
 
-    def _sweep_if_due(self):
+    def _sweep_if_due(self) -> bool:
         with contextlib.suppress(FileNotFoundError):
             if time.time() - os.stat(self.sweep_marker).st_mtime < SWEEP_EVERY_SECONDS:
                 return False
@@ -135,7 +141,7 @@ class FileBackend:
             try:
                 last = float(fh.read() or 0)
             except ValueError:
-                last = 0
+                last = 0.0
             if time.time() - last < SWEEP_EVERY_SECONDS:
                 return False  # swept while we were looking
             self.sweep()
@@ -144,7 +150,7 @@ class FileBackend:
             fh.write(repr(time.time()).encode())
         return True
 
-    def sweep(self):
+    def sweep(self) -> None:
         """Remove expired records, orphaned files, and the lock files of sessions that are gone."""
         for entry in os.scandir(self.folder):
             key = key_of(entry.name)
@@ -160,7 +166,7 @@ class FileBackend:
             if not self.cache.has(self.live_key(session_id)):
                 self._remove_lock(entry.path, session_id)
 
-    def _remove_lock(self, path, session_id):
+    def _remove_lock(self, path: str, session_id: str) -> None:
         """Remove a lock file nobody holds; whoever opened it already retries on the new one."""
         try:
             fh = open(path, "rb")
@@ -173,7 +179,7 @@ class FileBackend:
                 os.remove(path)
 
 
-def _try_flock(fh):
+def _try_flock(fh: IO[bytes]) -> bool:
     try:
         fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         return True

@@ -4,7 +4,7 @@ import os
 from flask import Blueprint
 from flask_session import Session
 
-from widget.store import store_location
+from widget.store_setup import store_location
 
 bp = Blueprint("playground", __name__)
 

@@ -1,0 +1,35 @@
+"""What the session store asks of a backend (widget/store_files.py, widget/store_redis.py) and
+of its cipher (widget/encryption.py)."""
+from collections.abc import Iterable, Sequence
+from typing import Any, ContextManager, Protocol
+
+# What the store keeps: a key, its sealed value, and seconds to live.
+Record = tuple[str, bytes | str, float]
+SessionData = dict[str, Any]
+
+
+class Backend(Protocol):
+    """Where records live (widget/store_files.py, widget/store_redis.py)."""
+
+    def get(self, key: str) -> Any: ...
+
+    def exists(self, key: str) -> bool: ...
+
+    def write(self, records: Sequence[Record], deletes: Iterable[str] = (),
+              fence: Any = None) -> None: ...
+
+    def delete(self, *keys: str) -> None: ...
+
+    def ping(self) -> None: ...
+
+    def sweep_if_due(self) -> bool: ...
+
+    def lock(self, session_id: str, wait: float | None = None) -> ContextManager[Any]: ...
+
+
+class Cipher(Protocol):
+    """Seals a record's text, and opens it again (None when it cannot)."""
+
+    def seal(self, text: str) -> str: ...
+
+    def open(self, token: str | bytes) -> str | None: ...
