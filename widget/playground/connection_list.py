@@ -5,15 +5,16 @@ What the home page's "Connections" section shows (templates/playground/_connecti
 and whether that section must poll: while a connection synchronises or waits for the user.
 """
 import hashlib
-from datetime import datetime
 from urllib.parse import quote
 
 from flask import current_app
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from widget.i18n import account_type_label, channel_status_label
+from widget.playground.connection_labels import (
+    ACCOUNT_STATUSES, ACCOUNT_USAGES, CHANNEL_MODES, CONNECTION_STATUSES, date_label, label,
+)
 from widget.playground.http_calls import CallFailed
 from widget.playground.messages import failure_message, message
 from widget.playground.sandbox_user import SignInNeeded, api_get_as_user, current_user
@@ -32,35 +33,9 @@ POLL_SECONDS = 3
 BUSY_CONNECTION_STATUSES = {"RUNNING"}
 BUSY_CHANNEL_STATUSES = {"RUNNING", "CHALLENGE_REQUIRED"}
 
-CONNECTION_STATUSES = {
-    "RUNNING": _l("Synchronising"),
-    "SUCCESS": _l("Synchronised"),
-    "PARTIAL_SUCCESS": _l("Partly synchronised"),
-    "FAILED": _l("Synchronisation failed"),
-    "CLOSED": _l("Connection closed"),
-    "NONE": _l("Never synchronised"),
-}
-CHANNEL_MODES = {
-    "REDIRECT": _l("The bank's website (PSD2)"),
-    "EMBEDDED": _l("A credential form"),
-}
-ACCOUNT_STATUSES = {
-    "ACTIVE": _l("Shared"),
-    "PENDING_CONSENT": _l("Waiting for consent"),
-    "CLOSED": _l("Closed"),
-}
-ACCOUNT_USAGES = {
-    "PERSONAL": _l("Personal"),
-    "PROFESSIONAL": _l("Professional"),
-}
 # Banks' names by (API root, provider id): they do not change, and each poll would read them.
 _provider_names = {}
 MAX_PROVIDER_NAMES = 1000
-
-
-def label(labels, code):
-    """The translated words for an API code; the code itself when it is unknown."""
-    return str(labels.get(code, code or ""))
 
 
 def dom_id(connection_id):
@@ -74,17 +49,6 @@ def sca_validity_seconds():
         return int(current_app.config.get("SANDBOX_SCA_VALIDITY", 300))
     except (TypeError, ValueError):
         return 300
-
-
-def date_label(value):
-    """An API date (ISO 8601 UTC) in the page's language; the raw text when it is not one."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return value
-    return format_datetime(parsed, "medium")
 
 
 def provider_name(provider_id):

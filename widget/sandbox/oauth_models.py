@@ -1,13 +1,10 @@
 """Clients, tokens and authorization codes over sqlite3, shaped for Authlib's mixins."""
-import base64
 import hashlib
 import hmac
 import json
 
 from authlib.oauth2.rfc6749 import AuthorizationCodeMixin, ClientMixin, TokenMixin
 from authlib.oauth2.rfc6749.util import list_to_scope, scope_to_list
-from cryptography.fernet import Fernet
-from cryptography.fernet import InvalidToken as BrokenSeal
 
 from widget.redirect_urls import normalised_redirect
 from widget.sandbox.clock import now
@@ -148,44 +145,6 @@ def save_token(token, request):
             token["expires_in"],
         ),
     )
-
-
-def _rotation_key(refresh_token):
-    """The key that seals what a refresh token was traded for: only its holder can read it."""
-    digest = hmac.new(refresh_token.encode(), b"sandbox refresh-token rotation",
-                      hashlib.sha256).digest()
-    return Fernet(base64.urlsafe_b64encode(digest))
-
-
-def rotate_token(token, refresh_token, answer):
-    """Revoke `token`, which `refresh_token` (its refresh token) was just traded for `answer`.
-
-    The answer is kept sealed under a key derived from the spent refresh token, for the reuse
-    interval: the database alone opens nothing.
-    """
-    db = get_db()
-    db.execute("UPDATE tokens SET revoked = 1 WHERE id = ?", (token.id,))
-    successor = find_token(access_token=answer["access_token"])
-    sealed = _rotation_key(refresh_token).encrypt(json.dumps(answer).encode()).decode()
-    db.execute("INSERT OR REPLACE INTO refresh_rotations VALUES (?, ?, ?, ?)",
-               (token.id, successor.id, now(), sealed))
-
-
-def rotation_answer(token, refresh_token, reuse_seconds):
-    """The pair a rotated refresh token was traded for, if that was under `reuse_seconds` ago
-    and the pair is still unspent; else None."""
-    row = get_db().execute(
-        "SELECT r.rotated_at, r.sealed_answer, t.revoked, t.issued_at, t.expires_in"
-        " FROM refresh_rotations r JOIN tokens t ON t.id = r.successor_id WHERE r.token_id = ?",
-        (token.id,)).fetchone()
-    if row is None or row["revoked"] or not now() - row["rotated_at"] < reuse_seconds:
-        return None
-    try:
-        answer = json.loads(_rotation_key(refresh_token).decrypt(row["sealed_answer"].encode()))
-    except BrokenSeal:
-        return None
-    answer["expires_in"] = max(0, int(row["issued_at"] + row["expires_in"] - now()))
-    return answer
 
 
 def save_authorization_code(code, client_id, user_id, redirect_uri, scope):
