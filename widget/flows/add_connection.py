@@ -46,6 +46,12 @@ class AddConnectionFlow(ConnectingFlow):
         """Once a connection exists, the run is about that bank only."""
         return not self.run.connection_id
 
+    def back_to_providers(self) -> Outcome:
+        """Back to the list from a bank's screen, unless the run is about one bank only."""
+        if not self.can_choose_provider() or self.options.get("provider_id"):
+            return self.resume()
+        return self.providers()
+
     def choose_provider(self, provider_id: str, forced: bool = False) -> Outcome:
         if not self.can_choose_provider():
             return self.resume()

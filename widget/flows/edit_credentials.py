@@ -52,8 +52,8 @@ class EditCredentialsFlow(ConnectingFlow):
         return super().resume()
 
     # add_connection's provider routes: the run is about its connection's bank only
-    def can_choose_provider(self) -> bool:
-        return False
+    def back_to_providers(self) -> Outcome:
+        return self.resume()
 
     def providers(self, search: str = "", page: int = 0, error: str | None = None) -> Outcome:
         return self.resume()

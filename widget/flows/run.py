@@ -95,6 +95,13 @@ class Run:
     def in_progress(self) -> bool:
         return self.step not in (None, Step.DONE)
 
+    def goes_on_with(self, widget: str, options: dict[str, Any]) -> bool:
+        """Whether a link opening `widget` with these options (`locale` among them) is this
+        run's, in progress: it resumes; any other starts a new run."""
+        return self.widget == widget and self.in_progress and all(
+            (self.locale if k == "locale" else self.options.get(k)) == v
+            for k, v in options.items())
+
     def wait_for_terms(self) -> None:
         """The API wants the current terms accepted before this run goes on."""
         self.terms_pending = True

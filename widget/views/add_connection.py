@@ -43,9 +43,7 @@ def select_provider(flow):
 @flow_step(*CONNECTING)
 def back_to_providers(flow):
     """Back to the provider list from a bank's screen."""
-    if not flow.can_choose_provider() or flow.options.get("provider_id"):
-        return flow.resume()
-    return flow.providers()
+    return flow.back_to_providers()
 
 
 @bp.post("/channel")

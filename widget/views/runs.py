@@ -54,6 +54,10 @@ class WidgetContext:
         return track(self.data, self.session_id, name, widget or (self.run and self.run.widget),
                      **data)
 
+    def current_flow(self):
+        """The flow the run is at: its widget's, or the terms' while they wait for an answer."""
+        return self.flow("terms" if self.run.terms_pending else None)
+
     def flow(self, name=None):
         name = name or self.run.widget
 

@@ -42,14 +42,9 @@ def open_widget(ctx, name):
             ctx.begin(Run.refused(widget, {**ctx.data["options"], **overrides}))
             return Finish("error", "invalid_connection")
         overrides["connection_id"] = connection_id
-    run = ctx.run
-    in_progress = run is not None and run.widget == widget and run.in_progress
-    same = in_progress and all(
-        (run.locale if k == "locale" else run.options.get(k)) == v for k, v in overrides.items())
-    if same:
-        g.run_locale = run.locale
-        flow = ctx.flow("terms" if run.terms_pending else widget)
-        return flow.resume()
+    if ctx.run and ctx.run.goes_on_with(widget, overrides):
+        g.run_locale = ctx.run.locale
+        return ctx.current_flow().resume()
     g.run_locale = overrides.get("locale") or ctx.data["options"].get("locale")
     run = ctx.begin(Run.opened(widget, {**ctx.data["options"], **overrides}, select_locale()))
     g.run_locale = run.locale
@@ -66,7 +61,7 @@ def resume(ctx):
         return deliver_again(ctx, run.ending)  # the same ending, told once more
     if not run or not run.in_progress:
         return Screen("stale", status=409)
-    return ctx.flow("terms" if run.terms_pending else run.widget).resume()
+    return ctx.current_flow().resume()
 
 
 @bp.post("/cancel")
