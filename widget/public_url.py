@@ -7,7 +7,7 @@ from flask import current_app, request, url_for
 PUBLIC_ROOT_KEY = "passerelle.public_root"
 
 
-def public_base_url():
+def public_base_url() -> str:
     """`PUBLIC_BASE_URL`; else, on an in-process call, its caller's root; else this request's."""
     return (current_app.config.get("PUBLIC_BASE_URL") or request.environ.get(PUBLIC_ROOT_KEY)
             or request.host_url).rstrip("/")

@@ -24,101 +24,61 @@ posts to `/widget_session`, which calls the upstream) have a pool each: none wai
 """
 import io
 import logging
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from flask import current_app, has_app_context, has_request_context
+from flask import Flask, current_app, has_app_context, has_request_context
 from requests.adapters import HTTPAdapter
 from urllib3 import HTTPResponse, Timeout
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from widget.public_url import PUBLIC_ROOT_KEY, public_base_url
+from widget.upstream.call_pools import APP_THREADS, CallPool, upstream_threads
 
 # https although no byte leaves the process: an Auth server made with Authlib refuses plain
 # http but on loopback addresses, and a call that never meets a network is as private as TLS.
 # `.internal` is reserved for private use: the name never resolves on the Internet.
 INTERNAL_ORIGIN = "https://upstream.passerelle.internal"
-APP_THREADS = 4  # a demo Client's calls to the widget's own API
-
 logger = logging.getLogger("passerelle.upstream")
-
-
-def upstream_threads(config):
-    """A thread for each server thread (WEB_THREADS) and each demo Client call: no call queues."""
-    return int(config.get("WEB_THREADS") or 8) + APP_THREADS
-
-
-class CallPool:
-    """A bounded pool of `size(config)` threads: a call starts within its connect timeout, or
-    not at all."""
-
-    def __init__(self, name, size):
-        self.name = name
-        self.size = size
-        self._slots = self._executor = None
-        self._lock = threading.Lock()
-
-    def _ready(self, config):
-        # Made on first use, so each gunicorn worker starts its threads after the fork.
-        with self._lock:
-            if self._executor is None:
-                size = self.size(config)
-                self._slots = threading.BoundedSemaphore(size)
-                self._executor = ThreadPoolExecutor(max(size, 1), thread_name_prefix=self.name)
-            return self._slots, self._executor
-
-    def submit(self, call, connect_timeout, config):
-        """The call's future, or None when no thread came free in time."""
-        slots, executor = self._ready(config)
-        if not slots.acquire(timeout=connect_timeout):
-            return None
-
-        def run():
-            try:
-                return call()
-            finally:
-                slots.release()
-
-        try:
-            return executor.submit(run)
-        except RuntimeError:  # the interpreter is shutting down
-            slots.release()
-            return None
 
 
 UPSTREAM_POOL = CallPool("in-process-upstream", upstream_threads)
 APP_POOL = CallPool("in-process-app", lambda config: APP_THREADS)
 
 
-def _timeouts(timeout):
+Answer = tuple[str, list[tuple[str, str]], bytes]  # status line, headers, body
+
+
+def _timeouts(timeout: Any) -> tuple[Any, Any]:
     """(connect, read) seconds from what requests passes on (None waits for ever)."""
     if isinstance(timeout, tuple):
-        return timeout
+        return timeout[0], timeout[1]
     if isinstance(timeout, Timeout):
         return timeout.connect_timeout, timeout.read_timeout
     return timeout, timeout
 
 
-def _body(request):
-    body = request.body
+def _body(request: requests.PreparedRequest) -> bytes | None:
+    body: Any = request.body
     if body is None or isinstance(body, bytes):
         return body
     if isinstance(body, str):
         return body.encode("utf-8")
     if hasattr(body, "read"):
-        return body.read()
+        data: bytes = body.read()
+        return data
     return b"".join(chunk.encode() if isinstance(chunk, str) else chunk for chunk in body)
 
 
-def wsgi_environ(request, public_root=None):
+def wsgi_environ(request: requests.PreparedRequest,
+                 public_root: str | None = None) -> dict[str, Any]:
     """The WSGI environ of a prepared request, as a server on a loopback socket makes it."""
-    url = urlsplit(request.url)
+    url = urlsplit(str(request.url))
     builder = EnvironBuilder(
         path=url.path or "/", query_string=url.query, base_url=f"{url.scheme}://{url.netloc}",
-        method=request.method, headers=list(request.headers.items()), data=_body(request),
+        method=str(request.method), headers=list(request.headers.items()), data=_body(request),
         environ_base={"REMOTE_ADDR": "127.0.0.1"},
     )
     try:
@@ -132,11 +92,11 @@ def wsgi_environ(request, public_root=None):
     return environ
 
 
-def _call(app, environ):
+def _call(app: Flask, environ: dict[str, Any]) -> Answer:
     """Run the app on `environ` to its end: (status line, headers, body bytes)."""
     try:
         app_iter, status, headers = run_wsgi_app(app, environ, buffered=True)
-        return status, headers, b"".join(app_iter)
+        return status, list(headers), b"".join(app_iter)
     except OSError:
         raise  # a dropped connection: the caller sees requests.ConnectionError
     except Exception:  # what a WSGI server answers when the app raises: 500, and a log line
@@ -144,7 +104,7 @@ def _call(app, environ):
         return "500 INTERNAL SERVER ERROR", [("Content-Length", "0")], b""
 
 
-def _upstream_paths(app):
+def _upstream_paths(app: Flask) -> tuple[str, ...]:
     """The paths of the upstream embedded in `app`, as it registered them."""
     urls = (app.extensions.get("default_upstream") or {}).values()
     return tuple(urlsplit(url).path.rstrip("/") + "/" for url in urls)
@@ -153,18 +113,21 @@ def _upstream_paths(app):
 class InProcessAdapter(HTTPAdapter):
     """Answers requests to `INTERNAL_ORIGIN` by calling `app` (default: the current app)."""
 
-    def __init__(self, app=None):
+    def __init__(self, app: Flask | None = None) -> None:
         super().__init__(max_retries=0)
         self.app = app
 
-    def _target(self, request):
+    def _target(self, request: requests.PreparedRequest) -> Flask:
         if self.app is not None:
             return self.app
         if has_app_context() and current_app.extensions.get("default_upstream"):
-            return current_app._get_current_object()
+            app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+            return app
         raise requests.ConnectionError("no embedded upstream in this process", request=request)
 
-    def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
+    def send(self, request: requests.PreparedRequest, stream: bool = False, timeout: Any = None,
+             verify: bool | str = True, cert: Any = None,
+             proxies: Any = None) -> requests.Response:
         app = self._target(request)
         environ = wsgi_environ(request, public_base_url() if has_request_context() else None)
         path = environ["PATH_INFO"]
@@ -182,12 +145,14 @@ class InProcessAdapter(HTTPAdapter):
         except OSError as exc:  # ConnectionResetError from an injected `drop` fault
             raise requests.ConnectionError(exc, request=request) from None
         code, _, reason = status.partition(" ")
-        raw = HTTPResponse(body=io.BytesIO(body), headers=list(headers), status=int(code),
+        # The pairs as they are: a mapping would keep one of several Set-Cookie headers.
+        raw = HTTPResponse(body=io.BytesIO(body), headers=list(headers),  # type: ignore[arg-type]
+                           status=int(code),
                            reason=reason, preload_content=False, request_method=request.method,
                            request_url=request.url)
         return self.build_response(request, raw)
 
-    def close(self):
+    def close(self) -> None:
         """Nothing to close: the pools are the process's, and live as long as it does."""
 
 
