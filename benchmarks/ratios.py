@@ -134,6 +134,7 @@ def users_within_100ms(server, make_targets, most, seconds=10):
 def search_times(folder, providers, queries, repeat=20):
     """Median milliseconds of the sandbox's provider search, per (query, offset), on `providers`
     rows, a page of 20 as the widget asks."""
+    from widget.sandbox import provider_index
     from widget.sandbox.db import ensure_database
     from widget.sandbox.providers import fold, providers_json, search_providers
 
@@ -148,15 +149,13 @@ def search_times(folder, providers, queries, repeat=20):
         city = towns[(number * 7) % len(towns)]
         rows.append(("bench-%d" % number, name, city, fold(name), fold(name + " " + city), 1))
     with db:
-        db.executemany("INSERT INTO providers (id, name, city, sort_key, search_key, available)"
-                       " VALUES (?, ?, ?, ?, ?, ?)", rows)
+        provider_index.add_many(db, rows)
     results = {}
     for query, offset in queries:
         times = []
         for _ in range(repeat):
             started = time.perf_counter()
-            _total, found = search_providers(db, query, 20, offset)
-            providers_json(db, found)
+            providers_json(db, search_providers(db, query, 20, offset).rows)
             times.append(time.perf_counter() - started)
         results[query if not offset else "%s +%d" % (query, offset)] = (
             statistics.median(times) * 1000)
