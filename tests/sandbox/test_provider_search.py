@@ -29,8 +29,8 @@ def searched(db, search, limit=500, offset=0):
 
 
 def add(db, provider_id, name, city="Paris"):
-    db.execute("INSERT INTO providers (id, name, city, sort_key, search_key) VALUES (?, ?, ?, ?, ?)",
-               (provider_id, name, city, fold(name), fold(f"{name} {city}")))
+    db.execute("INSERT INTO providers (id, name, city, sort_key, search_key)"
+               " VALUES (?, ?, ?, ?, ?)", (provider_id, name, city, fold(name), fold(f"{name} {city}")))
 
 
 def assert_index_agrees(db):
