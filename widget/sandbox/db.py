@@ -30,6 +30,7 @@ def create_schema(connection):
     for statement in SCHEMA + SCHEMA_2 + SCHEMA_3:
         connection.execute(statement)
     seed(connection)
+    provider_index.rebuild(connection)  # the seeded catalogue evenly ranked, as an upgrade leaves it
 
 
 def upgrade_schema(connection, found):
