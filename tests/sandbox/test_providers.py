@@ -1,5 +1,7 @@
 """The provider catalogue: listing, search, paging, the test banks and the `down` bank."""
-from widget.sandbox.providers import fold
+from widget.sandbox import provider_index
+from widget.sandbox.db import connect
+from widget.sandbox.providers import SEARCH_WINDOW, fold
 
 
 def names(response):
@@ -49,6 +51,28 @@ def test_search_treats_like_wildcards_literally(user):
     assert response.headers["X-Total-Count"] == "0"
 
 
+def test_a_search_past_the_window_says_its_count_is_capped(app, user):
+    assert "X-Total-Count-Capped" not in user.get("/providers").headers
+    db = connect(app.config["SANDBOX_DATABASE"])
+    with db:
+        db.execute("BEGIN")
+        provider_index.add_many(db, [(f"many-{n}", f"Many {n}", "Paris", fold(f"Many {n}"),
+                                      fold(f"Many {n} Paris"), 1)
+                                     for n in range(SEARCH_WINDOW + 1)])
+    db.close()
+    for search in ("", "many", "m"):
+        response = user.get(f"/providers?search={search}&limit=20&offset=980")
+        assert response.headers["X-Total-Count"] == str(SEARCH_WINDOW), search
+        assert response.headers["X-Total-Count-Capped"] == "true"
+        assert len(response.json) == 20
+        assert user.get(f"/providers?search={search}&offset={SEARCH_WINDOW}").json == []
+    exact = user.get("/providers?search=many%201")  # Many 1, 10...19, 100...199, 1000
+    assert exact.headers["X-Total-Count"] == "112"
+    narrow = user.get("/providers?search=many%2012")
+    assert narrow.headers["X-Total-Count"] == "11"  # Many 12, Many 120...129
+    assert "X-Total-Count-Capped" not in narrow.headers
+
+
 def test_demo_bank_has_a_redirect_then_an_embedded_channel(user):
     demo = user.get("/providers/demo").json
     assert demo["name"] == "Banque Démo"
@@ -95,3 +119,4 @@ def test_down_bank_answers_503_to_every_call_about_it(user):
                     json={"redirect_uri": "http://localhost/cb", "state": "s"})
     assert url.status_code == 503
     assert user.get("/connections").json == []
+

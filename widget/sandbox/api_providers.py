@@ -43,8 +43,11 @@ def list_providers():
     """Providers sorted by name; `search` matches name or city, accents and case aside."""
     limit, offset = paging()
     db = get_db()
-    total, rows = search_providers(db, request.args.get("search", ""), limit, offset)
-    return list_response(providers_json(db, rows), total)
+    matches = search_providers(db, request.args.get("search", ""), limit, offset)
+    response = list_response(providers_json(db, matches.rows), matches.total)
+    if matches.more:
+        response.headers["X-Total-Count-Capped"] = "true"
+    return response
 
 
 @bp.get("/providers/<provider_id>")

@@ -4,7 +4,8 @@ import sqlite3
 
 from flask import current_app, g, jsonify
 
-from widget.sandbox import db_file
+from widget.sandbox import db_file, provider_index
+from widget.sandbox.provider_index import SCHEMA_3
 from widget.sandbox.schema import SCHEMA, SCHEMA_2, SCHEMA_VERSION
 from widget.sandbox.seed import seed
 
@@ -26,9 +27,10 @@ def reset_database(path):
 
 def create_schema(connection):
     """The tables and the seeded rows, inside the builder's transaction."""
-    for statement in SCHEMA + SCHEMA_2:
+    for statement in SCHEMA + SCHEMA_2 + SCHEMA_3:
         connection.execute(statement)
     seed(connection)
+    provider_index.rebuild(connection)  # the seeded catalogue evenly ranked, as an upgrade leaves it
 
 
 def upgrade_schema(connection, found):
@@ -36,6 +38,10 @@ def upgrade_schema(connection, found):
     if found < 2:
         for statement in SCHEMA_2:
             connection.execute(statement)
+    if found < 3:
+        for statement in SCHEMA_3:
+            connection.execute(statement)
+        provider_index.rebuild(connection)
 
 
 def get_db():

@@ -1,11 +1,22 @@
 """The provider catalogue: lookups, search keys and the JSON shapes of providers."""
 import json
 import unicodedata
+from typing import NamedTuple
 
 CREDENTIAL_FIELDS = [
     {"name": "login", "type": "TEXT", "label": {"fr": "Identifiant", "en": "Login"}},
     {"name": "password", "type": "PASSWORD", "label": {"fr": "Mot de passe", "en": "Password"}},
 ]
+# Searches page through their first SEARCH_WINDOW matches only, and count up to it: both
+# cost no more than reading that many entries of the index, however broad the search.
+SEARCH_WINDOW = 1000
+
+
+class Matches(NamedTuple):
+    """A page of a search: `total` counts at most SEARCH_WINDOW; `more` says there are others."""
+    total: int
+    rows: list
+    more: bool
 
 
 def fold(text):
@@ -31,15 +42,40 @@ def find_definition(db, provider_id, definition_id):
 
 
 def search_providers(db, search, limit, offset):
-    """(total, rows) of the providers whose name or city contains `search`, sorted by name."""
-    pattern = "%" + _escape_like(fold(search or "")) + "%"
-    where = "search_key LIKE ? ESCAPE '\\'"
-    total = db.execute(f"SELECT COUNT(*) FROM providers WHERE {where}", (pattern,)).fetchone()[0]
+    """The providers whose name or city contains `search` (see docs/sandbox-api.md for 1 or 2
+    characters), sorted by name: a page of them, and how many there are up to SEARCH_WINDOW."""
+    key = fold(search or "")
+    ranks, parameters = _matching_ranks(key)
+    if ranks is None:
+        return Matches(0, [], False)
+    found = db.execute(f"SELECT count(*) FROM ({ranks} LIMIT ?)",
+                       (*parameters, SEARCH_WINDOW + 1)).fetchone()[0]
+    limit = min(limit, SEARCH_WINDOW - offset)
     rows = db.execute(
-        f"SELECT * FROM providers WHERE {where} ORDER BY sort_key, id LIMIT ? OFFSET ?",
-        (pattern, limit, offset),
-    ).fetchall()
-    return total, rows
+        f"SELECT * FROM providers WHERE search_rank IN ({ranks} LIMIT ? OFFSET ?)"
+        " ORDER BY search_rank",
+        (*parameters, limit, offset),
+    ).fetchall() if limit > 0 else []
+    return Matches(min(found, SEARCH_WINDOW), rows, found > SEARCH_WINDOW)
+
+
+def _matching_ranks(key):
+    """(SQL selecting the search ranks of the matches in order, its parameters); (None, ())
+    when nothing can match."""
+    if not key:
+        return "SELECT search_rank FROM providers ORDER BY search_rank", ()
+    if len(key) >= 3:
+        return ("SELECT rowid FROM provider_trigrams WHERE provider_trigrams MATCH ?"
+                " ORDER BY rowid", (_phrase(key),))
+    if key.isalnum():  # what the words index holds: words are runs of letters and digits
+        return ("SELECT rowid FROM provider_words WHERE provider_words MATCH ?"
+                " ORDER BY rowid", (_phrase(key) + " *",))
+    return None, ()
+
+
+def _phrase(text):
+    """An FTS5 string: every character literal."""
+    return '"' + text.replace('"', '""') + '"'
 
 
 def providers_json(db, rows):
@@ -76,7 +112,3 @@ def definition_json(definition):
         "account_types": json.loads(definition["account_types"]),
         "credential_fields": CREDENTIAL_FIELDS if definition["mode"] == "EMBEDDED" else [],
     }
-
-
-def _escape_like(text):
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -70,7 +70,8 @@ def seed(db):
     )
     for provider_id, name, city, available, definitions in catalogue():
         db.execute(
-            "INSERT OR IGNORE INTO providers VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT OR IGNORE INTO providers (id, name, city, sort_key, search_key, available)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
             (provider_id, name, city, fold(name), fold(f"{name} {city}"), int(available)),
         )
         for position, (definition_id, mode, label, account_types) in enumerate(definitions):
