@@ -56,6 +56,16 @@ def approve_at_the_bank(window):
     window.get_by_role("button", name="Allow").click()
 
 
+def open_the_popup(page):
+    """Click the playground's button for the popup: the popup, once the widget in it has said
+    OPEN to this page. The widget's scripts are deferred: a click in the popup before they ran
+    would leave the first page, and its message, unsent."""
+    with page.expect_popup() as opened:
+        page.get_by_role("button", name="Open the widget in a popup").click()
+    expect(page.locator("#message-log .event-name").first).to_have_text("OPEN")
+    return opened.value
+
+
 def logged_names(page):
     """The names in the message log, once `redirect_to` has arrived (oldest first)."""
     log = page.locator("#message-log")
@@ -147,9 +157,7 @@ def test_popup_mode_logs_the_messages_to_the_end(live_app, page_for):
     page = page_for(locale="en-US")
     start(page, live_app, "Popup")
     expect(page).to_have_url(re.compile(r".*/playground/popup\?session_id=[^&]+&widget=add_connection"))
-    with page.expect_popup() as opened:
-        page.get_by_role("button", name="Open the widget in a popup").click()
-    popup = opened.value
+    popup = open_the_popup(page)
     expect(page.locator("#popup-blocked")).to_be_hidden()
     connect_to_web_bank(popup)
     names = logged_names(page)
@@ -199,9 +207,7 @@ def test_popup_mode_with_a_redirect_bank_runs_the_bank_in_the_popup(live_app, pa
     page = page_for(locale="en-US")
     start(page, live_app, "Popup", provider_id="psd2")
     host_url = page.url
-    with page.expect_popup() as opened:
-        page.get_by_role("button", name="Open the widget in a popup").click()
-    popup = opened.value
+    popup = open_the_popup(page)
     press(popup, T["accept"])
     popup.get_by_role("button", name="Continue to my bank").click()
     approve_at_the_bank(popup)
