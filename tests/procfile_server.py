@@ -12,7 +12,7 @@ import time
 
 import requests
 
-from tests.conftest import free_port
+from tests.live_server import free_port
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VENV_BIN = os.path.dirname(sys.executable)

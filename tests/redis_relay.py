@@ -6,7 +6,7 @@ refuses connections and the connections it carried are closed, as when Redis goe
 import socket
 import threading
 
-from tests.conftest import free_port
+from tests.live_server import free_port
 
 REDIS = ("127.0.0.1", 6379)
 

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 import requests
 
-from tests.conftest import CLIENT, sandbox_user
+from tests.client_backend import CLIENT, sandbox_user
 from tests.procfile_server import ROOT, ProcfileServer, fresh_copy, run_command, web_command
 
 
