@@ -4,7 +4,6 @@ The widget reaches its upstream over HTTP, so PUBLIC_BASE_URL must name the serv
 server binds port 0 first and the app is made from the port the kernel gave: a port chosen
 before it is bound could be taken meanwhile by another test process (pytest-xdist's workers).
 """
-import socket
 import threading
 
 from werkzeug.serving import make_server
@@ -63,9 +62,3 @@ def build_app(tmp_path, **config):
         server.stop()  # a setting the app refuses: no socket left open
         raise
     return server.app, server
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]

@@ -25,7 +25,7 @@ def relay():
         pytest.fail("Redis must run on 127.0.0.1:6379 for these tests")
     relay = RedisRelay()
     yield relay
-    relay.cut()
+    relay.close()
 
 
 @pytest.fixture
