@@ -5,6 +5,7 @@ server binds port 0 first and the app is made from the port the kernel gave: a p
 before it is bound could be taken meanwhile by another test process (pytest-xdist's workers).
 """
 import threading
+import uuid
 
 from werkzeug.serving import make_server
 
@@ -55,10 +56,17 @@ def build_app(tmp_path, **config):
     server's address unless `config` says otherwise."""
     server = LiveServer()
     settings = {**TEST_SETTINGS, "INSTANCE_PATH": str(tmp_path / "instance"),
-                "PUBLIC_BASE_URL": server.url, **config}
+                "PUBLIC_BASE_URL": server.url, "RATELIMIT_KEY_PREFIX": limits_of_its_own(),
+                **config}
     try:
         server.app = create_app(settings)
     except BaseException:
         server.stop()  # a setting the app refuses: no socket left open
         raise
     return server.app, server
+
+
+def limits_of_its_own():
+    """A RATELIMIT_KEY_PREFIX no other app has: on the shared Redis, test processes running at
+    the same time (and other tests' apps) would otherwise add to each other's counts."""
+    return "passerelle-limits-test-" + uuid.uuid4().hex
