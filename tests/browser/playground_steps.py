@@ -20,6 +20,16 @@ def start_from_playground(page, app, mode, **fields):
     page.get_by_role("button", name="Create the session and open the widget").click()
 
 
+def open_the_popup(page):
+    """Click the playground's button for the popup: the popup, once the widget in it has said
+    OPEN to this page. The widget's scripts are deferred: a click in the popup before they ran
+    would leave the first page, and its message, unsent."""
+    with page.expect_popup() as opened:
+        page.get_by_role("button", name="Open the widget in a popup").click()
+    expect(page.locator("#message-log .event-name").first).to_have_text("OPEN")
+    return opened.value
+
+
 def connect_to_web_bank(widget):
     """In the widget (a page or a frame), as a new user: terms, Banque en Ligne, `demo`.
 

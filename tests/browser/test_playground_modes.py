@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from tests.browser.page_steps import press
 from tests.browser.playground_steps import (FRAME, T, connect_to_web_bank, logged_names,
-                                            start_from_playground)
+                                            open_the_popup, start_from_playground)
 
 pytestmark = pytest.mark.browser
 
@@ -109,9 +109,7 @@ def test_popup_mode_logs_the_messages_to_the_end(live_app, page_for):
     page = page_for(locale="en-US")
     start_from_playground(page, live_app, "Popup")
     expect(page).to_have_url(re.compile(r".*/playground/popup\?session_id=[^&]+&widget=add_connection"))
-    with page.expect_popup() as opened:
-        page.get_by_role("button", name="Open the widget in a popup").click()
-    popup = opened.value
+    popup = open_the_popup(page)
     expect(page.locator("#popup-blocked")).to_be_hidden()
     connect_to_web_bank(popup)
     names = logged_names(page)
@@ -161,9 +159,7 @@ def test_popup_mode_with_a_redirect_bank_runs_the_bank_in_the_popup(live_app, pa
     page = page_for(locale="en-US")
     start_from_playground(page, live_app, "Popup", provider_id="psd2")
     host_url = page.url
-    with page.expect_popup() as opened:
-        page.get_by_role("button", name="Open the widget in a popup").click()
-    popup = opened.value
+    popup = open_the_popup(page)
     press(popup, T["accept"])
     popup.get_by_role("button", name="Continue to my bank").click()
     approve_at_the_bank(popup)
