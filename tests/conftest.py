@@ -1,11 +1,19 @@
 """Fixtures: an app with its embedded sandbox served on a live port, a test client, and sandbox
 users made the way a Client makes them (the helpers behind them: tests/live_server.py,
 tests/client_backend.py, tests/widget_driver.py, tests/fakes.py)."""
+import os
+
 import pytest
 
 from tests.client_backend import sandbox_user
 from tests.fakes import FakeClock
 from tests.live_server import build_app
+
+
+def pytest_xdist_auto_num_workers(config):
+    """`make test`'s `-n auto`: two pytest-xdist workers a core. Most of a test's time is spent
+    waiting (on a live server, a browser, the sandbox's timers), not computing."""
+    return 2 * len(os.sched_getaffinity(0))
 
 
 @pytest.fixture
