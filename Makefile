@@ -9,8 +9,11 @@ run: install
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" sh -c "$$(sed -n 's/^web: *//p' Procfile)"
 
 # The compiled catalogues are committed (the PaaS path runs no make); a test keeps them current.
+# The tests run in parallel on pytest-xdist's workers (`-n auto`: see tests/conftest.py), each
+# idle worker taking tests from the busiest one's queue (worksteal: the browser journeys last
+# seconds, most tests milliseconds).
 test: install-dev chromium
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n auto --dist worksteal $(PYTEST_ARGS)
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)

@@ -21,7 +21,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.conftest import CLIENT, sandbox_user  # noqa: E402
+from tests.client_backend import CLIENT, sandbox_user  # noqa: E402
 from tests.procfile_server import ProcfileServer, fetch_raw  # noqa: E402
 
 ASSET_URL = re.compile(r'(?:<link rel="stylesheet" href|<script src)="(/[^"]+)"')

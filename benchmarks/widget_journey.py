@@ -18,7 +18,8 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.conftest import build_app, sandbox_user  # noqa: E402
+from tests.client_backend import sandbox_user  # noqa: E402
+from tests.live_server import build_app  # noqa: E402
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 

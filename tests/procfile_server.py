@@ -5,6 +5,7 @@ import http.client
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -12,15 +13,13 @@ import time
 
 import requests
 
-from tests.conftest import free_port
-
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VENV_BIN = os.path.dirname(sys.executable)
 # What a platform's environment does not have: the developer's own settings.
 CLEAN_ENV = {k: v for k, v in os.environ.items()
              if not k.startswith(("SANDBOX", "WIDGET_", "API_", "AUTH_", "PUBLIC_", "REDIS_",
                                   "TRUSTED_", "WEB_", "INSTANCE_", "FLASK_"))
-             and k not in ("PORT", "SECRET_KEY", "DEFAULT_LANGUAGE")}
+             and k not in ("PORT", "SECRET_KEY", "DEFAULT_LANGUAGE", "GUNICORN_CMD_ARGS")}
 
 
 def web_command(root=ROOT):
@@ -46,24 +45,39 @@ def fresh_copy(destination):
 
 
 class ProcfileServer:
-    """`web_command()` run by a shell in `cwd`, with this venv's gunicorn first on the PATH."""
+    """`web_command()` run by a shell in `cwd`, with this venv's gunicorn first on the PATH.
 
+    gunicorn serves a socket this process bound to port 0 (no port is chosen before it is bound,
+    where another test process could take it): `--bind fd://N` in GUNICORN_CMD_ARGS, which
+    gunicorn reads after its config file. PORT names the same port, as a platform sets it; that
+    gunicorn.conf.py binds $PORT on every interface is test_paas's own test.
+    """
 
     def __init__(self, cwd=ROOT, **env):
-        self.port = free_port()
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.port = self.socket.getsockname()[1]
         self.url = "http://127.0.0.1:%d" % self.port
         self.env = {**CLEAN_ENV, "PATH": VENV_BIN + os.pathsep + CLEAN_ENV.get("PATH", ""),
-                    "PORT": str(self.port), **env}
+                    "PORT": str(self.port),
+                    "GUNICORN_CMD_ARGS": "--bind fd://%d" % self.socket.fileno(), **env}
         self.cwd = cwd
         self.process = None
         self.output = None
 
+    def spawn(self, **options):
+        """The command, started with the socket (this process's copy closed): its Popen."""
+        try:
+            return subprocess.Popen(["sh", "-c", "exec " + web_command(self.cwd)], cwd=self.cwd,
+                                    env=self.env, pass_fds=[self.socket.fileno()], **options)
+        finally:
+            self.socket.close()  # gunicorn has it now; or, if the start failed, nobody needs it
+
     def start(self, timeout=60):
         self.output = tempfile.TemporaryFile()
         # A session of its own, so stop() ends gunicorn's workers with their arbiter.
-        self.process = subprocess.Popen(["sh", "-c", "exec " + web_command(self.cwd)],
-                                        cwd=self.cwd, env=self.env, stdout=self.output,
-                                        stderr=subprocess.STDOUT, start_new_session=True)
+        self.process = self.spawn(stdout=self.output, stderr=subprocess.STDOUT,
+                                  start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -93,6 +107,7 @@ class ProcfileServer:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+        self.socket.close()  # never started
         if self.output:
             self.output.close()
 
@@ -106,8 +121,14 @@ class ProcfileServer:
 def run_command(cwd=ROOT, timeout=60, **env):
     """Run the Procfile's command expecting it to stop by itself (a start-up failure)."""
     server = ProcfileServer(cwd, **env)
-    return subprocess.run(["sh", "-c", "exec " + web_command(cwd)], cwd=cwd, env=server.env,
-                          capture_output=True, text=True, timeout=timeout)
+    process = server.spawn(stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        raise
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
 
 
 class RawResponse:

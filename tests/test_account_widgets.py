@@ -2,35 +2,11 @@
 import pytest
 import requests
 
-from tests.conftest import create_session
-from tests.widget_driver import (
-    RETURN, Driver, accounts, events, expire_session, open_widget, query_of, screen, text,
-)
+from tests.client_backend import accounts, bank_connection, sandbox_user
+from tests.widget_driver import (RETURN, Widget, create_session, ended, events, expire_session,
+                                 open_widget, screen, text)
 
 SIREN = "732829320"  # nine digits, Luhn-valid
-
-
-def bank_connection(app, user, login="demo", provider="web", definition="web-embedded",
-                    consent_all=True):
-    """A connection made straight through the API, as the Client's earlier widget run did."""
-    headers = {"Authorization": "Bearer " + user["access_token"]}
-    base = app.live_url + "/sandbox/api/v2.1"
-    with requests.post(base + "/connections", headers=headers, timeout=10, json={
-            "provider_id": provider, "channel_definition_id": definition,
-            "credentials": {"login": login, "password": "pw"}}) as created:
-        created.raise_for_status()
-        connection = created.json()
-    if consent_all:
-        with requests.put(base + "/connections/%s/consents" % connection["id"], headers=headers,
-                          json={"all_accounts": True}, timeout=10) as consented:
-            consented.raise_for_status()
-    return connection["id"]
-
-
-def ended(response):
-    location = response.headers.get("Location") or response.headers.get("HX-Redirect")
-    assert location, (response.status_code, screen(response))
-    return query_of(location)
 
 
 # --- Opening either widget with a bad connection_id --------------------------------------------
@@ -46,7 +22,7 @@ def test_a_bad_connection_id_ends_with_invalid_connection(client, user, widget, 
 def test_an_expired_sessions_link_names_the_widget_as_the_results_do(app, client, user):
     """Its URL spells it professional-account; the result names it professional_account."""
     created = create_session(client, user, redirect_url=RETURN)
-    w = Driver(client, created.get_json()["session_id"])
+    w = Widget(client, created.get_json()["session_id"])
     expire_session(app, w.session_id)  # before the widget ever opened
     params = ended(w.get("/widget/professional-account"))
     assert params["result"] == "expired" and params["widget"] == "professional_account"
@@ -58,8 +34,6 @@ def test_manage_accounts_needs_a_connection_id(client, user):
 
 
 def test_another_users_connection_is_not_known(app, client, user):
-    from tests.conftest import sandbox_user
-
     theirs = bank_connection(app, sandbox_user(app, accept_terms=True))
     for widget in ("professional-account", "manage_accounts"):
         _, opened = open_widget(client, user, widget, query={"connection_id": theirs})

@@ -1,143 +1,12 @@
 """AddConnectionFlow driven directly, over a scripted in-memory Accounts API."""
-import itertools
-
 import pytest
 
-from widget.flows.add_connection import AddConnectionFlow
-from widget.flows.run import Run
-from widget.flows.steps import BankRedirect, Finish, Screen
-from widget.upstream import Conflict, Forbidden, NotFound, ProviderUnavailable
-
-FIELDS = [{"name": "login", "type": "TEXT", "label": {"fr": "Identifiant", "en": "Login"}},
-          {"name": "password", "type": "PASSWORD", "label": {"fr": "Mot de passe", "en": "Password"}}]
-EMBEDDED = {"id": "web-embedded", "mode": "EMBEDDED", "name": "Web", "credential_fields": FIELDS}
-REDIRECT = {"id": "demo-redirect", "mode": "REDIRECT", "name": "PSD2", "credential_fields": []}
-PROVIDERS = {
-    "web": {"id": "web", "name": "Banque en Ligne", "channel_definitions": [EMBEDDED]},
-    "demo": {"id": "demo", "name": "Banque Démo",
-             "channel_definitions": [dict(EMBEDDED, id="demo-embedded"), REDIRECT]},
-    "psd2": {"id": "psd2", "name": "Banque Directe",
-             "channel_definitions": [dict(REDIRECT, id="psd2-redirect")]},
-}
-
-
-class ScriptedApi:
-    """Answers like the sandbox for the calls the flow makes; records what it was asked."""
-
-    def __init__(self):
-        self.calls = []
-        self.channels = []
-        self.queue = [{"id": "1", "name": "CONNECTION_CREATED", "connection_id": "old"}]
-        self.codes = {}
-        self.keys = []  # (call, Idempotency-Key) of each call that changes something
-
-    # Providers and the bank's portal
-    def providers(self, search=None, limit=50, offset=0):
-        self.calls.append(("providers", search))
-        return list(PROVIDERS.values()), len(PROVIDERS)
-
-    def provider(self, provider_id):
-        if provider_id == "down":
-            raise ProviderUnavailable("provider_unavailable")
-        if provider_id not in PROVIDERS:
-            raise NotFound("not_found")
-        return PROVIDERS[provider_id]
-
-    def authorize_url(self, provider_id, definition_id, redirect_uri, state, locale=None,
-                      idempotency_key=None):
-        self.calls.append(("authorize_url", definition_id, state))
-        self.keys.append(("authorize_url", idempotency_key))
-        self.codes["code-" + state] = redirect_uri
-        return {"authorize_url": "http://bank.example/login?request=" + state}
-
-    # Connections
-    def _new_channel(self, definition_id, auth):
-        if "credentials" in auth:
-            login = auth["credentials"]["login"]
-            if auth["credentials"]["password"] == "wrong":
-                raise Forbidden("auth_failed")
-        else:
-            if self.codes.pop(auth["authorization_code"], None) != auth["redirect_uri"]:
-                raise Forbidden("invalid_grant")
-            login = "demo"
-        channel = {"id": "ch%d" % (len(self.channels) + 1), "channel_definition_id": definition_id,
-                   "status": "SUCCESS", "challenge": None}
-        if login == "otp":
-            channel.update(status="CHALLENGE_REQUIRED", challenge={
-                "id": "k1", "type": "SMS_CODE", "status": "PENDING", "label": {}})
-        self.channels.append(channel)
-
-    def create_connection(self, provider_id, definition_id, idempotency_key=None, **auth):
-        self.calls.append(("create_connection", definition_id))
-        self.keys.append(("create_connection", idempotency_key))
-        self._new_channel(definition_id, auth)
-        return self.connection("c1")
-
-    def add_channel(self, connection_id, definition_id, idempotency_key=None, **auth):
-        self.calls.append(("add_channel", definition_id))
-        self.keys.append(("add_channel", idempotency_key))
-        self._new_channel(definition_id, auth)
-        return self.connection(connection_id)
-
-    def connection(self, connection_id):
-        return {"id": "c1", "status": "NONE", "channels": [dict(c) for c in self.channels]}
-
-    def answer_challenge(self, connection_id, channel_id, challenge_id, answer,
-                         idempotency_key=None):
-        self.keys.append(("answer_challenge", idempotency_key))
-        channel = self.channels[-1]
-        if channel["status"] != "CHALLENGE_REQUIRED":
-            raise Conflict("conflict")
-        if answer != "123456":
-            raise Forbidden("challenge_failed")
-        channel.update(status="SUCCESS", challenge=None)
-        return self.connection(connection_id)
-
-    # Accounts, sync and the event queue
-    def accounts(self, connection_id=None):
-        self.calls.append(("accounts", connection_id))
-        return [{"id": "a-" + c["id"], "channel_id": c["id"], "name": "Compte " + c["id"],
-                 "type": "CHECKINGS"} for c in self.channels]
-
-    def set_consents(self, connection_id, account_ids=None, all_accounts=False):
-        self.calls.append(("set_consents", "all" if all_accounts else sorted(account_ids)))
-
-    def synchronize(self, connection_id, idempotency_key=None):
-        self.calls.append(("synchronize", connection_id))
-        self.keys.append(("synchronize", idempotency_key))
-
-    def emit(self, name, **data):
-        self.queue.append({"id": str(len(self.queue) + 1), "name": name, "connection_id": "c1",
-                           "data": data})
-
-    def events(self, after=None, limit=100):
-        self.calls.append(("events", after))
-        return [e for e in self.queue if int(e["id"]) > int(after or 0)][:limit]
-
-
-def make_flow(**options):
-    events = []
-    run = Run("add_connection", {"captive_mode": True, "auto_sync": True, **options})
-    api = ScriptedApi()
-    flow = AddConnectionFlow(api, run, lambda name, **data: events.append((name, data)))
-    ticks = itertools.count(1000, 5)
-    flow.clock = lambda: next(ticks)  # each poll comes well after the previous one
-    return flow, api, run, events
-
-
-def connect_embedded(flow, login="demo"):
-    return flow.submit_credentials({"login": login, "password": "pw"})
-
-
-def through_the_bank(flow, api, provider_id="psd2"):
-    assert flow.choose_provider(provider_id).name == "bank_notice"
-    redirect = flow.go_to_bank("state-1", "http://widget.test/callback", "fr")
-    assert redirect == BankRedirect("http://bank.example/login?request=state-1")
-    return flow.bank_callback("state-1", "code-state-1", "", "http://widget.test/callback")
+from tests.fakes import add_connection_flow, connect_embedded, through_the_bank
+from widget.flows.steps import Finish, Screen
 
 
 def test_list_then_credentials_then_accounts_then_sync():
-    flow, api, run, events = make_flow()
+    flow, api, run, events = add_connection_flow()
     assert flow.start().name == "providers"
     screen = flow.choose_provider("web")
     assert screen.name == "credentials" and run.step == "credentials"
@@ -154,7 +23,7 @@ def test_list_then_credentials_then_accounts_then_sync():
 
 
 def test_sync_progress_comes_from_the_event_queue_of_this_connection_only():
-    flow, api, run, _ = make_flow(provider_id="web")
+    flow, api, run, _ = add_connection_flow(provider_id="web")
     flow.start()
     connect_embedded(flow)
     flow.consent()
@@ -168,7 +37,7 @@ def test_sync_progress_comes_from_the_event_queue_of_this_connection_only():
 
 
 def test_a_second_poll_within_a_second_asks_the_api_nothing():
-    flow, api, run, _ = make_flow(provider_id="web")
+    flow, api, run, _ = add_connection_flow(provider_id="web")
     flow.start()
     connect_embedded(flow)
     flow.consent()
@@ -180,7 +49,7 @@ def test_a_second_poll_within_a_second_asks_the_api_nothing():
 
 
 def test_failed_sync_shows_a_screen_then_ends_in_error():
-    flow, api, run, events = make_flow(provider_id="web")
+    flow, api, run, events = add_connection_flow(provider_id="web")
     flow.start()
     connect_embedded(flow)
     flow.consent()
@@ -192,7 +61,7 @@ def test_failed_sync_shows_a_screen_then_ends_in_error():
 
 
 def test_a_challenge_during_the_sync_is_shown():
-    flow, api, run, _ = make_flow(provider_id="web")
+    flow, api, run, _ = add_connection_flow(provider_id="web")
     flow.start()
     connect_embedded(flow)
     flow.consent()
@@ -204,7 +73,7 @@ def test_a_challenge_during_the_sync_is_shown():
 
 
 def test_wrong_password_keeps_login_never_password_and_allows_retry():
-    flow, api, run, _ = make_flow(provider_id="web")
+    flow, api, run, _ = add_connection_flow(provider_id="web")
     flow.start()
     screen = flow.submit_credentials({"login": "demo", "password": "wrong"})
     assert screen.name == "credentials" and screen.status == 422
@@ -220,7 +89,7 @@ def test_wrong_password_keeps_login_never_password_and_allows_retry():
     ({}, {"login": "required", "password": "required"}),
 ])
 def test_credential_form_checks_fields_before_calling_the_bank(form, errors):
-    flow, api, _, _ = make_flow(provider_id="web")
+    flow, api, _, _ = add_connection_flow(provider_id="web")
     flow.start()
     screen = flow.submit_credentials(form)
     assert screen.context["field_errors"] == errors and screen.status == 422
@@ -228,7 +97,7 @@ def test_credential_form_checks_fields_before_calling_the_bank(form, errors):
 
 
 def test_sms_challenge_wrong_then_right():
-    flow, api, run, events = make_flow(provider_id="web")
+    flow, api, run, events = add_connection_flow(provider_id="web")
     flow.start()
     screen = connect_embedded(flow, "otp")
     assert screen.name == "challenge" and screen.context["challenge"]["type"] == "SMS_CODE"
@@ -240,7 +109,7 @@ def test_sms_challenge_wrong_then_right():
 
 
 def test_an_expired_challenge_ends_with_its_own_code():
-    flow, api, run, _ = make_flow(provider_id="web")
+    flow, api, run, _ = add_connection_flow(provider_id="web")
     flow.start()
     connect_embedded(flow, "otp")
     api.channels[-1]["challenge"]["status"] = "EXPIRED"
@@ -248,7 +117,7 @@ def test_an_expired_challenge_ends_with_its_own_code():
 
 
 def test_resubmission_creates_one_connection():
-    flow, api, run, _ = make_flow(provider_id="web")
+    flow, api, run, _ = add_connection_flow(provider_id="web")
     flow.start()
     connect_embedded(flow)
     assert connect_embedded(flow).name == "accounts"
@@ -261,30 +130,30 @@ def test_resubmission_creates_one_connection():
     ({"provider_id": "web", "channel_definition_id": "nope"}, Finish("error", "invalid_channel")),
 ])
 def test_invalid_forced_ids_end_with_error(options, expected):
-    flow, *_ = make_flow(**options)
+    flow, *_ = add_connection_flow(**options)
     assert flow.start() == expected
 
 
 def test_a_forced_channel_of_another_bank_picked_from_the_list_ends_with_error():
-    flow, *_ = make_flow(channel_definition_id="demo-redirect")
+    flow, *_ = add_connection_flow(channel_definition_id="demo-redirect")
     assert flow.choose_provider("web") == Finish("error", "invalid_channel")
 
 
 def test_unknown_provider_picked_from_list_stays_on_list():
-    flow, *_ = make_flow()
+    flow, *_ = add_connection_flow()
     screen = flow.choose_provider("nope")
     assert screen.name == "providers" and screen.context["error"] == "invalid_provider"
 
 
 def test_bank_down_offers_retry():
-    flow, _, run, _ = make_flow()
+    flow, _, run, _ = add_connection_flow()
     screen = flow.choose_provider("down")
     assert screen == Screen("provider_down", {"provider_id": "down"}, status=503)
 
 
 # REDIRECT (PSD2)
 def test_redirect_channel_comes_first_then_the_bank_then_accounts():
-    flow, api, run, events = make_flow()
+    flow, api, run, events = add_connection_flow()
     screen = through_the_bank(flow, api, "demo")
     assert screen.name == "accounts"
     assert ("create_connection", "demo-redirect") in api.calls
@@ -293,7 +162,7 @@ def test_redirect_channel_comes_first_then_the_bank_then_accounts():
 
 
 def test_a_second_click_on_the_bank_button_keeps_the_same_state():
-    flow, api, run, _ = make_flow(provider_id="psd2")
+    flow, api, run, _ = add_connection_flow(provider_id="psd2")
     flow.start()
     flow.go_to_bank("state-1", "http://widget.test/callback", "en")
     flow.go_to_bank("state-2", "http://widget.test/callback", "en")
@@ -302,7 +171,7 @@ def test_a_second_click_on_the_bank_button_keeps_the_same_state():
 
 @pytest.mark.parametrize("state", ["", "state-2", "STATE-1", "state-1 "])
 def test_the_callback_accepts_only_the_state_it_issued(state):
-    flow, api, run, _ = make_flow(provider_id="psd2")
+    flow, api, run, _ = add_connection_flow(provider_id="psd2")
     flow.start()
     flow.go_to_bank("state-1", "http://widget.test/callback", "fr")
     assert flow.bank_callback(state, "code-state-1", "", "http://widget.test/callback") is None
@@ -310,7 +179,7 @@ def test_the_callback_accepts_only_the_state_it_issued(state):
 
 
 def test_the_callback_is_accepted_once():
-    flow, api, run, _ = make_flow(provider_id="psd2")
+    flow, api, run, _ = add_connection_flow(provider_id="psd2")
     flow.start()
     flow.go_to_bank("state-1", "http://widget.test/callback", "fr")
     assert flow.bank_callback("state-1", "code-state-1", "", "http://widget.test/callback").name == "accounts"
@@ -325,14 +194,14 @@ def test_the_callback_is_accepted_once():
     ("", "forged-code", "bank_error"),
 ])
 def test_a_refusal_or_a_bad_code_at_the_bank_ends_with_error(error, code, expected):
-    flow, api, run, _ = make_flow(provider_id="psd2")
+    flow, api, run, _ = add_connection_flow(provider_id="psd2")
     flow.start()
     flow.go_to_bank("state-1", "http://widget.test/callback", "fr")
     assert flow.bank_callback("state-1", code, error, "http://widget.test/callback") == Finish("error", expected)
 
 
 def test_an_authorize_url_that_is_not_a_web_page_is_refused():
-    flow, api, run, _ = make_flow(provider_id="psd2")
+    flow, api, run, _ = add_connection_flow(provider_id="psd2")
     flow.start()
     api.authorize_url = lambda *a, **k: {"authorize_url": "javascript:alert(1)"}
     assert flow.go_to_bank("s", "http://widget.test/callback", "fr").name == "upstream_error"
@@ -340,7 +209,7 @@ def test_an_authorize_url_that_is_not_a_web_page_is_refused():
 
 # select_channel
 def test_select_channel_asks_which_accounts_then_follows_the_choice():
-    flow, api, run, events = make_flow(select_channel=True)
+    flow, api, run, events = add_connection_flow(select_channel=True)
     screen = flow.choose_provider("demo")
     assert screen.name == "channel_choice"
     assert [d["mode"] for d in screen.context["definitions"]] == ["REDIRECT", "EMBEDDED"]
@@ -350,13 +219,13 @@ def test_select_channel_asks_which_accounts_then_follows_the_choice():
 
 
 def test_select_channel_with_one_channel_asks_nothing():
-    flow, *_ = make_flow(select_channel=True)
+    flow, *_ = add_connection_flow(select_channel=True)
     assert flow.choose_provider("web").name == "credentials"
 
 
 # multiple_channels
 def test_multiple_channels_invites_to_add_the_second_after_the_first():
-    flow, api, run, events = make_flow(multiple_channels=True)
+    flow, api, run, events = add_connection_flow(multiple_channels=True)
     through_the_bank(flow, api, "demo")
     screen = flow.consent()
     assert screen.name == "next_channel" and screen.context["definition"]["id"] == "demo-embedded"
@@ -370,7 +239,7 @@ def test_multiple_channels_invites_to_add_the_second_after_the_first():
 
 
 def test_multiple_channels_second_one_can_be_skipped():
-    flow, api, run, _ = make_flow(multiple_channels=True)
+    flow, api, run, _ = add_connection_flow(multiple_channels=True)
     through_the_bank(flow, api, "demo")
     flow.consent()
     assert flow.skip_next_channel().name == "syncing"
@@ -378,7 +247,7 @@ def test_multiple_channels_second_one_can_be_skipped():
 
 
 def test_a_refusal_at_the_bank_for_the_second_channel_offers_it_again():
-    flow, api, run, _ = make_flow(multiple_channels=True, select_channel=True)
+    flow, api, run, _ = add_connection_flow(multiple_channels=True, select_channel=True)
     flow.choose_provider("demo")
     flow.choose_channel("demo-embedded")
     connect_embedded(flow)
@@ -393,7 +262,7 @@ def test_a_refusal_at_the_bank_for_the_second_channel_offers_it_again():
 
 # select_accounts
 def test_select_accounts_consents_to_the_checked_ones_only():
-    flow, api, run, events = make_flow(provider_id="web", select_accounts=True)
+    flow, api, run, events = add_connection_flow(provider_id="web", select_accounts=True)
     flow.start()
     screen = connect_embedded(flow)
     assert screen.context["select"] and screen.context["chosen"] == {"a-ch1"}
@@ -407,7 +276,7 @@ def test_select_accounts_consents_to_the_checked_ones_only():
 
 
 def test_select_accounts_over_two_channels_adds_up_the_consents():
-    flow, api, run, _ = make_flow(multiple_channels=True, select_accounts=True)
+    flow, api, run, _ = add_connection_flow(multiple_channels=True, select_accounts=True)
     through_the_bank(flow, api, "demo")
     flow.consent(["a-ch1"])
     flow.add_next_channel()
@@ -419,21 +288,21 @@ def test_select_accounts_over_two_channels_adds_up_the_consents():
 
 # Non-captive
 def test_non_captive_returns_once_credentials_are_accepted():
-    flow, api, *_ = make_flow(provider_id="web", captive_mode=False)
+    flow, api, *_ = add_connection_flow(provider_id="web", captive_mode=False)
     flow.start()
     assert connect_embedded(flow) == Finish("success", connection_id="c1")
     assert ("set_consents", "all") in api.calls and ("synchronize", "c1") in api.calls
 
 
 def test_non_captive_with_select_accounts_still_asks_for_the_accounts():
-    flow, api, *_ = make_flow(provider_id="web", captive_mode=False, select_accounts=True)
+    flow, api, *_ = add_connection_flow(provider_id="web", captive_mode=False, select_accounts=True)
     flow.start()
     assert connect_embedded(flow).name == "accounts"
     assert flow.consent(["a-ch1"]) == Finish("success", connection_id="c1")
 
 
 def test_without_auto_sync_the_widget_ends_after_consent():
-    flow, api, *_ = make_flow(provider_id="web", auto_sync=False)
+    flow, api, *_ = add_connection_flow(provider_id="web", auto_sync=False)
     flow.start()
     connect_embedded(flow)
     assert flow.consent() == Finish("success", connection_id="c1")
@@ -441,6 +310,6 @@ def test_without_auto_sync_the_widget_ends_after_consent():
 
 
 def test_search_is_trimmed_and_bounded():
-    flow, api, *_ = make_flow()
+    flow, api, *_ = add_connection_flow()
     flow.providers(search="  x" * 100)
     assert len(api.calls[-1][1]) == 100

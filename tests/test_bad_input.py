@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from tests.conftest import CLIENT
-from tests.widget_driver import RETURN, Driver, create_session, page_text, screen
+from tests.client_backend import CLIENT
+from tests.widget_driver import RETURN, Widget, create_session, page_text, screen
 
 NOT_PRINTABLE_ASCII = ["\u2028", "\U0001f600", "\u00e9", "\x00", "demo-secret\n"]
 
@@ -92,7 +92,7 @@ def test_sandbox_authorize_refuses_characters_its_fields_cannot_hold(client, fie
 
 def test_terms_that_cannot_be_fetched_show_the_error_screen_with_a_way_back(app, client, new_user):
     created = create_session(client, new_user, redirect_url=RETURN)
-    w = Driver(client, created.get_json()["session_id"])
+    w = Widget(client, created.get_json()["session_id"])
     app.config["SANDBOX_FAULTS"] = {"/sandbox/api/v2.1/terms": "500"}
     page = w.get("/widget/add_connection")
     assert page.status_code == 502 and screen(page) == "upstream_error"
@@ -112,7 +112,7 @@ def test_theme_values_ending_in_a_newline_are_refused(client, user, option, valu
 
 def test_a_connection_id_ending_in_a_newline_is_refused(client, user):
     created = create_session(client, user, redirect_url=RETURN)
-    w = Driver(client, created.get_json()["session_id"])
+    w = Widget(client, created.get_json()["session_id"])
     page = w.get("/widget/edit_credentials", connection_id="abc\n")
     assert page.status_code == 303
     assert "error=invalid_connection" in page.headers["Location"]

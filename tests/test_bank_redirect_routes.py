@@ -8,9 +8,9 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from tests.widget_driver import (RETURN, at_bank, connections, expire_session, open_widget,
-                                 page_text, query_of, returned, screen, text, through_bank,
-                                 to_bank)
+from tests.client_backend import connections
+from tests.widget_driver import (RETURN, at_bank, expire_session, open_widget, page_text, query_of,
+                                 returned, screen, text, through_bank, to_bank)
 
 NOTICE = {"fr": "vous acceptez que votre banque partage les données de vos comptes",
           "en": "you agree that your bank shares the data of your accounts"}

@@ -4,7 +4,7 @@ import gzip
 import brotli
 import pytest
 
-from tests.test_widget_routes import open_widget
+from tests.widget_driver import open_widget
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ import re
 import pytest
 import requests
 
-from tests.widget_driver import (accounts, connections, open_widget, page_text, returned,
-                                 screen, text, through_bank)
+from tests.client_backend import accounts, connections
+from tests.widget_driver import open_widget, page_text, returned, screen, text, through_bank
 from widget.upstream.accounts_api import AccountsApi
 
 CHOOSE_ONE = {"fr": "Choisissez l'une des options ci-dessous.",

@@ -2,9 +2,8 @@
 import pytest
 import requests
 
-from tests.conftest import sandbox_user
-from tests.test_account_widgets import bank_connection, ended
-from tests.widget_driver import at_bank, connections, events, open_widget, screen, text, to_bank
+from tests.client_backend import bank_connection, connections, sandbox_user
+from tests.widget_driver import at_bank, ended, events, open_widget, screen, text, to_bank
 
 
 def channel_statuses(app, user, connection_id):

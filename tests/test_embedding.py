@@ -3,8 +3,7 @@ import json
 
 import pytest
 
-from tests.conftest import create_session
-from tests.test_widget_routes import RETURN, open_widget, text
+from tests.widget_driver import RETURN, create_session, open_widget, text
 from widget.parent_messages import parent_messages, target_origin
 
 

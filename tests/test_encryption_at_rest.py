@@ -8,9 +8,10 @@ import pytest
 import redis
 from cryptography.fernet import Fernet, InvalidToken
 
-from tests.conftest import build_app, create_session, sandbox_user
-from tests.test_store import make_app, redis_available
-from tests.widget_driver import open_widget, returned, screen, through_bank
+from tests.client_backend import sandbox_user
+from tests.live_server import build_app
+from tests.session_stores import REDIS_URL, make_app, redis_available
+from tests.widget_driver import create_session, open_widget, returned, screen, through_bank
 from widget import create_app, store_files
 from widget.config import SettingError
 from widget.encryption import derived_key
@@ -134,7 +135,7 @@ def store_config(request):
     if request.param == "redis":
         if not redis_available():
             pytest.fail("Redis must run on 127.0.0.1:6379 for these tests")
-        return {"REDIS_URL": "redis://127.0.0.1:6379/15"}
+        return {"REDIS_URL": REDIS_URL}
     return {}
 
 
@@ -196,7 +197,7 @@ def test_a_session_under_an_unknown_key_shows_the_missing_screen(tmp_path):
     finally:
         server.stop()
     other, unused = build_app(tmp_path, SESSION_ENCRYPTION_KEYS=KEY_C)
-    unused.server.server_close()
+    unused.stop()  # never started
     client = other.test_client()
     page = client.get("/widget/add_connection", query_string={"session_id": session_id})
     assert page.status_code == 404 and 'data-screen="session_missing"' in page.get_data(True)

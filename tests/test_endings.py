@@ -7,8 +7,8 @@ import re
 import pytest
 import requests
 
-from tests.conftest import create_session
-from tests.widget_driver import (CLIENT, HTMX, NAVIGATE, RETURN, Driver, at_bank, events,
+from tests.client_backend import CLIENT
+from tests.widget_driver import (HTMX, NAVIGATE, RETURN, Widget, at_bank, create_session, events,
                                  expire_session, hx_messages, page_messages, query_of, screen,
                                  text, through_bank, to_bank)
 
@@ -33,7 +33,7 @@ CONSENT, WAIT = "/widget/add_connection/consent", "/widget/add_connection/wait"
 def new_session(client, user, **options):
     created = create_session(client, user, redirect_url=REDIRECT_URL, **options)
     assert created.status_code == 201, created.data
-    return Driver(client, created.get_json()["session_id"])
+    return Widget(client, created.get_json()["session_id"])
 
 
 def user_connections(app, user):

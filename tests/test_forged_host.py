@@ -5,7 +5,8 @@ import socket
 import pytest
 import requests
 
-from tests.conftest import CLIENT, build_app, sandbox_user
+from tests.client_backend import CLIENT, sandbox_user
+from tests.live_server import build_app
 
 
 @pytest.fixture

@@ -13,7 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import CLIENT, build_app, sandbox_user
+from tests.client_backend import CLIENT, sandbox_user
+from tests.live_server import build_app
 from tests.widget_driver import RETURN, create_session
 
 # Every parameter name a view, the sandbox or the playground reads (grep request.*, values.get).
@@ -96,7 +97,7 @@ def _routes():
     """(rule, method, the parameters its view's module names) for every route of the app."""
     with tempfile.TemporaryDirectory(prefix="fuzz-routes-") as instance:
         app, server = build_app(pathlib.Path(instance))
-        server.server.server_close()  # built, never started: only its URL map is read
+        server.stop()  # built, never started: only its URL map is read
     return sorted((rule.rule, method, _known_parameters(app.view_functions[rule.endpoint]))
                   for rule in app.url_map.iter_rules()
                   for method in rule.methods - {"HEAD", "OPTIONS"})

@@ -7,7 +7,7 @@ from cryptography.fernet import Fernet
 import requests
 from flask import Flask, g, jsonify, redirect, request
 
-from tests.conftest import build_app
+from tests.live_server import build_app
 from widget.public_url import PUBLIC_ROOT_KEY
 from widget.upstream import in_process
 from widget.upstream.in_process import INTERNAL_ORIGIN, CallPool, InProcessAdapter, mount
@@ -134,7 +134,7 @@ def test_without_an_embedded_sandbox_nothing_is_sent(tmp_path):
     app, server = build_app(tmp_path, SANDBOX=False, API_BASE_URL="https://api.example/v2.1",
                             AUTH_BASE_URL="https://auth.example",
                             SESSION_ENCRYPTION_KEYS=[Fernet.generate_key().decode()])
-    server.server.server_close()  # never started: nothing goes through a socket here
+    server.stop()  # never started: nothing goes through a socket here
     with app.app_context(), pytest.raises(requests.ConnectionError):
         http.get(INTERNAL_ORIGIN + "/sandbox/api/v2.1/providers", timeout=(1, 5))
 
@@ -143,7 +143,7 @@ def test_without_an_embedded_sandbox_nothing_is_sent(tmp_path):
 @pytest.fixture
 def sandbox(tmp_path):
     app, server = build_app(tmp_path, PUBLIC_BASE_URL=None, SANDBOX_FAULT_TIMEOUT_SECONDS=1)
-    server.server.server_close()  # never started: nothing goes through a socket here
+    server.stop()  # never started: nothing goes through a socket here
     http = mount(requests.Session())
     with app.test_request_context("/", base_url="http://127.0.0.1:5999"):
         yield app, http

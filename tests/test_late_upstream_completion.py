@@ -8,8 +8,9 @@ import time
 
 import pytest
 
-from tests.conftest import build_app
-from tests.widget_driver import (Driver, connections, open_widget, screen, text, through_bank)
+from tests.client_backend import connections
+from tests.live_server import build_app
+from tests.widget_driver import Widget, open_widget, screen, text, through_bank
 
 CONNECTIONS = "/sandbox/api/v2.1/connections"
 TOKEN = "/sandbox/auth/token"
@@ -53,8 +54,8 @@ def test_the_user_trying_again_from_another_process_makes_one_connection(
     other, unused_server = build_app(tmp_path, INSTANCE_PATH=app.config["INSTANCE_PATH"],
                                      PUBLIC_BASE_URL=app.live_url,
                                      SECRET_KEY=app.config["SECRET_KEY"])
-    unused_server.server.server_close()  # it calls the first one's upstream, serves nothing
-    again = Driver(other.test_client(), w.session_id)
+    unused_server.stop()  # never started: it calls the first one's upstream, serves nothing
+    again = Widget(other.test_client(), w.session_id)
     assert screen(again.get("/widget/add_connection")) == "credentials"
     page = again.post("/widget/add_connection/credentials", login="demo", password="pw")
     assert screen(page) == "accounts"

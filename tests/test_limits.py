@@ -5,12 +5,12 @@ import uuid
 import pytest
 import requests
 
-from tests.conftest import CLIENT, build_app, create_session, sandbox_user
-from tests.test_account_widgets import ended
-from tests.test_user_input_routes import ANSWER, needing_user, open_user_input
-from tests.widget_driver import page_text, screen
+from tests.client_backend import CLIENT, needing_user, sandbox_user
+from tests.live_server import build_app
+from tests.widget_driver import create_session, ended, open_user_input, page_text, screen
 
 ELSEWHERE = {"REMOTE_ADDR": "192.0.2.77"}
+ANSWER = "/widget/user_input/challenge"
 
 
 @pytest.fixture

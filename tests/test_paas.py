@@ -10,8 +10,9 @@ from types import SimpleNamespace
 import pytest
 import requests
 
-from tests.conftest import CLIENT, sandbox_user
-from tests.procfile_server import ROOT, ProcfileServer, fresh_copy, run_command, web_command
+from tests.client_backend import CLIENT, sandbox_user
+from tests.procfile_server import (CLEAN_ENV, ROOT, VENV_BIN, ProcfileServer, fresh_copy,
+                                   run_command, web_command)
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +57,16 @@ def test_the_server_is_gunicorn_not_flask_development_server(deployed):
     assert web_command().startswith("gunicorn ")
     assert "development server" not in deployed.log().lower()
     assert requests.get(deployed.url + "/healthz", timeout=5).json() == {"status": "ok"}
+
+
+def test_the_procfile_command_listens_on_port_on_every_interface(tmp_path):
+    """What the platform's router needs. (The other tests hand gunicorn a socket of their own.)"""
+    env = {k: v for k, v in CLEAN_ENV.items() if k != "GUNICORN_CMD_ARGS"}
+    env.update(PATH=VENV_BIN + os.pathsep + env.get("PATH", ""), PORT="8123",
+               INSTANCE_PATH=str(tmp_path))
+    printed = subprocess.run(["sh", "-c", "exec " + web_command() + " --print-config"], cwd=ROOT,
+                             env=env, capture_output=True, text=True, timeout=60, check=True)
+    assert re.search(r"^bind\s*= \['0\.0\.0\.0:8123'\]$", printed.stdout, re.M), printed.stdout
 
 
 def test_make_run_runs_the_procfile_command():

@@ -3,8 +3,8 @@ https://app.example.com/bank/return: a URL climbing out of that path is refused,
 URL is used only in the form a browser loads (DESIGN.md sections 3 and 9)."""
 import pytest
 
-from tests.conftest import build_app, create_session
-from tests.widget_driver import Driver, query_of, screen, through_bank
+from tests.live_server import build_app
+from tests.widget_driver import Widget, create_session, query_of, screen, through_bank
 
 REGISTERED = "https://app.example.com/bank/return"
 CLIENTS = {"demo-client": {"redirect_urls": [REGISTERED],
@@ -29,7 +29,7 @@ def live_app(tmp_path, clock):
 def widget_for(client, user, query=None, **options):
     created = create_session(client, user, **options)
     assert created.status_code == 201, created.data
-    w = Driver(client, created.get_json()["session_id"])
+    w = Widget(client, created.get_json()["session_id"])
     return w, w.get("/widget/add_connection", **(query or {}))
 
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.test_widget_routes import open_widget, returned, text
+from tests.widget_driver import open_widget, returned, text
 from widget.flows.run import VERSION, Run, Step
 from widget.flows.steps import Finish
 

@@ -4,8 +4,7 @@ import os
 import sqlite3
 import uuid
 
-from tests.conftest import create_session
-from tests.test_widget_routes import RETURN, Widget, returned
+from tests.widget_driver import RETURN, Widget, create_session, returned
 
 
 def every_file_under(folder):

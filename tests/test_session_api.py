@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from tests.conftest import CLIENT, create_session
+from tests.client_backend import CLIENT
+from tests.widget_driver import create_session
 
 RETURN = "http://localhost:5000/playground/return"
 

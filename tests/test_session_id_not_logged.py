@@ -3,7 +3,7 @@ import logging
 
 import pytest
 
-from tests.conftest import CLIENT
+from tests.client_backend import CLIENT
 from tests.widget_driver import open_widget, returned, screen, through_bank
 from widget.store import StoreUnavailable
 from widget.store_keys import stored_name

@@ -4,15 +4,12 @@ import threading
 import time
 
 import pytest
-import redis
 
-from tests.conftest import CLIENT
-from tests.test_store import make_app, redis_available
-from tests.widget_driver import HTMX, open_widget, returned, screen, text
+from tests.client_backend import CLIENT
+from tests.session_stores import REDIS_URL, make_app, redis_available
+from tests.widget_driver import HTMX, create_session, open_widget, returned, screen, text
 from widget.store import SessionBusy, widget_sessions
 from widget.store_keys import live_key, stale_key, state_key, stored_name
-
-REDIS_URL = "redis://127.0.0.1:6379/15"
 
 
 @pytest.fixture
@@ -189,8 +186,6 @@ def test_resume_of_an_unknown_session(client, session_id, status, expected):
 
 
 def test_resume_of_a_session_never_opened_is_stale(client, user):
-    from tests.conftest import create_session
-
     session_id = create_session(client, user, redirect_url="http://localhost:5000/r").get_json()
     answer = client.get("/widget/resume", query_string={"session_id": session_id["session_id"]})
     assert answer.status_code == 409 and screen(answer) == "stale"

@@ -9,21 +9,11 @@ import brotli
 import pytest
 from flask import url_for
 
-from tests.conftest import create_session
-from widget import ROOT as ROOT_FOLDER, assets
+from tests.static_files import ASSET_URL, IMMUTABLE, source_of
+from tests.widget_driver import create_session
+from widget import assets
 
-ASSET_URL = re.compile(r'(?:<link rel="stylesheet" href|<script src)="(/[^"]*static/[^"]+)"')
-IMMUTABLE = "public, max-age=31536000, immutable"
 SECURITY_HEADERS = {"Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff"}
-
-
-def source_of(url):
-    """The file in the tree that a (hashed or plain) static URL stands for, and its bytes."""
-    folder, name = (("widget/sandbox/static", url.removeprefix("/sandbox/static/"))
-                    if url.startswith("/sandbox/") else ("static", url.removeprefix("/static/")))
-    plain = re.sub(r"\.[0-9a-f]{12}(\.[a-z]+)$", r"\1", name)
-    with open(os.path.join(ROOT_FOLDER, folder, plain), "rb") as fh:
-        return fh.read()
 
 
 def fetch(client, url, method="GET", **kwargs):

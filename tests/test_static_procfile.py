@@ -7,9 +7,9 @@ import brotli
 import pytest
 import requests
 
-from tests.conftest import CLIENT, sandbox_user
+from tests.client_backend import CLIENT, sandbox_user
 from tests.procfile_server import ProcfileServer, fetch_raw
-from tests.test_static_assets import ASSET_URL, IMMUTABLE, source_of
+from tests.static_files import ASSET_URL, IMMUTABLE, source_of
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,7 @@
 """The Idempotency-Key of each step that changes something upstream, driven over the flows."""
 import pytest
 
-from tests.test_add_connection_flow import connect_embedded, make_flow, through_the_bank
+from tests.fakes import add_connection_flow, connect_embedded, through_the_bank
 from widget.flows.run import Step
 from widget.upstream import NetworkError, ServerError
 
@@ -11,7 +11,7 @@ def keys_of(api, call):
 
 
 def at_credentials(**options):
-    flow, api, run, events = make_flow(**options)
+    flow, api, run, events = add_connection_flow(**options)
     flow.start()
     assert flow.choose_provider("web").name == "credentials"
     return flow, api, run
@@ -60,7 +60,7 @@ def test_a_refused_try_is_followed_by_a_new_key():
 
 
 def test_the_keys_are_kept_in_the_run_without_the_steps_secrets():
-    flow, api, run, _ = make_flow()
+    flow, api, run, _ = add_connection_flow()
     flow.start()
     through_the_bank(flow, api)
     assert "code-state-1" not in str(run)  # the bank's code names its step by digest only
@@ -68,7 +68,7 @@ def test_the_keys_are_kept_in_the_run_without_the_steps_secrets():
 
 
 def test_each_trip_to_the_bank_is_a_step_of_its_own():
-    flow, api, run, _ = make_flow()
+    flow, api, run, _ = add_connection_flow()
     flow.start()
     lose_answers_of(api, "create_connection", NetworkError("network_error"))
     with pytest.raises(NetworkError):

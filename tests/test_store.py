@@ -6,24 +6,12 @@ import uuid
 import pytest
 import redis
 
-from widget import create_app
+from tests.client_backend import sandbox_user
+from tests.live_server import build_app
+from tests.session_stores import REDIS_URL, make_app, redis_available
+from tests.widget_driver import create_session
 from widget.store import SESSION_ID, widget_sessions
 from widget.store_keys import live_key, stale_key, state_key, stored_name
-
-
-def make_app(tmp_path, **config):
-    return create_app({"TESTING": True, "SANDBOX": False, "SECRET_KEY": "t",
-                       "SESSION_ENCRYPTION_KEYS": "Y7Ky9-1TugGtSXV1UDCU7TCr9uTUAsxUHI3dwdhw6_w=",
-                       "API_BASE_URL": "http://127.0.0.1:9/api", "AUTH_BASE_URL": "http://127.0.0.1:9/auth",
-                       "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
-                       "INSTANCE_PATH": str(tmp_path), **config})
-
-
-def redis_available():
-    try:
-        return redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1).ping()
-    except redis.RedisError:
-        return False
 
 
 @pytest.fixture(params=["filesystem", pytest.param("redis", marks=pytest.mark.redis)])
@@ -31,7 +19,7 @@ def store_app(request, tmp_path):
     if request.param == "redis":
         if not redis_available():
             pytest.fail("Redis must run on 127.0.0.1:6379 for these tests")
-        app = make_app(tmp_path, REDIS_URL="redis://127.0.0.1:6379/15")
+        app = make_app(tmp_path, REDIS_URL=REDIS_URL)
     else:
         app = make_app(tmp_path)
     with app.app_context():
@@ -89,8 +77,8 @@ def test_transactions_of_one_session_never_overlap(store_app):
 def test_redis_sessions_are_shared_between_apps(tmp_path):
     if not redis_available():
         pytest.fail("Redis must run on 127.0.0.1:6379 for these tests")
-    one = make_app(tmp_path / "one", REDIS_URL="redis://127.0.0.1:6379/15")
-    two = make_app(tmp_path / "two", REDIS_URL="redis://127.0.0.1:6379/15")
+    one = make_app(tmp_path / "one", REDIS_URL=REDIS_URL)
+    two = make_app(tmp_path / "two", REDIS_URL=REDIS_URL)
     marker = uuid.uuid4().hex
     with one.app_context():
         sid = widget_sessions().create({"expires_at_ts": time.time() + 60, "marker": marker})
@@ -102,9 +90,7 @@ def test_a_widget_flow_on_redis(tmp_path):
     """The whole stack with REDIS_URL: the session created by the API is served from Redis."""
     if not redis_available():
         pytest.fail("Redis must run on 127.0.0.1:6379 for these tests")
-    from tests.conftest import build_app, create_session, sandbox_user
-
-    app, server = build_app(tmp_path, REDIS_URL="redis://127.0.0.1:6379/15")
+    app, server = build_app(tmp_path, REDIS_URL=REDIS_URL)
     server.start()
     app.live_url = server.url
     try:
@@ -113,7 +99,7 @@ def test_a_widget_flow_on_redis(tmp_path):
         session_id = create_session(client, user).get_json()["session_id"]
         page = client.get("/widget/add_connection", query_string={"session_id": session_id})
         assert page.status_code == 200 and b'data-screen="providers"' in page.data
-        stored = redis.Redis(host="127.0.0.1", port=6379, db=15).get(live_key(session_id))
+        stored = redis.Redis.from_url(REDIS_URL).get(live_key(session_id))
         assert stored is not None
         with app.app_context():  # the record is sealed: the store opens it
             assert widget_sessions().cipher.open(stored).count('"OPEN"') == 1

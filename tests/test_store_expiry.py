@@ -7,14 +7,13 @@ import time
 import pytest
 import redis
 
-from tests.conftest import build_app, create_session, sandbox_user
-from tests.test_store import make_app, redis_available
-from tests.widget_driver import expire_session, open_widget, returned
+from tests.client_backend import sandbox_user
+from tests.live_server import build_app
+from tests.session_stores import REDIS_URL, make_app, redis_available
+from tests.widget_driver import create_session, expire_session, open_widget, returned
 from widget.store import EXPIRED_GRACE_SECONDS, widget_sessions
 from widget.store_files import key_of
 from widget.store_keys import live_key, stale_key, state_key, stored_name
-
-REDIS_URL = "redis://127.0.0.1:6379/15"
 
 
 def wait_until(timestamp):
@@ -24,7 +23,7 @@ def wait_until(timestamp):
 
 def raw_redis_values():
     """Every string value in the test database, as bytes."""
-    raw = redis.Redis(host="127.0.0.1", port=6379, db=15)
+    raw = redis.Redis.from_url(REDIS_URL)
     for key in raw.scan_iter(count=1000):
         try:
             value = raw.get(key)
@@ -155,7 +154,7 @@ def test_an_ended_session_keeps_only_what_its_link_needs(short_app, backend):
 def test_every_redis_key_of_a_session_expires(tmp_path):
     if not redis_available():
         pytest.fail("Redis must run on 127.0.0.1:6379 for these tests")
-    raw = redis.Redis(host="127.0.0.1", port=6379, db=15)
+    raw = redis.Redis.from_url(REDIS_URL)
     app = make_app(tmp_path, REDIS_URL=REDIS_URL)
     with app.app_context():
         store = widget_sessions()

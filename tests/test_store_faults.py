@@ -7,10 +7,11 @@ import shutil
 
 import pytest
 
-from tests.conftest import build_app, create_session, sandbox_user
+from tests.client_backend import sandbox_user
+from tests.live_server import build_app
 from tests.redis_relay import RedisRelay
-from tests.test_store import make_app, redis_available
-from tests.widget_driver import open_widget, page_text, screen
+from tests.session_stores import make_app, redis_available
+from tests.widget_driver import create_session, open_widget, page_text, screen
 from widget.store import StoreUnavailable, widget_sessions
 
 UNAVAILABLE = {"fr": "Le service est momentanément indisponible",
@@ -24,7 +25,7 @@ def relay():
         pytest.fail("Redis must run on 127.0.0.1:6379 for these tests")
     relay = RedisRelay()
     yield relay
-    relay.cut()
+    relay.close()
 
 
 @pytest.fixture

@@ -7,8 +7,10 @@ import time
 
 import pytest
 
-from tests.conftest import build_app, create_session, sandbox_user
-from tests.test_store import make_app
+from tests.client_backend import sandbox_user
+from tests.live_server import build_app
+from tests.session_stores import make_app
+from tests.widget_driver import create_session
 from widget import store_files
 from widget.store import widget_sessions
 from widget.store_keys import live_key, stale_key, state_key, stored_name

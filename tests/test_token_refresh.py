@@ -3,7 +3,7 @@ import threading
 
 import requests
 
-from tests.conftest import create_session
+from tests.widget_driver import create_session
 from widget.store import widget_sessions
 
 RETURN = "http://localhost:5000/playground/return"

@@ -3,9 +3,8 @@ import logging
 
 import pytest
 
-from tests.conftest import CLIENT, create_session
-from tests.test_widget_routes import text
-from tests.widget_driver import open_widget
+from tests.client_backend import CLIENT
+from tests.widget_driver import create_session, open_widget, text
 
 
 @pytest.fixture

@@ -1,80 +1,10 @@
 """UserInputFlow driven directly, over a scripted in-memory Accounts API."""
 import pytest
 
+from tests.fakes import ScriptedApi
 from widget.flows.run import Run
 from widget.flows.steps import Finish, Screen
 from widget.flows.user_input import UserInputFlow
-from widget.upstream import Conflict, Forbidden, NotFound, ProviderUnavailable
-
-ANSWERS = {"SMS_CODE": "123456", "QUESTION": "blue"}
-
-
-class ScriptedApi:
-    """Answers like the sandbox for the calls the flow makes; records what it was asked."""
-
-    def __init__(self, channels=1, provider_id="web"):
-        self.calls = []
-        self.provider_id = provider_id
-        self.status = "SUCCESS"  # the connection's sync
-        self.channels = [{"id": "ch%d" % (i + 1), "status": "SUCCESS", "challenge": None}
-                         for i in range(channels)]
-        self.queue = [{"id": "1", "name": "CONNECTION_CREATED", "connection_id": "c1", "data": {}}]
-        self.tries = 0
-
-    def provider(self, provider_id):
-        self.calls.append(("provider", provider_id))
-        if provider_id == "down":
-            raise ProviderUnavailable("provider_unavailable")
-        return {"id": provider_id, "name": "Banque en Ligne"}
-
-    def connection(self, connection_id):
-        self.calls.append(("connection", connection_id))
-        if connection_id != "c1":
-            raise NotFound("not_found")
-        return {"id": "c1", "provider_id": self.provider_id, "status": self.status,
-                "channels": [dict(c) for c in self.channels]}
-
-    def events(self, after=None, limit=100):
-        self.calls.append(("events", after))
-        return [e for e in self.queue if int(e["id"]) > int(after or 0)][:limit]
-
-    # What the bank and the Client do meanwhile
-    def emit(self, name, **data):
-        self.queue.append({"id": str(len(self.queue) + 1), "name": name, "connection_id": "c1",
-                           "data": data})
-
-    def ask(self, kind="SMS_CODE", channel=0, sync=True):
-        """The bank asks a challenge (a sync held until it is answered, unless `sync=False`)."""
-        self.status = "RUNNING" if sync else self.status
-        challenge = {"id": "k%d" % len(self.queue), "type": kind, "status": "PENDING",
-                     "label": {"en": "Favourite colour?"}, "expires_at": "2027-01-01T00:00:00.000Z"}
-        self.channels[channel].update(status="CHALLENGE_REQUIRED", challenge=challenge)
-        self.emit("CHALLENGE_REQUIRED", challenge_id=challenge["id"], type=kind)
-
-    def approve(self, channel=0):
-        self.channels[channel].update(status="RUNNING")
-        self.channels[channel]["challenge"]["status"] = "APPROVED"
-        self.emit("CHALLENGE_APPROVED")
-
-    def end_challenge(self, status, channel=0):
-        self.channels[channel].update(status="AUTH_FAILED")
-        self.channels[channel]["challenge"]["status"] = status
-        self.emit("AUTH_FAILED", error="challenge_" + status.lower())
-
-    def answer_challenge(self, connection_id, channel_id, challenge_id, answer,
-                         idempotency_key=None):
-        self.calls.append(("answer_challenge", channel_id, challenge_id))
-        channel = next(c for c in self.channels if c["id"] == channel_id)
-        challenge = channel["challenge"]
-        if challenge["status"] != "PENDING" or challenge["type"] == "APP_VALIDATION":
-            raise Conflict("conflict")
-        if answer != ANSWERS[challenge["type"]]:
-            self.tries += 1
-            if self.tries >= 3:
-                self.end_challenge("FAILED", self.channels.index(channel))
-            raise Forbidden("challenge_failed")
-        self.approve(self.channels.index(channel))
-        return self.connection(connection_id)
 
 
 class Ticks:
@@ -91,7 +21,7 @@ class Ticks:
 def make_flow(api=None, config=None, **options):
     events = []
     run = Run("user_input", {"captive_mode": True, "connection_id": "c1", **options})
-    api = api or ScriptedApi()
+    api = api or ScriptedApi(channels=1)
     flow = UserInputFlow(api, run, lambda name, **data: events.append((name, data)))
     flow.clock = Ticks()
     flow.config = config or {"USER_INPUT_WAIT_SECONDS": 30}
@@ -109,7 +39,7 @@ def assert_challenge(outcome, kind="SMS_CODE"):
 
 # --- Finding the challenge ---------------------------------------------------------------------
 def test_a_pending_challenge_is_shown_at_once():
-    api = ScriptedApi()
+    api = ScriptedApi(channels=1)
     api.ask()
     flow, api, run, events = make_flow(api)
     outcome = flow.start()
@@ -190,14 +120,14 @@ def test_polls_closer_than_a_second_ask_the_api_once():
 @pytest.mark.parametrize("status, error", [("TOKEN_EXPIRED", "token_expired"),
                                            ("USER_ACTION_REQUIRED", "user_action_required")])
 def test_a_blocked_channel_ends_at_once(status, error):
-    api = ScriptedApi()
+    api = ScriptedApi(channels=1)
     api.channels[0]["status"] = status
     flow, _, _, _ = make_flow(api)
     assert flow.start() == Finish("error", error, "c1")
 
 
 def test_a_challenge_expired_before_the_widget_opened():
-    api = ScriptedApi()
+    api = ScriptedApi(channels=1)
     api.ask()
     api.end_challenge("EXPIRED")
     flow, _, _, _ = make_flow(api)
@@ -205,13 +135,13 @@ def test_a_challenge_expired_before_the_widget_opened():
 
 
 def test_an_unreachable_bank_only_loses_its_name():
-    flow, _, run, _ = make_flow(ScriptedApi(provider_id="down"))
+    flow, _, run, _ = make_flow(ScriptedApi(channels=1, provider_id="down"))
     assert flow.start().name == "user_input_waiting" and run.provider_name is None
 
 
 # --- Answering ---------------------------------------------------------------------------------
 def started_with_challenge(kind="SMS_CODE", **options):
-    api = ScriptedApi()
+    api = ScriptedApi(channels=1)
     api.ask(kind)
     flow, api, run, events = make_flow(api, **options)
     assert_challenge(flow.start(), kind)
@@ -292,7 +222,7 @@ def test_each_channels_challenge_in_turn():
 
 
 def test_an_answer_that_starts_no_sync_returns_at_once():
-    api = ScriptedApi()
+    api = ScriptedApi(channels=1)
     api.ask(sync=False)  # an authentication, not a sync, was waiting
     flow, api, _, _ = make_flow(api)
     flow.start()
@@ -312,7 +242,7 @@ def test_a_sync_that_fails_says_so_then_returns_an_error():
 
 
 def test_a_sync_that_fails_for_an_unnamed_bank_returns_at_once():
-    api = ScriptedApi(provider_id="down")
+    api = ScriptedApi(channels=1, provider_id="down")
     api.ask()
     flow, api, _, _ = make_flow(api)
     flow.start()

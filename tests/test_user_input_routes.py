@@ -2,53 +2,13 @@
 import pytest
 import requests
 
-from tests.conftest import sandbox_user
-from tests.test_account_widgets import bank_connection, ended
-from tests.widget_driver import HTMX, events, open_widget, page_text, screen, text
+from tests.client_backend import (bank_connection, call, needing_user, ready_connection,
+                                  sandbox_user, synchronize)
+from tests.widget_driver import (HTMX, ended, events, open_user_input, open_widget, page_text,
+                                 screen, text)
 
 WAIT = "/widget/user_input/wait"
 ANSWER = "/widget/user_input/challenge"
-SCA_VALIDITY = 300  # the sandbox's default: a sync after this asks the challenge again
-
-
-def call(app, user, method, path, **kwargs):
-    with requests.request(method, app.live_url + "/sandbox/api/v2.1" + path, timeout=10,
-                          headers={"Authorization": "Bearer " + user["access_token"]},
-                          **kwargs) as response:
-        response.raise_for_status()
-        return response.json() if response.content else None
-
-
-def ready_connection(app, user, clock, login="otp"):
-    """A connection made earlier (its challenge answered, its accounts consented), whose strong
-    authentication has grown old: the next sync asks the user again."""
-    connection_id = bank_connection(app, user, login=login, consent_all=False)
-    channel = call(app, user, "GET", "/connections/" + connection_id)["channels"][0]
-    if login == "app":
-        clock.advance(6)  # approved in the bank's app
-    elif channel["status"] == "CHALLENGE_REQUIRED":
-        call(app, user, "POST", "/connections/%s/channels/%s/challenges/%s" % (
-            connection_id, channel["id"], channel["challenge"]["id"]),
-            json={"answer": {"otp": "123456", "question": "blue"}[login]})
-    call(app, user, "PUT", "/connections/%s/consents" % connection_id, json={"all_accounts": True})
-    clock.advance(SCA_VALIDITY + 1)
-    return connection_id
-
-
-def synchronize(app, user, connection_id):
-    """The Client starts a sync through the API."""
-    return call(app, user, "POST", "/connections/%s/synchronize" % connection_id)
-
-
-def needing_user(app, user, clock, login="otp"):
-    connection_id = ready_connection(app, user, clock, login)
-    connection = synchronize(app, user, connection_id)
-    assert connection["channels"][0]["status"] == "CHALLENGE_REQUIRED"
-    return connection_id
-
-
-def open_user_input(client, user, connection_id, **options):
-    return open_widget(client, user, "user_input", query={"connection_id": connection_id}, **options)
 
 
 def poll(w, trigger):

@@ -1,6 +1,7 @@
 """The widgets table (widget/views/registry.py) agrees with the routes and the templates."""
 import os
 
+from tests.widget_driver import create_session
 from widget.config import ROOT
 from widget.views.registry import BY_PATH, POLLERS, SPECS
 
@@ -17,8 +18,6 @@ def test_each_waiting_screen_takes_its_pollers_id_from_the_registry():
 
 
 def test_every_link_of_the_session_api_is_spelled_as_its_widget_route(client, user):
-    from tests.conftest import create_session
-
     links = create_session(client, user).get_json()["_links"]
     assert set(links) == {spec.name for spec in SPECS}
     for name, url in links.items():

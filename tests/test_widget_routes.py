@@ -1,58 +1,9 @@
 """The widget's routes through Flask's test client, against the live sandbox."""
 import re
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.conftest import create_session
-
-RETURN = "http://localhost:5000/playground/return"
-
-
-class Widget:
-    """Drives one widget session like a browser without JavaScript would."""
-
-    def __init__(self, client, session_id):
-        self.client = client
-        self.session_id = session_id
-        self.csrf = None
-
-    def get(self, path, **params):
-        response = self.client.get(path, query_string={"session_id": self.session_id, **params})
-        self._remember(response)
-        return response
-
-    def post(self, path, htmx=False, **form):
-        data = {"session_id": self.session_id, "csrf_token": self.csrf, **form}
-        headers = {"HX-Request": "true"} if htmx else {}
-        response = self.client.post(path, data={k: v for k, v in data.items() if v is not None},
-                                    headers=headers)
-        self._remember(response)
-        return response
-
-    def _remember(self, response):
-        found = re.search(rb'name="csrf_token" value="([^"]+)"', response.data)
-        if found:
-            self.csrf = found.group(1).decode()
-
-
-def open_widget(client, user, widget="add_connection", query=None, **options):
-    options.setdefault("redirect_url", RETURN)
-    response = create_session(client, user, **options)
-    assert response.status_code == 201, response.data
-    w = Widget(client, response.get_json()["session_id"])
-    return w, w.get("/widget/" + widget, **(query or {}))
-
-
-def returned(response):
-    """The query the widget sent the user back with."""
-    location = response.headers.get("Location") or response.headers.get("HX-Redirect")
-    assert location and location.startswith(RETURN), (response.status_code, location)
-    return {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
-
-
-def text(response):
-    return response.get_data(as_text=True)
+from tests.widget_driver import RETURN, open_widget, returned, text
 
 
 def test_security_headers_on_widget_pages(client, user):

@@ -4,9 +4,9 @@ import logging
 
 import pytest
 
-from tests.conftest import CLIENT
+from tests.client_backend import CLIENT
+from tests.widget_driver import open_widget, returned, text
 from widget.logs import JsonLineFormatter
-from tests.test_widget_routes import open_widget, returned, text
 
 
 def poll(w, trigger):

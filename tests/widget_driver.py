@@ -1,22 +1,35 @@
-"""Shared helpers: a widget session, the sandbox bank portal and the sandbox API, as a Client
-and a user's browser would drive them (Flask's test client, against the live sandbox)."""
+"""A widget session as a Client and a user's browser drive it, through Flask's test client
+against the live sandbox: the session API, the widget's pages and forms, the sandbox bank portal."""
+import base64
 import html
 import json
 import re
 import time
 from urllib.parse import parse_qs, urlsplit
 
-import requests
+from tests.client_backend import CLIENT
 
-from tests.conftest import CLIENT, create_session
-from tests.test_widget_routes import RETURN, Widget, returned, text  # noqa: F401 (re-exported)
-
+RETURN = "http://localhost:5000/playground/return"
 HTMX = {"HX-Request": "true"}
 NAVIGATE = {"Sec-Fetch-Mode": "navigate"}
 
 
-class Driver(Widget):
-    """A Widget that can also send htmx, poller and navigation headers."""
+def create_session(client, user, auth=CLIENT, **options):
+    """POST /widget_session as the demo Client; the response."""
+    data = {"access_token": user["access_token"], "refresh_token": user.get("refresh_token"),
+            **options}
+    data = {k: v for k, v in data.items() if v is not None}
+    header = "Basic " + base64.b64encode(("%s:%s" % auth).encode()).decode()
+    return client.post("/widget_session", data=data, headers={"Authorization": header})
+
+
+class Widget:
+    """Drives one widget session like a browser: without JavaScript, or sending htmx's headers."""
+
+    def __init__(self, client, session_id):
+        self.client = client
+        self.session_id = session_id
+        self.csrf = None
 
     def get(self, path, headers=None, **params):
         response = self.client.get(path, query_string={"session_id": self.session_id, **params},
@@ -40,13 +53,42 @@ class Driver(Widget):
         """Open the session's widget link again (after the bank, in the Client's page...)."""
         return self.get("/widget/add_connection", **params)
 
+    def _remember(self, response):
+        found = re.search(rb'name="csrf_token" value="([^"]+)"', response.data)
+        if found:
+            self.csrf = found.group(1).decode()
+
 
 def open_widget(client, user, widget="add_connection", query=None, **options):
+    """A new session made by the Client with `options`, its widget opened: (Widget, page)."""
     options.setdefault("redirect_url", RETURN)
     created = create_session(client, user, **options)
     assert created.status_code == 201, created.data
-    w = Driver(client, created.get_json()["session_id"])
+    w = Widget(client, created.get_json()["session_id"])
     return w, w.get("/widget/" + widget, **(query or {}))
+
+
+def open_user_input(client, user, connection_id, **options):
+    return open_widget(client, user, "user_input", query={"connection_id": connection_id},
+                       **options)
+
+
+def returned(response):
+    """The query the widget sent the user back to RETURN with."""
+    location = response.headers.get("Location") or response.headers.get("HX-Redirect")
+    assert location and location.startswith(RETURN), (response.status_code, location)
+    return {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
+
+
+def ended(response):
+    """The query of the redirect ending the widget (to any redirect URL)."""
+    location = response.headers.get("Location") or response.headers.get("HX-Redirect")
+    assert location, (response.status_code, screen(response))
+    return query_of(location)
+
+
+def text(response):
+    return response.get_data(as_text=True)
 
 
 def page_text(response):
@@ -92,22 +134,7 @@ def through_bank(w, login="demo", decision="approve"):
     return w.client.get(at_bank(w.client, to_bank(w), login, decision=decision))
 
 
-# --- The sandbox Accounts API and the session API, over HTTP -----------------------------------
-def api(app, user, path, **params):
-    with requests.get(app.live_url + "/sandbox/api/v2.1" + path, params=params, timeout=10,
-                      headers={"Authorization": "Bearer " + user["access_token"]}) as response:
-        response.raise_for_status()
-        return response.json()
-
-
-def connections(app, user):
-    return api(app, user, "/connections")
-
-
-def accounts(app, user, connection_id):
-    return api(app, user, "/accounts", connection_id=connection_id)
-
-
+# --- The session API, as the Client reads it ---------------------------------------------------
 def events(client, session_id):
     """The session's tracked events, as the Client reads them."""
     return client.get(f"/widget_session/{session_id}/events", auth=CLIENT).get_json()

@@ -2,7 +2,7 @@
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.conftest import build_app
+from tests.live_server import build_app
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -1,41 +1,20 @@
 """professional-account and manage_accounts in Chromium, with and without JavaScript."""
+import pytest
 import requests
 from playwright.sync_api import expect
-import pytest
 
-from tests.browser.test_add_connection_journey import result_of, settled
-from tests.conftest import sandbox_user
+from tests.browser.page_steps import result_of, settled
+from tests.client_backend import connected_user, widget_link
 
 pytestmark = pytest.mark.browser
-
-
-def connected_user(app, login="pro"):
-    """A user with one connection at Banque en Ligne, consented, as after add_connection."""
-    user = sandbox_user(app, accept_terms=True)
-    headers = {"Authorization": "Bearer " + user["access_token"]}
-    base = app.live_url + "/sandbox/api/v2.1"
-    with requests.post(base + "/connections", headers=headers, timeout=10, json={
-            "provider_id": "web", "channel_definition_id": "web-embedded",
-            "credentials": {"login": login, "password": "pw"}}) as created:
-        connection_id = created.json()["id"]
-    requests.put(base + "/connections/%s/consents" % connection_id, headers=headers, timeout=10,
-                 json={"all_accounts": True}).close()
-    return user, connection_id, headers
-
-
-def widget_link(app, user, name, **query):
-    with requests.post(app.live_url + "/widget_session", auth=("demo-client", "demo-secret"),
-                       timeout=10, data={"access_token": user["access_token"],
-                                         "refresh_token": user["refresh_token"],
-                                         "redirect_url": app.live_url + "/playground/return"}) as r:
-        link = r.json()["_links"][name]
-    return link + "".join("&%s=%s" % item for item in query.items())
 
 
 def test_professional_account_with_a_field_error_then_saved(live_app, page_for, javascript):
     user, connection_id, headers = connected_user(live_app)
     page = page_for(javascript=javascript, locale="en-GB")
-    page.goto(widget_link(live_app, user, "professional_account", connection_id=connection_id))
+    link = widget_link(live_app, user, "professional_account",
+                       query={"connection_id": connection_id})
+    page.goto(link)
     expect(page.get_by_role("heading", name="Professional accounts")).to_be_visible()
     fieldsets = page.locator("fieldset.pro-account")
     for index in range(1, fieldsets.count()):  # the bank flagged some; they are personal here
@@ -64,7 +43,8 @@ def test_professional_account_with_a_field_error_then_saved(live_app, page_for, 
 def test_manage_accounts_review_then_confirm(live_app, page_for, javascript):
     user, connection_id, headers = connected_user(live_app, login="demo")
     page = page_for(javascript=javascript)
-    page.goto(widget_link(live_app, user, "manage_accounts", connection_id=connection_id))
+    link = widget_link(live_app, user, "manage_accounts", query={"connection_id": connection_id})
+    page.goto(link)
     expect(page.get_by_role("heading", name="Les comptes que vous partagez")).to_be_visible()
     boxes = page.get_by_role("checkbox")
     for index in range(boxes.count()):
@@ -91,7 +71,7 @@ def test_manage_accounts_review_then_confirm(live_app, page_for, javascript):
 def test_manage_accounts_of_an_unknown_connection_returns_an_error(live_app, page_for):
     user, _, _ = connected_user(live_app, login="demo")
     page = page_for()
-    page.goto(widget_link(live_app, user, "manage_accounts", connection_id="424242"))
+    page.goto(widget_link(live_app, user, "manage_accounts", query={"connection_id": "424242"}))
     result = result_of(page)
     assert result["result"] == "error" and result["error"] == "invalid_connection"
     assert result["widget"] == "manage_accounts"

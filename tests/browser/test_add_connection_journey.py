@@ -1,50 +1,13 @@
 """The walking skeleton's journey in a real browser, with and without JavaScript, in fr and en."""
 import re
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import sandbox_user
+from tests.browser.page_steps import TEXTS, press, result_of, settled
+from tests.client_backend import sandbox_user, widget_link
 
 pytestmark = pytest.mark.browser
-
-TEXTS = {
-    "fr": {"accept": "J’accepte les conditions", "search": "Rechercher une banque", "connect": "Se connecter",
-           "login": "Identifiant", "password": "Mot de passe", "sms": "Code reçu par SMS",
-           "confirm": "Valider", "agree": "J’accepte et je continue", "search_button": "Rechercher",
-           "refused": "Votre banque a refusé ces identifiants"},
-    "en": {"accept": "I accept the terms", "search": "Search for a bank", "connect": "Connect",
-           "login": "Login", "password": "Password", "sms": "Code received by SMS",
-           "confirm": "Confirm", "agree": "I agree and continue", "search_button": "Search",
-           "refused": "Your bank refused these credentials"},
-}
-
-
-def widget_link(app, user, **options):
-    import requests
-
-    response = requests.post(app.live_url + "/widget_session", auth=("demo-client", "demo-secret"), timeout=10,
-                             data={"access_token": user["access_token"], "refresh_token": user["refresh_token"],
-                                   "redirect_url": app.live_url + "/playground/return", **options})
-    assert response.status_code == 201, response.text
-    return response.json()["_links"]["add_connection"]
-
-
-def result_of(page):
-    page.wait_for_url(re.compile(r".*/playground/return\?.*"), timeout=30000)
-    return {k: v[0] for k, v in parse_qs(urlsplit(page.url).query).items()}
-
-
-def settled(page):
-    """Wait until htmx has no request, swap or settle under way (a person is never that fast)."""
-    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added")).to_have_count(0)
-    return page
-
-
-def press(page, role_name, **kwargs):
-    page.get_by_role("button", name=role_name, **kwargs).click()
-    settled(page)
 
 
 def assert_focus_on_new_screen(page, javascript):

@@ -1,38 +1,18 @@
 """edit_credentials in Chromium: the renewal of an expired access, with and without JavaScript."""
-import time
-
 import pytest
-import requests
 from playwright.sync_api import expect
 
-from tests.browser.test_account_widgets_journey import connected_user, widget_link
-from tests.browser.test_add_connection_journey import result_of, settled
+from tests.browser.page_steps import result_of, settled
+from tests.client_backend import channel_status, connected_user, expired_connection, widget_link
 
 pytestmark = pytest.mark.browser
-
-
-def channel_status(app, headers, connection_id):
-    with requests.get(app.live_url + "/sandbox/api/v2.1/connections/" + connection_id,
-                      headers=headers, timeout=10) as answer:
-        return answer.json()["channels"][0]["status"]
-
-
-def expired_connection(app):
-    user, connection_id, headers = connected_user(app, login="expired")
-    requests.post(app.live_url + "/sandbox/api/v2.1/connections/%s/synchronize" % connection_id,
-                  headers=headers, timeout=10).close()
-    for _ in range(100):  # the sandbox's first sync takes 2 s here, then the access expires
-        if channel_status(app, headers, connection_id) == "TOKEN_EXPIRED":
-            break
-        time.sleep(0.2)
-    assert channel_status(app, headers, connection_id) == "TOKEN_EXPIRED"
-    return user, connection_id, headers
 
 
 def test_an_expired_access_is_renewed_and_synchronised(live_app, page_for, javascript):
     user, connection_id, headers = expired_connection(live_app)
     page = page_for(javascript=javascript)
-    page.goto(widget_link(live_app, user, "edit_credentials", connection_id=connection_id))
+    link = widget_link(live_app, user, "edit_credentials", query={"connection_id": connection_id})
+    page.goto(link)
     expect(page.get_by_role("heading", name="Banque en Ligne")).to_be_visible()
     expect(page.get_by_label("Identifiant")).to_have_value("expired")
     expect(page.get_by_label("Mot de passe")).to_have_value("")
@@ -53,7 +33,7 @@ def test_an_expired_access_is_renewed_and_synchronised(live_app, page_for, javas
 def test_an_unknown_connection_goes_back_with_an_error(live_app, page_for):
     user, _, _ = connected_user(live_app, login="demo")
     page = page_for(locale="en-GB")
-    page.goto(widget_link(live_app, user, "edit_credentials", connection_id="31337"))
+    page.goto(widget_link(live_app, user, "edit_credentials", query={"connection_id": "31337"}))
     result = result_of(page)
     assert result["result"] == "error" and result["error"] == "invalid_connection"
     assert result["error_description"] == "This connection is not known."

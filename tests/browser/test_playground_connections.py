@@ -6,11 +6,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_account_widgets_journey import connected_user
-from tests.browser.test_add_connection_journey import settled
-from tests.browser.test_edit_credentials_journey import expired_connection
-from tests.browser.test_playground_modes import (FRAME, connect_to_web_bank, logged_names,
-                                                 start)
+from tests.browser.page_steps import settled
+from tests.browser.playground_steps import (FRAME, connect_to_web_bank, logged_names,
+                                            start_from_playground)
+from tests.client_backend import connected_user, expired_connection
 
 pytestmark = pytest.mark.browser
 
@@ -37,7 +36,7 @@ def open_widget(page, widget, mode):
 
 def test_a_new_connection_is_listed_and_follows_its_sync_without_a_reload(live_app, page_for):
     page = page_for(locale="en-US")
-    start(page, live_app, "Full page")
+    start_from_playground(page, live_app, "Full page")
     connect_to_web_bank(page)
     page.wait_for_url(re.compile(r".*/playground/return\?.*result=success.*"), timeout=30000)
     page.get_by_role("link", name="Back to the playground").click()

@@ -11,40 +11,11 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
-from tests.browser.test_add_connection_journey import TEXTS, press, settled
+from tests.browser.page_steps import press
+from tests.browser.playground_steps import (FRAME, T, connect_to_web_bank, logged_names,
+                                            open_the_popup, start_from_playground)
 
 pytestmark = pytest.mark.browser
-
-T = TEXTS["en"]
-FRAME = "iframe[title='Bank connection widget']"
-
-
-def start(page, app, mode, **fields):
-    """As a new sandbox user, create a widget session in `mode` from the playground's form."""
-    page.goto(app.live_url + "/?lng=en")
-    page.get_by_role("button", name="Create a sandbox user").click()
-    for name, value in fields.items():
-        page.locator("#f-" + name).fill(value)
-    page.get_by_role("radio", name=mode, exact=True).check()
-    page.get_by_role("button", name="Create the session and open the widget").click()
-
-
-def connect_to_web_bank(widget):
-    """In the widget (a page or a frame), as a new user: terms, Banque en Ligne, `demo`.
-
-    The search is sent with its button, not live: a click can come before htmx has loaded in a
-    page just navigated to, and the live search's input event would then be lost.
-    """
-    press(widget, T["accept"])
-    widget.get_by_label(T["search"]).fill("en ligne")
-    press(widget, T["search_button"], exact=True)
-    expect(widget.locator("#provider-results .provider")).to_have_count(1)
-    settled(widget)
-    press(widget, re.compile("Banque en Ligne"))
-    widget.get_by_label(T["login"]).fill("demo")
-    widget.get_by_label(T["password"]).fill("any-password")
-    press(widget, T["connect"], exact=True)
-    press(widget, T["agree"])
 
 
 def approve_at_the_bank(window):
@@ -54,25 +25,6 @@ def approve_at_the_bank(window):
     window.get_by_label("Password").fill("any-password")
     window.get_by_role("button", name="Sign in").click()
     window.get_by_role("button", name="Allow").click()
-
-
-def open_the_popup(page):
-    """Click the playground's button for the popup: the popup, once the widget in it has said
-    OPEN to this page. The widget's scripts are deferred: a click in the popup before they ran
-    would leave the first page, and its message, unsent."""
-    with page.expect_popup() as opened:
-        page.get_by_role("button", name="Open the widget in a popup").click()
-    expect(page.locator("#message-log .event-name").first).to_have_text("OPEN")
-    return opened.value
-
-
-def logged_names(page):
-    """The names in the message log, once `redirect_to` has arrived (oldest first)."""
-    log = page.locator("#message-log")
-    # has_text alone is a case-blind substring: REDIRECT_TO_PROVIDER would match.
-    final = log.locator(".event-name").filter(has_text=re.compile(r"^redirect_to$"))
-    expect(final).to_have_count(1, timeout=30000)
-    return log.locator(".event-name").all_text_contents()
 
 
 def in_order(names, expected):
@@ -116,7 +68,7 @@ def test_full_page_mode_is_the_default_and_keyboard_usable(live_app, page_for):
 
 def test_iframe_mode_logs_the_messages_to_the_end(live_app, page_for):
     page = page_for(locale="en-US")
-    start(page, live_app, "Iframe", state="frame-state")
+    start_from_playground(page, live_app, "Iframe", state="frame-state")
     expect(page).to_have_url(re.compile(r".*/playground/embed\?session_id=[^&]+&widget=add_connection"))
     expect(page.get_by_role("heading", name="The widget in an iframe")).to_be_visible()
     expect(page.get_by_text("No messages yet.")).to_be_hidden()  # OPEN came at once
@@ -141,7 +93,7 @@ def test_iframe_mode_logs_the_messages_to_the_end(live_app, page_for):
 
 def test_iframe_page_ignores_messages_from_other_windows(live_app, page_for):
     page = page_for(locale="en-US")
-    start(page, live_app, "Iframe")
+    start_from_playground(page, live_app, "Iframe")
     log = page.locator("#message-log .event-name")
     expect(log.first).to_have_text("OPEN")
     count = log.count()
@@ -155,7 +107,7 @@ def test_iframe_page_ignores_messages_from_other_windows(live_app, page_for):
 
 def test_popup_mode_logs_the_messages_to_the_end(live_app, page_for):
     page = page_for(locale="en-US")
-    start(page, live_app, "Popup")
+    start_from_playground(page, live_app, "Popup")
     expect(page).to_have_url(re.compile(r".*/playground/popup\?session_id=[^&]+&widget=add_connection"))
     popup = open_the_popup(page)
     expect(page.locator("#popup-blocked")).to_be_hidden()
@@ -179,7 +131,7 @@ def test_popup_mode_logs_the_messages_to_the_end(live_app, page_for):
 
 def test_iframe_mode_with_a_redirect_bank_comes_back_and_resumes(live_app, page_for):
     page = page_for(locale="en-US")
-    start(page, live_app, "Iframe", state="psd2-state", provider_id="psd2")
+    start_from_playground(page, live_app, "Iframe", state="psd2-state", provider_id="psd2")
     embed_url = page.url
     widget = page.frame_locator(FRAME)
     press(widget, T["accept"])
@@ -205,7 +157,7 @@ def test_iframe_mode_with_a_redirect_bank_comes_back_and_resumes(live_app, page_
 
 def test_popup_mode_with_a_redirect_bank_runs_the_bank_in_the_popup(live_app, page_for):
     page = page_for(locale="en-US")
-    start(page, live_app, "Popup", provider_id="psd2")
+    start_from_playground(page, live_app, "Popup", provider_id="psd2")
     host_url = page.url
     popup = open_the_popup(page)
     press(popup, T["accept"])

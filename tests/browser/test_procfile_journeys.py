@@ -4,8 +4,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.browser.test_declinations import DIRECT, start
-from tests.browser.test_playground_journey import playground_journey
+from tests.browser.declination_journey import DIRECT, start
+from tests.browser.playground_steps import playground_journey
 from tests.procfile_server import ProcfileServer, fresh_copy
 
 pytestmark = pytest.mark.browser

@@ -4,9 +4,9 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.browser.test_account_widgets_journey import widget_link
-from tests.browser.test_add_connection_journey import press, result_of
-from tests.conftest import build_app, sandbox_user
+from tests.browser.page_steps import press, result_of
+from tests.client_backend import sandbox_user, widget_link
+from tests.live_server import build_app
 
 pytestmark = pytest.mark.browser
 
@@ -62,7 +62,8 @@ class Client:
         return self.call("POST", "/connections/%s/synchronize" % self.connection_id)
 
     def link(self, **query):
-        return widget_link(self.app, self.user, "user_input", connection_id=self.connection_id, **query)
+        return widget_link(self.app, self.user, "user_input",
+                           query={"connection_id": self.connection_id, **query})
 
 
 def answer_and_finish(page, client, javascript, sms_label="Code reçu par SMS", confirm="Valider"):

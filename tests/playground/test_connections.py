@@ -6,7 +6,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.playground.conftest import page_csrf
+from tests.client_backend import SandboxUser, sandbox_user
+from tests.playground.playground_forms import page_csrf
 from widget.playground import http_calls
 from widget.playground.connection_list import CONNECTION_WIDGETS
 from widget.playground.session_form import WIDGET_PATHS
@@ -296,9 +297,6 @@ def test_an_unknown_connection_is_said(client, with_terms, sent_fields):
 
 
 def test_another_users_connection_is_unknown(client, app, with_terms, clock):
-    from tests.conftest import sandbox_user
-    from tests.playground.conftest import SandboxUser
-
     other = sandbox_user(app, accept_terms=True)
     theirs = SandboxUser(app.live_url, other["email"], other["password"]).synced_connection(clock)
     response = client.post("/playground/connections/widget-session?lng=en",

@@ -1,5 +1,5 @@
 """Sandbox failures (500, dropped connection, time-out) are messages on the page, never a 500."""
-from tests.playground.conftest import page_csrf
+from tests.playground.playground_forms import page_csrf
 
 
 def return_page(client, connection_id="c-1"):

@@ -4,7 +4,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
-from tests.playground.conftest import session_form
+from tests.playground.playground_forms import session_form
 
 SESSION_ID = "A" * 43
 

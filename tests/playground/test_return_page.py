@@ -4,7 +4,7 @@ from urllib.parse import urlencode, urlsplit
 
 import requests
 
-from tests.playground.conftest import session_form
+from tests.playground.playground_forms import session_form
 
 
 def start_run(client, app, **overrides):

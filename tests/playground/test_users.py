@@ -1,7 +1,7 @@
 """The sandbox user: create, sign in, sign out; CSRF; errors; no password kept."""
 import re
 
-from tests.playground.conftest import page_csrf
+from tests.playground.playground_forms import page_csrf
 
 
 def session_values(client):

@@ -2,7 +2,7 @@
 import time
 
 from widget.upstream import in_process
-from tests.playground.conftest import session_form
+from tests.playground.playground_forms import session_form
 
 
 def run_of(client):

@@ -1,7 +1,6 @@
 """Accounts, consents, professional usage, transactions and the event queue."""
 import re
 
-from tests.sandbox.test_scenarios import sync
 from widget.sandbox.bank_records import generated_transactions
 
 IBAN = re.compile(r"^FR76 \*\*\*\* \*\*\*\* \d{4}$")
@@ -70,7 +69,7 @@ def test_sync_covers_consented_accounts_only(user, clock):
     cid = user.connect()["id"]
     ids = [a["id"] for a in user.accounts(cid)]
     user.put(f"/connections/{cid}/consents", json={"account_ids": ids[:1]})
-    sync(user, cid)
+    user.sync(cid)
     clock.advance(3)
     assert user.connection(cid)["sync"]["accounts_retrieved"] == 1
     assert user.get(f"/transactions?account_id={ids[0]}").json
@@ -82,7 +81,7 @@ def test_transactions_after_a_successful_sync(user, clock):
     user.consent_all(cid)
     account_id = user.accounts(cid)[0]["id"]
     assert user.get(f"/transactions?account_id={account_id}").json == []
-    sync(user, cid)
+    user.sync(cid)
     clock.advance(3)
     response = user.get(f"/transactions?account_id={account_id}&limit=5")
     assert response.status_code == 200
@@ -98,7 +97,7 @@ def test_transactions_after_a_successful_sync(user, clock):
     rest = user.get(f"/transactions?account_id={account_id}&limit=500&offset=5").json
     assert len(rest) == total - 5
     # A second sync does not duplicate the history.
-    sync(user, cid)
+    user.sync(cid)
     clock.advance(3)
     again = user.get(f"/transactions?account_id={account_id}&limit=500")
     assert again.headers["X-Total-Count"] == str(total)
@@ -110,7 +109,7 @@ def test_transactions_after_a_successful_sync(user, clock):
 def test_transactions_are_generated_deterministically(user, clock):
     cid = user.connect()["id"]
     user.consent_all(cid)
-    sync(user, cid)
+    user.sync(cid)
     clock.advance(3)
     account_id = user.accounts(cid)[0]["id"]
     first = user.get(f"/transactions?account_id={account_id}&limit=500").json
@@ -122,7 +121,7 @@ def test_transactions_are_generated_deterministically(user, clock):
 def test_withdrawn_consent_hides_transactions(user, clock):
     cid = user.connect()["id"]
     user.consent_all(cid)
-    sync(user, cid)
+    user.sync(cid)
     clock.advance(3)
     account_id = user.accounts(cid)[0]["id"]
     user.put(f"/connections/{cid}/consents", json={"account_ids": []})
@@ -157,7 +156,7 @@ def test_professional_usage_validation(user):
 def test_event_queue_with_after_and_limit(user, clock):
     cid = user.connect()["id"]
     user.consent_all(cid)
-    sync(user, cid)
+    user.sync(cid)
     clock.advance(3)
     events = user.get("/events")
     assert events.status_code == 200

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.sandbox.conftest import query_of
+from tests.sandbox.sandbox_client import query_of
 from widget.sandbox.db import get_db
 from widget.sandbox.seed import secret_digest
 

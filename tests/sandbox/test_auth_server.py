@@ -1,5 +1,5 @@
 """The sandbox Auth server: the four grants, client authentication, rotation and expiry."""
-from tests.sandbox.conftest import DEMO_CLIENT, TOKEN_URL, database_bytes, query_of
+from tests.sandbox.sandbox_client import DEMO_CLIENT, TOKEN_URL, database_bytes, query_of
 
 USER_SCOPES = "profile accounts_manage connections_manage connections_sync transactions_read"
 

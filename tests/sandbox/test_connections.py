@@ -1,7 +1,7 @@
 """Connections: EMBEDDED credentials, the bank portal and REDIRECT codes, channels, deletion."""
 import re
 
-from tests.sandbox.conftest import SandboxClient, query_of
+from tests.sandbox.sandbox_client import SandboxClient, query_of
 
 CALLBACK = "http://localhost:5000/widget/callback"
 

@@ -1,7 +1,7 @@
 """Idempotency-Key on the Accounts API: a repeated request gets the first one's answer."""
 import pytest
 
-from tests.sandbox.conftest import database_bytes
+from tests.sandbox.sandbox_client import database_bytes
 
 NEW_CONNECTION = {"provider_id": "web", "channel_definition_id": "web-embedded",
                   "credentials": {"login": "otp", "password": "pw-of-the-bank"}}

@@ -1,17 +1,11 @@
 """The login scenarios, played by moving the fake clock instead of waiting."""
 
 
-def sync(user, connection_id):
-    response = user.post(f"/connections/{connection_id}/synchronize")
-    assert response.status_code == 202, response.json
-    return response.json
-
-
 def test_plain_sync_takes_three_seconds_in_three_steps(user, clock):
     connection = user.connect()
     cid = connection["id"]
     user.consent_all(cid)
-    started = sync(user, cid)
+    started = user.sync(cid)
     assert started["status"] == "RUNNING"
     assert started["channels"][0]["status"] == "RUNNING"
     assert started["sync"]["step"] == 0
@@ -41,7 +35,7 @@ def test_plain_sync_takes_three_seconds_in_three_steps(user, clock):
 def test_sync_events_carry_progress_and_dates(user, clock):
     cid = user.connect()["id"]
     user.consent_all(cid)
-    sync(user, cid)
+    user.sync(cid)
     clock.advance(10)  # read long after: each event keeps the moment it happened
     progress = [e for e in user.events() if e["name"] == "SYNC_PROGRESS"]
     assert [e["data"] for e in progress] == [
@@ -55,9 +49,9 @@ def test_sync_events_carry_progress_and_dates(user, clock):
 
 def test_asking_twice_does_not_start_a_second_sync(user, clock):
     cid = user.connect()["id"]
-    first = sync(user, cid)
+    first = user.sync(cid)
     clock.advance(1)
-    second = sync(user, cid)
+    second = user.sync(cid)
     assert second["sync"]["started_at"] == first["sync"]["started_at"]
 
 
@@ -168,12 +162,12 @@ def test_challenge_asked_again_on_sync_after_the_sca_validity(user, clock):
     user.consent_all(cid)
     # Within the validity, the sync goes straight in.
     clock.advance(300)
-    assert sync(user, cid)["channels"][0]["status"] == "RUNNING"
+    assert user.sync(cid)["channels"][0]["status"] == "RUNNING"
     clock.advance(3)
     assert user.connection(cid)["status"] == "SUCCESS"
     # Later, the bank asks again and the sync waits for the answer.
     clock.advance(301)
-    waiting = sync(user, cid)
+    waiting = user.sync(cid)
     assert waiting["status"] == "RUNNING"
     assert waiting["sync"]["step"] == 0
     again = waiting["channels"][0]
@@ -191,7 +185,7 @@ def test_app_validation_on_a_later_sync(user, clock):
     clock.advance(5)
     user.consent_all(cid)
     clock.advance(400)
-    assert sync(user, cid)["channels"][0]["status"] == "CHALLENGE_REQUIRED"
+    assert user.sync(cid)["channels"][0]["status"] == "CHALLENGE_REQUIRED"
     clock.advance(5 + 3)  # approval, then the whole sync
     done = user.connection(cid)
     assert done["status"] == "SUCCESS"
@@ -201,7 +195,7 @@ def test_app_validation_on_a_later_sync(user, clock):
 def test_slow_sync_takes_ten_seconds(user, clock):
     cid = user.connect(login="slow")["id"]
     user.consent_all(cid)
-    sync(user, cid)
+    user.sync(cid)
     clock.advance(9.9)
     assert user.connection(cid)["status"] == "RUNNING"
     clock.advance(0.1)
@@ -211,7 +205,7 @@ def test_slow_sync_takes_ten_seconds(user, clock):
 def test_failing_sync(user, clock):
     cid = user.connect(login="fail")["id"]
     user.consent_all(cid)
-    sync(user, cid)
+    user.sync(cid)
     clock.advance(3)
     connection = user.connection(cid)
     assert connection["status"] == "FAILED"
@@ -244,7 +238,7 @@ def test_expired_channel_and_renewal(user, clock):
     connection = user.connect(login="expired")
     cid, chid = connection["id"], connection["channels"][0]["id"]
     user.consent_all(cid)
-    sync(user, cid)
+    user.sync(cid)
     clock.advance(3)
     after = user.connection(cid)
     assert after["status"] == "SUCCESS"
@@ -261,7 +255,7 @@ def test_expired_channel_and_renewal(user, clock):
     assert renewed.json["channels"][0]["status"] == "SUCCESS"
     assert renewed.json["channels"][0]["login"] == "demo"
     assert len(user.accounts(cid)) == 4  # the same accounts, kept
-    sync(user, cid)
+    user.sync(cid)
     clock.advance(3)
     assert user.connection(cid)["channels"][0]["status"] == "SUCCESS"
 
@@ -273,7 +267,7 @@ def test_redirect_channel_renewal_with_a_new_code(user, clock):
         "authorization_code": query["code"],
         "redirect_uri": "http://localhost:5000/widget/callback"}).json
     cid, chid = connection["id"], connection["channels"][0]["id"]
-    sync(user, cid)
+    user.sync(cid)
     clock.advance(3)
     assert user.connection(cid)["channels"][0]["status"] == "TOKEN_EXPIRED"
     fresh = user.bank_code(login="demo")

@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.sandbox.conftest import query_of
+from tests.sandbox.sandbox_client import query_of
 from widget.sandbox import db, engine
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from tests.upstream.conftest import MuteServer, closed_port_url
+from tests.upstream.failing_servers import MuteServer
 from widget.upstream.accounts_api import AccountsApi
 from widget.upstream.errors import (
     ActionRequired, BadRequest, Conflict, Forbidden, InvalidToken, NetworkError, NotFound,
@@ -114,8 +114,8 @@ def test_provider_detail_unknown_and_down(upstream):
     assert down.value.status == 503 and down.value.code == "provider_unavailable"
 
 
-def test_ids_that_would_climb_the_path_never_leave():
-    base = closed_port_url()  # any call that went out would be a NetworkError
+def test_ids_that_would_climb_the_path_never_leave(closed_port_url):
+    base = closed_port_url  # any call that went out would be a NetworkError
     api = AccountsApi(base + "/sandbox/api/v2.1", base + "/sandbox/auth/token", fresh_token(),
                       client_id="demo-client", client_secret="replay-client-secret")
     for bad in ("../users/me", "a/b", "..", ".", "", "x?y", "x#y"):
@@ -391,8 +391,8 @@ def test_expired_access_token_without_refresh_token_is_left_to_the_api(upstream)
 
 # --- No answer -------------------------------------------------------------------------------
 
-def test_closed_port_is_a_network_error():
-    base = closed_port_url()
+def test_closed_port_is_a_network_error(closed_port_url):
+    base = closed_port_url
     api = AccountsApi(base + "/sandbox/api/v2.1", base + "/sandbox/auth/token", fresh_token(),
                       client_id="demo-client", client_secret="replay-client-secret")
     with pytest.raises(NetworkError) as failed:

@@ -1,7 +1,6 @@
 """client_is_valid against the sandbox's Auth server, replayed from recorded cassettes."""
 import pytest
 
-from tests.upstream.conftest import closed_port_url
 from widget.upstream import auth_server
 from widget.upstream.auth_server import client_is_valid
 from widget.upstream.errors import NetworkError
@@ -49,15 +48,15 @@ def test_auth_server_error_is_a_network_error(upstream, monkeypatch):
     assert failed.value.code == "auth_server_error" and failed.value.description == "500"
 
 
-def test_closed_port_is_a_network_error():
+def test_closed_port_is_a_network_error(closed_port_url):
     with pytest.raises(NetworkError) as failed:
-        client_is_valid(closed_port_url() + "/sandbox/auth/token", "demo-client", "x",
+        client_is_valid(closed_port_url + "/sandbox/auth/token", "demo-client", "x",
                         cache_seconds=0)
     assert failed.value.code == "network_error"
 
 
-def test_missing_credentials_are_not_valid_without_asking():
-    unreachable = closed_port_url() + "/sandbox/auth/token"
+def test_missing_credentials_are_not_valid_without_asking(closed_port_url):
+    unreachable = closed_port_url + "/sandbox/auth/token"
     assert client_is_valid(unreachable, "", "secret") is False
     assert client_is_valid(unreachable, "demo-client", "") is False
     assert client_is_valid(unreachable, None, None) is False

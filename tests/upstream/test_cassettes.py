@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.upstream.conftest import CASSETTES
+from tests.upstream.recorded_sandbox import CASSETTES
 
 HERE = Path(__file__).resolve().parent
 CASSETTE_FILES = sorted(CASSETTES.glob("*.json"))

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.upstream.conftest import HOST
+from tests.upstream.failing_servers import HOST
 from widget.upstream.accounts_api import AccountsApi
 from widget.upstream.errors import NetworkError
 

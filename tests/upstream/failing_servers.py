@@ -1,0 +1,48 @@
+"""A server that fails on purpose, for the upstream client's tests: no cassette, as the failure
+never reaches HTTP (a closed port is the `closed_port_url` fixture)."""
+import socket
+import threading
+
+HOST = "127.0.0.1"
+
+
+class MuteServer:
+    """Accepts connections and never answers; with `drop`, reads the request then hangs up."""
+
+    def __init__(self, drop=False):
+        self.drop = drop
+        self.sock = socket.socket()
+        self.sock.bind((HOST, 0))
+        self.sock.listen(8)
+        self.sock.settimeout(0.1)
+        self.url = "http://%s:%d" % (HOST, self.sock.getsockname()[1])
+        self.held = []
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+
+    def _serve(self):
+        while not self.stopped.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except (socket.timeout, OSError):
+                continue
+            if self.drop:
+                conn.settimeout(2)
+                try:
+                    conn.recv(65536)
+                except OSError:
+                    pass
+                conn.close()
+            else:
+                self.held.append(conn)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopped.set()
+        self.thread.join()
+        for conn in self.held:
+            conn.close()
+        self.sock.close()
