@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.waiting_users import load, percentile  # noqa: E402
 from tests.procfile_server import ProcfileServer, fresh_copy  # noqa: E402
-from tests.waiting_screen import (CSRF, create_widget_session, new_user,  # noqa: E402
+from tests.waiting_screen import (create_widget_session, new_user,  # noqa: E402
                                   poll_headers, waiting_user)
 
 WIDGET_ENV = {"SANDBOX_SLOW_SYNC_SECONDS": str(24 * 3600),

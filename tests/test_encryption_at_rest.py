@@ -16,7 +16,7 @@ from widget import create_app, store_files
 from widget.config import SettingError
 from widget.encryption import derived_key
 from widget.store import widget_sessions
-from widget.store_keys import live_key, stale_key, state_key, stored_name
+from widget.store_keys import live_key, stale_key, state_key
 
 # A database of its own: the scan reads every key in it, so no other test's keys may be there.
 SCANNED_REDIS = "redis://127.0.0.1:6379/11"

@@ -9,7 +9,7 @@ from tests.client_backend import CLIENT
 from tests.session_stores import REDIS_URL, make_app, redis_available
 from tests.widget_driver import HTMX, create_session, open_widget, returned, screen, text
 from widget.store import SessionBusy, widget_sessions
-from widget.store_keys import live_key, stale_key, state_key, stored_name
+from widget.store_keys import stored_name
 
 
 @pytest.fixture

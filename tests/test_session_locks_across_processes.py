@@ -15,7 +15,7 @@ from tests.credential_bursts import (at_the_credential_form, connections_of, cre
                                      server_settings)
 from tests.procfile_server import ProcfileServer, fresh_copy
 from tests.waiting_screen import new_user, screen_of
-from widget.store_keys import live_key, stale_key, state_key, stored_name
+from widget.store_keys import stored_name
 
 BURSTS = 5
 

@@ -11,7 +11,7 @@ from tests.live_server import build_app
 from tests.session_stores import REDIS_URL, make_app, redis_available
 from tests.widget_driver import create_session
 from widget.store import SESSION_ID, widget_sessions
-from widget.store_keys import live_key, stale_key, state_key, stored_name
+from widget.store_keys import live_key
 
 
 @pytest.fixture(params=["filesystem", pytest.param("redis", marks=pytest.mark.redis)])

@@ -1,4 +1,4 @@
-"""A server that fails on purpose, for the upstream client's tests: no cassette, as the failure
+"""Servers that fail on purpose, for the upstream client's tests: no cassette, as the failure
 never reaches HTTP (a closed port is the `closed_port_url` fixture)."""
 import socket
 import threading
@@ -6,11 +6,11 @@ import threading
 HOST = "127.0.0.1"
 
 
-class MuteServer:
-    """Accepts connections and never answers; with `drop`, reads the request then hangs up."""
+class RawServer:
+    """A loopback socket on port 0 served by a thread: each connection goes to `handle`, which
+    closes it or keeps it in `held` (closed when the `with` block ends)."""
 
-    def __init__(self, drop=False):
-        self.drop = drop
+    def __init__(self):
         self.sock = socket.socket()
         self.sock.bind((HOST, 0))
         self.sock.listen(8)
@@ -24,17 +24,12 @@ class MuteServer:
         while not self.stopped.is_set():
             try:
                 conn, _ = self.sock.accept()
-            except (socket.timeout, OSError):
+            except OSError:  # the accept timed out (socket.timeout is an OSError)
                 continue
-            if self.drop:
-                conn.settimeout(2)
-                try:
-                    conn.recv(65536)
-                except OSError:
-                    pass
-                conn.close()
-            else:
-                self.held.append(conn)
+            self.handle(conn)
+
+    def handle(self, conn):
+        raise NotImplementedError
 
     def __enter__(self):
         self.thread.start()
@@ -46,3 +41,22 @@ class MuteServer:
         for conn in self.held:
             conn.close()
         self.sock.close()
+
+
+class MuteServer(RawServer):
+    """Accepts connections and never answers; with `drop`, reads the request then hangs up."""
+
+    def __init__(self, drop=False):
+        super().__init__()
+        self.drop = drop
+
+    def handle(self, conn):
+        if not self.drop:
+            self.held.append(conn)
+            return
+        conn.settimeout(2)
+        try:
+            conn.recv(65536)
+        except OSError:
+            pass
+        conn.close()

@@ -1,13 +1,11 @@
 """AccountsApi when an answer is lost: a call is sent again only under its idempotency key, and
 a refresh whose answer was lost is asked again (the Auth server's reuse interval answers it)."""
 import json
-import socket
-import threading
 import time
 
 import pytest
 
-from tests.upstream.failing_servers import HOST
+from tests.upstream.failing_servers import RawServer
 from widget.upstream.accounts_api import AccountsApi
 from widget.upstream.errors import NetworkError
 
@@ -16,61 +14,38 @@ NEW_PAIR = {"access_token": "access-2", "refresh_token": "refresh-2", "token_typ
 CONNECTION = {"id": "7", "provider_id": "web", "channels": []}
 
 
-class ScriptedServer:
+class ScriptedServer(RawServer):
     """Reads each request, then plays the next move: `lost` (hang up), `hang` (never answer),
     or a JSON body to answer with. Records each request's line and headers."""
 
     def __init__(self, *moves):
+        super().__init__()
         self.moves = list(moves)
         self.requests = []
-        self.held = []
-        self.sock = socket.socket()
-        self.sock.bind((HOST, 0))
-        self.sock.listen(8)
-        self.sock.settimeout(0.1)
-        self.url = "http://%s:%d" % (HOST, self.sock.getsockname()[1])
-        self.stopped = threading.Event()
-        self.thread = threading.Thread(target=self._serve, daemon=True)
 
-    def _serve(self):
-        while not self.stopped.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            conn.settimeout(2)
-            head = b""
-            while b"\r\n\r\n" not in head:
-                chunk = conn.recv(65536)
-                if not chunk:
-                    break
-                head += chunk
-            lines = head.split(b"\r\n\r\n")[0].decode("latin-1").split("\r\n")
-            self.requests.append((lines[0], dict(line.split(": ", 1) for line in lines[1:])))
-            move = self.moves.pop(0) if self.moves else "lost"
-            if move == "hang":
-                self.held.append(conn)
-                continue
-            if move != "lost":
-                body = json.dumps(move).encode()
-                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                             b"Connection: close\r\nContent-Length: %d\r\n\r\n%s"
-                             % (len(body), body))
-            conn.close()
+    def handle(self, conn):
+        conn.settimeout(2)
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = conn.recv(65536)
+            if not chunk:
+                break
+            head += chunk
+        lines = head.split(b"\r\n\r\n")[0].decode("latin-1").split("\r\n")
+        self.requests.append((lines[0], dict(line.split(": ", 1) for line in lines[1:])))
+        move = self.moves.pop(0) if self.moves else "lost"
+        if move == "hang":
+            self.held.append(conn)
+            return
+        if move != "lost":
+            body = json.dumps(move).encode()
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                         b"Connection: close\r\nContent-Length: %d\r\n\r\n%s"
+                         % (len(body), body))
+        conn.close()
 
     def lines(self):
         return [line for line, _ in self.requests]
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stopped.set()
-        self.thread.join()
-        for conn in self.held:
-            conn.close()
-        self.sock.close()
 
 
 def api_on(server, stale=False, timeout=(1, 2)):
