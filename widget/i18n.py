@@ -1,8 +1,10 @@
 """Languages: French by default, English; the `flask translate` commands wrap pybabel."""
+import functools
 import subprocess
 import sys
 
 import click
+from babel import Locale
 from flask import current_app, g, request
 from flask_babel import Babel, get_locale
 from flask_babel import lazy_gettext as _l
@@ -32,6 +34,13 @@ def select_locale():
         or request.accept_languages.best_match(current_app.config["LANGUAGES"])
         or current_app.config["BABEL_DEFAULT_LOCALE"]
     )
+
+
+@functools.cache
+def parsed_locale(code):
+    """Babel's Locale for `code`, parsed once per process: Flask-Babel parses the code its
+    selector answers on every request, and takes a Locale as it is."""
+    return Locale.parse(code)
 
 
 def _pybabel(*args):
@@ -71,7 +80,7 @@ def init(lang):
 
 
 def init_app(app):
-    Babel(app, locale_selector=select_locale)
+    Babel(app, locale_selector=lambda: parsed_locale(select_locale()))
     app.cli.add_command(translate)
     app.jinja_env.globals.update(current_locale=lambda: str(get_locale()),
                                  account_type_label=account_type_label,

@@ -5,6 +5,7 @@ the terms). The store keeps it as a record, a plain dict with a version: `to_rec
 `from_record` reads it back, including the unversioned dicts written before runs were typed
 (a deploy in the middle of a user's run goes on with that run).
 """
+import functools
 import types
 import typing
 from dataclasses import dataclass, field, fields
@@ -117,7 +118,7 @@ class Run:
     def to_record(self) -> dict[str, Any]:
         """The run as the session stores it (JSON), with its version."""
         record: dict[str, Any] = {"v": VERSION}
-        for spec in fields(self):
+        for spec in _fields(type(self)):
             value = getattr(self, spec.name)
             if spec.name != "widget" and value == _default(spec):
                 continue
@@ -134,9 +135,9 @@ class Run:
         version this code does not know): the widget then starts afresh or says it is stale."""
         if not isinstance(record, dict) or record.get("v", VERSION) != VERSION:
             return None
-        hints = typing.get_type_hints(cls)
+        hints = _hints(cls)
         values: dict[str, Any] = {}
-        for spec in fields(cls):
+        for spec in _fields(cls):
             if spec.name not in record or record[spec.name] is None:
                 continue
             value = _parsed(record[spec.name], hints[spec.name])
@@ -149,6 +150,17 @@ class Run:
 
 
 _INVALID = object()
+
+
+# Every request reads its run: resolving the annotations each time was a tenth of a poll's cost.
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+@functools.cache
+def _fields(cls: type) -> tuple[Any, ...]:
+    return fields(cls)
 
 
 def _default(spec: Any) -> Any:
