@@ -30,7 +30,7 @@ def show(ctx, screen):
     messages = parent_messages(ctx.data, options)
     poller = POLLERS.get(request.headers.get("HX-Trigger", ""))
     if poller and poller.screen == screen.name:
-        if poller.fragment is None:
+        if poller.fragment is None or not screen.changed:
             response = make_response("", 204)  # htmx keeps the screen, the poller goes on
         else:
             response = make_response(render_fragment(poller.fragment, ctx, **screen.context))
