@@ -1,6 +1,7 @@
 """What a Client's backend does over real HTTP, against an app served by tests/live_server.py
 (at `app.live_url`): sandbox users, their connections and syncs through the embedded sandbox's
 Accounts API, and widget sessions."""
+import base64
 import time
 import uuid
 
@@ -8,6 +9,11 @@ import requests
 
 CLIENT = ("demo-client", "demo-secret")
 SCA_VALIDITY = 300  # the sandbox's default: a sync after this asks the challenge again
+
+
+def basic(client_id, secret):
+    """The Authorization header of a Client authenticating with its id and secret."""
+    return {"Authorization": "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode()}
 
 
 def sandbox_user(app, accept_terms=False, password=None):

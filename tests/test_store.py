@@ -1,4 +1,5 @@
 """The widget session store, on the filesystem and on the real Redis."""
+import json
 import threading
 import time
 import uuid
@@ -11,7 +12,7 @@ from tests.live_server import build_app
 from tests.session_stores import REDIS_URL, make_app, redis_available
 from tests.widget_driver import create_session
 from widget.store import SESSION_ID, widget_sessions
-from widget.store_keys import live_key
+from widget.store_keys import events_key, live_key
 
 
 @pytest.fixture(params=["filesystem", pytest.param("redis", marks=pytest.mark.redis)])
@@ -99,10 +100,15 @@ def test_a_widget_flow_on_redis(tmp_path):
         session_id = create_session(client, user).get_json()["session_id"]
         page = client.get("/widget/add_connection", query_string={"session_id": session_id})
         assert page.status_code == 200 and b'data-screen="providers"' in page.data
-        stored = redis.Redis.from_url(REDIS_URL).get(live_key(session_id))
+        server_redis = redis.Redis.from_url(REDIS_URL)
+        stored = server_redis.get(live_key(session_id))
         assert stored is not None
         with app.app_context():  # the record is sealed: the store opens it
-            assert widget_sessions().cipher.open(stored).count('"OPEN"') == 1
+            cipher = widget_sessions().cipher
+            assert '"OPEN"' not in cipher.open(stored)  # events are a list beside the record
+            events = server_redis.lrange(events_key(session_id), 0, -1)
+            assert [json.loads(cipher.open(e))["name"] for e in events] == ["OPEN"]
+            assert server_redis.pttl(events_key(session_id)) > 0  # it expires with the session
         assert not list((tmp_path / "instance").glob("sessions/*"))  # nothing on the filesystem
     finally:
         server.stop()

@@ -6,9 +6,10 @@ the instance folder by default (widget/store_files.py), in Redis when `REDIS_URL
 (widget/store_redis.py), as widget/store_setup.py chooses; others may keep theirs there too
 (`store_location`).
 
-Each session is two records. `widget:<digest>` is all of it, tokens and client secret included,
-and lives until the session expires. `widget-stale:<digest>` is only what an old link needs to
-send the user back with result=expired, and lives EXPIRED_GRACE_SECONDS longer. Records are
+Each session is two records and a list. `widget:<digest>` is all of it, tokens and client secret
+included, and lives until the session expires. `widget-stale:<digest>` is only what an old link
+needs to send the user back with result=expired, and lives EXPIRED_GRACE_SECONDS longer.
+`widget-events:<digest>` is its tracked events (widget/events.py), as long as the first. Records are
 named by a digest of the id (widget/store_keys.py), and every record's value is encrypted
 (widget/encryption.py); one no key opens reads as missing.
 """
@@ -22,9 +23,10 @@ from typing import Any, TypeGuard
 
 from flask import current_app
 
-from widget.store_backend import Backend, Cipher, SessionData
-from widget.store_keys import (LIVE_PREFIX, STALE_PREFIX, STATE_PREFIX, legacy_key, live_key,
-                               stale_key, state_key, stored_name)
+from widget.events import MAX_EVENTS, PENDING
+from widget.store_backend import Append, Backend, Cipher, SessionData
+from widget.store_keys import (LIVE_PREFIX, STALE_PREFIX, STATE_PREFIX, events_key, legacy_key,
+                               live_key, stale_key, state_key, stored_name)
 
 SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{43}$")
 # An expired session's stale record is kept this long so its link still sends the user back
@@ -81,8 +83,17 @@ class WidgetSessionStore:
         if data and data.get("expires_at_ts", 0) > time.time():
             return data
         if data:  # expired, and still on disk: its tokens and secret go now
-            self.backend.delete(live_key(session_id), legacy_key(LIVE_PREFIX, session_id))
+            self.backend.delete(live_key(session_id), legacy_key(LIVE_PREFIX, session_id),
+                                events_key(session_id))
         return None
+
+    def events(self, session_id: str, data: SessionData) -> list[dict[str, Any]]:
+        """The session's tracked events, oldest first (`data` is its record, as loaded)."""
+        sealed = self.backend.read_list(events_key(session_id), MAX_EVENTS)
+        listed = [json.loads(text) for text in map(self.cipher.open, sealed) if text]
+        # A record written before the events had a list of their own kept them itself.
+        events: list[dict[str, Any]] = (data.get("events") or []) + listed
+        return events[-MAX_EVENTS:]
 
     def peek_expired(self, session_id: object) -> SessionData | None:
         """What is left of a session that expired or ended, within its grace period."""
@@ -118,7 +129,7 @@ class WidgetSessionStore:
                 self._write(session_id, data, fence)
 
     def delete(self, session_id: str) -> None:
-        self.backend.delete(live_key(session_id), stale_key(session_id),
+        self.backend.delete(live_key(session_id), stale_key(session_id), events_key(session_id),
                             legacy_key(LIVE_PREFIX, session_id),
                             legacy_key(STALE_PREFIX, session_id))
 
@@ -166,11 +177,16 @@ class WidgetSessionStore:
         remaining = data["expires_at_ts"] - time.time()
         stale_record = (stale, self._sealed(stale_part(data)),
                         max(1, remaining + EXPIRED_GRACE_SECONDS))
+        # This request's events, saved with the record that says they happened (or not at all).
+        pending = data.pop(PENDING, None) or []
         if remaining > 0:
+            appends: list[Append] = [(events_key(session_id), [self._sealed(e) for e in pending],
+                                      remaining, MAX_EVENTS)] if pending else []
             self.backend.write([(live, self._sealed(data), remaining), stale_record],
-                               deletes=legacy, fence=fence)
-        else:  # expired or ended: the tokens and secret go with the live record
-            self.backend.write([stale_record], deletes=[live, *legacy], fence=fence)
+                               deletes=legacy, fence=fence, appends=appends)
+        else:  # expired or ended: the tokens and secret go with the live record, and the events
+            self.backend.write([stale_record], deletes=[live, events_key(session_id), *legacy],
+                               fence=fence)
 
     def _put_state(self, state: str, record: SessionData, expires_at_ts: float) -> None:
         ttl = max(1, expires_at_ts - time.time()) + EXPIRED_GRACE_SECONDS
