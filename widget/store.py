@@ -113,9 +113,11 @@ class WidgetSessionStore:
         """
         self.backend.sweep_if_due()
         # A session that is not there takes no lock, so made-up ids leave no lock file behind.
-        if not is_session_id(session_id) or not (
-                self.backend.exists(live_key(session_id))
-                or self.backend.exists(legacy_key(LIVE_PREFIX, session_id))):
+        if not is_session_id(session_id):
+            yield None
+            return
+        named = self.backend.exists(live_key(session_id))
+        if not named and not self.backend.exists(legacy_key(LIVE_PREFIX, session_id)):
             yield None
             return
         with self.backend.lock(stored_name(session_id), wait) as fence:
@@ -123,10 +125,13 @@ class WidgetSessionStore:
             if data is None:
                 yield None
                 return
-            before = repr(data)
+            before, stale_before = repr(data), repr(stale_part(data))
             yield data
             if repr(data) != before:
-                self._write(session_id, data, fence)
+                # The stale record is rewritten only when what it holds changed (or it is to be
+                # renamed): most requests change the run, not what an old link needs.
+                self._write(session_id, data, fence,
+                            with_stale=not named or repr(stale_part(data)) != stale_before)
 
     def delete(self, session_id: str) -> None:
         self.backend.delete(live_key(session_id), stale_key(session_id), events_key(session_id),
@@ -171,7 +176,8 @@ class WidgetSessionStore:
         # Always under the first key: a record written under an old one is re-encrypted here.
         return self.cipher.seal(json.dumps(data))
 
-    def _write(self, session_id: str, data: SessionData, fence: Any = None) -> None:
+    def _write(self, session_id: str, data: SessionData, fence: Any = None,
+               with_stale: bool = True) -> None:
         live, stale = live_key(session_id), stale_key(session_id)
         legacy = [legacy_key(LIVE_PREFIX, session_id), legacy_key(STALE_PREFIX, session_id)]
         remaining = data["expires_at_ts"] - time.time()
@@ -182,7 +188,8 @@ class WidgetSessionStore:
         if remaining > 0:
             appends: list[Append] = [(events_key(session_id), [self._sealed(e) for e in pending],
                                       remaining, MAX_EVENTS)] if pending else []
-            self.backend.write([(live, self._sealed(data), remaining), stale_record],
+            records = [(live, self._sealed(data), remaining)]
+            self.backend.write(records + ([stale_record] if with_stale else []),
                                deletes=legacy, fence=fence, appends=appends)
         else:  # expired or ended: the tokens and secret go with the live record, and the events
             self.backend.write([stale_record], deletes=[live, events_key(session_id), *legacy],

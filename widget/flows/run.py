@@ -5,7 +5,6 @@ the terms). The store keeps it as a record, a plain dict with a version: `to_rec
 `from_record` reads it back, including the unversioned dicts written before runs were typed
 (a deploy in the middle of a user's run goes on with that run).
 """
-import functools
 import types
 import typing
 from dataclasses import dataclass, field, fields
@@ -153,14 +152,22 @@ _INVALID = object()
 
 
 # Every request reads its run: resolving the annotations each time was a tenth of a poll's cost.
-@functools.cache
+_FIELDS: dict[type, tuple[Any, dict[str, Any]]] = {}
+
+
+def _fields(cls: type) -> Any:
+    return _described(cls)[0]
+
+
 def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+    return _described(cls)[1]
 
 
-@functools.cache
-def _fields(cls: type) -> tuple[Any, ...]:
-    return fields(cls)
+def _described(cls: type) -> tuple[Any, dict[str, Any]]:
+    described = _FIELDS.get(cls)
+    if described is None:
+        described = _FIELDS[cls] = (fields(cls), typing.get_type_hints(cls))
+    return described
 
 
 def _default(spec: Any) -> Any:

@@ -46,19 +46,19 @@ class ProcessSession(requests.Session):
         # Shared by every user's calls: a cookie an upstream sets for one must never go with
         # another's. The API authenticates by token; no call needs a cookie.
         self.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
-        self._environment: dict[tuple[str, str], dict[str, Any]] = {}
+        self._environment: dict[Any, Any] = {}
         self._environment_lock = threading.Lock()
 
     def merge_environment_settings(self, url: Any, proxies: Any, stream: Any, verify: Any,
-                                   cert: Any) -> dict[str, Any]:
+                                   cert: Any) -> Any:
         if proxies or stream is not None or verify is not None or cert is not None:
             return super().merge_environment_settings(url, proxies, stream, verify, cert)
         origin = tuple(urlsplit(url)[:2])
-        settings = self._environment.get(origin)  # type: ignore[call-overload]
+        settings = self._environment.get(origin)
         if settings is None:
             settings = super().merge_environment_settings(url, {}, None, None, None)
             with self._environment_lock:
-                self._environment[origin] = settings  # type: ignore[index]
+                self._environment[origin] = settings
         return dict(settings)
 
 
