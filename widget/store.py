@@ -127,11 +127,15 @@ class WidgetSessionStore:
                 return
             before, stale_before = repr(data), repr(stale_part(data))
             yield data
+            pending = data.pop(PENDING, None) or []
             if repr(data) != before:
                 # The stale record is rewritten only when what it holds changed (or it is to be
                 # renamed): most requests change the run, not what an old link needs.
-                self._write(session_id, data, fence,
+                self._write(session_id, data, fence, pending,
                             with_stale=not named or repr(stale_part(data)) != stale_before)
+            elif pending:  # new events, and a record that did not change (a search, say)
+                self.backend.write([], fence=fence, appends=self._appends(
+                    session_id, pending, data["expires_at_ts"] - time.time()))
 
     def delete(self, session_id: str) -> None:
         self.backend.delete(live_key(session_id), stale_key(session_id), events_key(session_id),
@@ -177,23 +181,28 @@ class WidgetSessionStore:
         return self.cipher.seal(json.dumps(data))
 
     def _write(self, session_id: str, data: SessionData, fence: Any = None,
-               with_stale: bool = True) -> None:
+               pending: list[SessionData] | None = None, with_stale: bool = True) -> None:
+        """Save the record (and the stale one), with the events of this request (`pending`)."""
         live, stale = live_key(session_id), stale_key(session_id)
         legacy = [legacy_key(LIVE_PREFIX, session_id), legacy_key(STALE_PREFIX, session_id)]
         remaining = data["expires_at_ts"] - time.time()
         stale_record = (stale, self._sealed(stale_part(data)),
                         max(1, remaining + EXPIRED_GRACE_SECONDS))
-        # This request's events, saved with the record that says they happened (or not at all).
-        pending = data.pop(PENDING, None) or []
         if remaining > 0:
-            appends: list[Append] = [(events_key(session_id), [self._sealed(e) for e in pending],
-                                      remaining, MAX_EVENTS)] if pending else []
             records = [(live, self._sealed(data), remaining)]
-            self.backend.write(records + ([stale_record] if with_stale else []),
-                               deletes=legacy, fence=fence, appends=appends)
+            self.backend.write(records + ([stale_record] if with_stale else []), deletes=legacy,
+                               fence=fence, appends=self._appends(session_id, pending, remaining))
         else:  # expired or ended: the tokens and secret go with the live record, and the events
             self.backend.write([stale_record], deletes=[live, events_key(session_id), *legacy],
                                fence=fence)
+
+    def _appends(self, session_id: str, pending: list[SessionData] | None,
+                 remaining: float) -> list[Append]:
+        """Events saved with the record that says they happened, or not at all."""
+        if not pending or remaining <= 0:
+            return []
+        return [(events_key(session_id), [self._sealed(e) for e in pending], remaining,
+                 MAX_EVENTS)]
 
     def _put_state(self, state: str, record: SessionData, expires_at_ts: float) -> None:
         ttl = max(1, expires_at_ts - time.time()) + EXPIRED_GRACE_SECONDS
