@@ -1,6 +1,6 @@
 """What htmx swaps where: a whole screen always replaces #screen, whichever element asked (a
 poll refreshing the sync's progress, the search box), with its <title> and the top bar's Exit;
-the search refreshes only its results."""
+the search refreshes only its results, and the bank count in place."""
 import re
 
 from tests.widget_driver import HTMX, expire_session, open_widget, screen, text
@@ -59,3 +59,16 @@ def test_a_screen_swapped_in_carries_its_title_and_the_exit(client, user):
     assert "<title>Sign in to Banque en Ligne · Passerelle</title>" in text(picked)
     assert 'action="/widget/cancel"' in exit_slot(picked)
 
+
+def test_a_search_refreshes_its_results_and_the_count_in_place(client, user):
+    w, page = open_widget(client, user, locale="en")
+    count = re.search(r'<p class="count" id="provider-count" role="status" aria-live="polite">'
+                      r'(\d+ banks)</p>', text(page))
+    assert count, "the bank count's live region is on the page, outside the results"
+    found = w.get("/widget/add_connection/providers", q="en ligne",
+                  headers={**HTMX, "HX-Target": "provider-results"})
+    assert found.status_code == 200 and "HX-Retarget" not in found.headers
+    assert "<title>" not in text(found) and 'data-screen' not in text(found)
+    # The new count goes into the live region that stays (out of band), so it is announced.
+    assert re.search(r'<p id="provider-count" hx-swap-oob="innerHTML">1 bank</p>', text(found))
+    assert text(found).count('role="status"') == 0
