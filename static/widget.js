@@ -74,6 +74,10 @@
     }
     openDialogs(document);
     var first = document.querySelector("#screen [autofocus]");
+    // A page that names no first field starts at its heading, as a swapped screen does; but
+    // only a page that has the focus moves it (a frame just embedded never takes it from its
+    // host page).
+    if (!first && document.hasFocus()) first = document.querySelector("#screen h1");
     if (first && document.activeElement === document.body) first.focus();
   });
 })();
