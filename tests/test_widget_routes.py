@@ -135,7 +135,10 @@ def test_search_fragment_for_htmx(client, user):
     w, _ = open_widget(client, user)
     page = client.get("/widget/add_connection/providers", query_string={"session_id": w.session_id, "q": "démo"},
                       headers={"HX-Request": "true", "HX-Target": "provider-results"})
-    assert text(page).lstrip().startswith('<div id="provider-results">') and "Banque Démo" in text(page)
+    # The results alone, and the new count for the live region that stays on the screen.
+    assert text(page).lstrip().startswith('<p id="provider-count" hx-swap-oob="innerHTML">')
+    assert '<div id="provider-results">' in text(page) and "Banque Démo" in text(page)
+    assert "<html" not in text(page) and "<title>" not in text(page)
 
 
 def test_cancel_returns_cancelled(client, user):
