@@ -25,7 +25,7 @@ def test_booleans(value, expected):
     ({"redirect_url": "https://evil.example/"}, "redirect_url"),
     ({"redirect_uri": "javascript:alert(1)"}, "redirect_url"),
     ({"aspsp_callback_uri": "https://evil.example/"}, "aspsp_callback_uri"),
-    ({"locale": "de"}, "locale"),
+    ({"locale": "ja"}, "locale must be one of fr, en, de, es, it, nl, pt"),
     ({"state": "x" * 501}, "state"),
 ])
 def test_bad_options_are_refused(values, message):

@@ -67,7 +67,7 @@ def parse_options(values, normalised_redirect, only=None):
         locale = _first(values, "locale", "lng")
         if locale is not None:
             if str(locale).lower() not in LANGUAGES:
-                raise InvalidOption("locale must be " + " or ".join(LANGUAGES))
+                raise InvalidOption("locale must be one of " + ", ".join(LANGUAGES))
             options["locale"] = str(locale).lower()
     for name in ("provider_id", "channel_definition_id"):
         if name in wanted and _first(values, name) is not None:

@@ -70,12 +70,23 @@ def test_bad_client_secret_is_shown(client, app, signed_in):
 
 
 def test_local_checks(client, app, signed_in):
-    for overrides in ({"widget": "nope"}, {"captive_mode": "maybe"}, {"locale": "de"},
+    for overrides in ({"widget": "nope"}, {"captive_mode": "maybe"}, {"locale": "ja"},
                       {"connection_id": "../x"}):
         response = client.post("/playground/widget-session?lng=en",
                                data=session_form(client, app, **overrides))
         assert response.status_code == 400, overrides
         assert 'class="message message-error"' in response.get_data(as_text=True)
+
+
+def test_a_language_the_widget_does_not_speak_is_refused_in_words(client, app, signed_in):
+    response = client.post("/playground/widget-session?lng=en",
+                           data=session_form(client, app, locale="ja"))
+    assert response.status_code == 400
+    assert "Choose one of the languages in the list, or none." in response.get_data(as_text=True)
+    response = client.post("/playground/widget-session?lng=de",
+                           data=session_form(client, app, locale="ja"))
+    assert "Wählen Sie eine der Sprachen aus der Liste oder keine." in \
+        response.get_data(as_text=True)
 
 
 def test_needs_a_signed_in_user(client, app):

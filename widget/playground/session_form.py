@@ -75,7 +75,7 @@ def read_form(form):
     if values["widget"] not in WIDGETS:
         problems.append(_("Choose one of the widgets in the list."))
     if values["locale"] not in LOCALES:
-        problems.append(_("The language must be French, English or none."))
+        problems.append(_("Choose one of the languages in the list, or none."))
     if any(values[name] not in ("", "true", "false") for name in BOOLEAN_OPTIONS):
         problems.append(_("Each yes/no option must be default, yes or no."))
     if values["connection_id"] and not valid_connection_id(values["connection_id"]):
