@@ -105,3 +105,13 @@ def test_no_colour_is_written_outside_the_custom_properties():
             if re.search(r"#[0-9a-fA-F]{3}\b|#[0-9a-fA-F]{6}\b|rgba?\(", line):
                 # Only a custom property's own value, or a var()'s fallback, holds a colour.
                 assert line.strip().startswith("--") or "var(--" in line, (path, line)
+
+
+def test_no_text_colour_reads_on_both_backgrounds_so_auto_takes_no_font_color():
+    # What the README says of theme=auto: contrast depends on luminance alone, and no luminance
+    # is both at most 0.183 (4.5:1 on #ffffff) and at least 0.236 (4.5:1 on #1b1f27). Checked
+    # here on every #rgb colour and every grey.
+    greys = ["#%02x%02x%02x" % (v, v, v) for v in range(256)]
+    assert not [c for c in EVERY_RGB + greys
+                if contrast_problem({"theme": "auto", "font_color": c}) is None]
+    assert contrast_problem({"theme": "auto", "elements_color": "#5c6bc0"}) is None
