@@ -1,6 +1,6 @@
 """The one place that speaks to the Accounts API, on behalf of one user's tokens."""
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 import requests
@@ -12,6 +12,13 @@ from widget.upstream.http_session import ANSWER_LOST, RotatingSession, failure, 
 
 Json = Any  # a decoded JSON body: the API's objects are dicts, its lists lists
 Timeout = tuple[float, float]
+
+
+class ProviderPage(NamedTuple):
+    """A page of providers; `total` counts them all, or at least, when `capped`, that many."""
+    providers: list[Json]
+    total: int
+    capped: bool
 
 
 class AccountsApi:
@@ -106,12 +113,15 @@ class AccountsApi:
         return self.request("POST", "/users/me/terms", json={"version": version})[0]
 
     # Providers
-    def providers(self, search: str | None = None, limit: int = 50,
-                  offset: int = 0) -> tuple[list[Json], int]:
-        """(providers, total) matching `search`."""
+    def providers(self, search: str | None = None, limit: int = 50, offset: int = 0,
+                  country: str | None = None) -> ProviderPage:
+        """A page of the providers matching `search`, of `country` when given."""
         body, headers = self.request("GET", "/providers", params={
-            "search": search or None, "limit": limit, "offset": offset})
-        return body, int(headers.get("X-Total-Count", len(body)))
+            "search": search or None, "country": country, "limit": limit, "offset": offset})
+        # An upstream that stops counting says so: then the total is "at least".
+        capped = headers.get("X-Total-Count-Capped", "").strip().lower() == "true"
+        total = headers.get("X-Total-Count", "").strip()
+        return ProviderPage(body, int(total) if total.isdigit() else len(body), capped)
 
     def provider(self, provider_id: object) -> Json:
         return self._get("/providers/%s" % _segment(provider_id))
