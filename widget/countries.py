@@ -26,10 +26,10 @@ def country_code(value: object) -> str | None:
 
 
 def split_locale(value: str) -> tuple[str, str | None]:
-    """(language, region) of `fr`, `fr-FR` or `fr_FR`: the language lower case, the region
-    upper case or None. The caller checks both."""
-    language, _, region = value.strip().replace("_", "-").partition("-")
-    return language.lower(), (region.upper() if region else None)
+    """(language, region) of `fr`, `fr-FR` or `fr_FR`: the language lower case, the region as
+    written, None when there is no separator (`fr-` has an empty one). The caller checks both."""
+    language, separator, region = value.replace("_", "-").partition("-")
+    return language.lower(), (region if separator else None)
 
 
 def country_name(code: str, language: str) -> str:
