@@ -25,8 +25,8 @@ BOOLEAN_OPTIONS = {
     "select_channel": (_l("Let the user choose the channel"), False),
     "auto_sync": (_l("Synchronise automatically"), True),
 }
-TEXT_OPTIONS = ("redirect_url", "state", "provider_id", "channel_definition_id", "font",
-                "font_color", "elements_color", "aspsp_callback_uri")
+TEXT_OPTIONS = ("redirect_url", "state", "provider_id", "channel_definition_id", "country",
+                "font", "font_color", "elements_color", "aspsp_callback_uri")
 LOCALES = ("", *LANGUAGES)
 # How the app shows the widget: (label, hint). Iframe and popup need JavaScript.
 MODES = {
