@@ -7,8 +7,9 @@ copies of the tree: the widget with its embedded sandbox, the bare page by
 benchmarks/bare_app.py (a Jinja page, no session, no upstream, no i18n). Printed, each with
 the widget's figure, the bare page's and the ratio:
 
-- throughput (wrk, 10 s per figure) at 16 and 64 connections: the provider-list page and an
-  htmx search against a bare page of the same size (goal: ratio >= 0.5);
+- throughput (wrk, three turns of 4 s each for the widget and the bare page, alternating) at 16
+  and 64 connections: the provider-list page and an htmx search against a bare page of the
+  same size (goal: ratio >= 0.5);
 - CPU per syncing-screen poll (the server's processes' user+system time over POLLS sequential
   polls, from /proc) against a bare fragment (goal: ratio <= 2);
 - waiting users per core with p99 under 100 ms (users polling every 1.2 s as htmx does, for
@@ -87,6 +88,17 @@ def wrk(base, paths, connections, headers=(), seconds=10):
     if "Non-2xx" in output:
         raise SystemExit("wrk got errors from %s%s:\n%s" % (base, paths[0], output))
     return float(REQUESTS_PER_SECOND.search(output).group(1))
+
+
+def side_by_side(widget, bare, connections, rounds=3, seconds=4):
+    """(widget, bare) requests per second, measured in turns (bare, widget, bare, ...) so that
+    a change in the machine's other load weighs on both alike; each target is (base, paths,
+    headers)."""
+    rates = {"widget": [], "bare": []}
+    for _ in range(rounds):
+        for name, (base, paths, headers) in (("bare", bare), ("widget", widget)):
+            rates[name].append(wrk(base, paths, connections, headers, seconds))
+    return statistics.mean(rates["widget"]), statistics.mean(rates["bare"])
 
 
 def cpu_seconds(pid):
@@ -212,13 +224,14 @@ def main():
             htmx = ["HX-Request: true", "HX-Target: provider-results"]
             print("provider-list page: %d bytes" % size, flush=True)
             if "throughput" not in args.skip:
+                bare_page = (bare.url, ["/page?bytes=%d" % size], ())
                 for connections in (16, 64):
-                    bare_rate = wrk(bare.url, ["/page?bytes=%d" % size], connections)
                     report("provider list, req/s at %d connections" % connections,
-                           wrk(widget.url, lists, connections), bare_rate, "req/s", ">= 0.5")
+                           *side_by_side((widget.url, lists, ()), bare_page, connections),
+                           "req/s", ">= 0.5")
                     report("htmx search, req/s at %d connections" % connections,
-                           wrk(widget.url, searches, connections, htmx), bare_rate, "req/s",
-                           ">= 0.5")
+                           *side_by_side((widget.url, searches, htmx), bare_page, connections),
+                           "req/s", ">= 0.5")
             if "cpu" not in args.skip:
                 session, link = waiting_user(widget.url, tokens)
                 target = "/widget/add_connection/wait?" + urlencode({"session_id": session})

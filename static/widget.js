@@ -27,16 +27,24 @@
   });
 
   // A screen offered as a dialog is a plain page without JavaScript; with it, a modal dialog.
+  // Escape means "not this", never "leave": it goes back to the bank list when the screen has
+  // that way back; otherwise the dialog closes into the plain page, where the choice stays.
   function openDialogs(root) {
     root.querySelectorAll("dialog[data-modal]").forEach(function (dialog) {
       if (!dialog.isConnected || typeof dialog.showModal !== "function") return;
       if (dialog.open) dialog.close();
       dialog.showModal();
       dialog.addEventListener("cancel", function (event) {
-        // Escape means "not this": the dialog's own way back (closing it would leave nothing).
-        event.preventDefault();
-        var back = dialog.querySelector("[data-dialog-cancel]");
-        if (back) back.click();
+        var back = dialog.querySelector("[data-dialog-back]");
+        if (!back) return; // the browser closes it; "close" below shows the plain page
+        event.preventDefault(); // (ignored without a recent user action: "close" copes)
+        back.click();
+      });
+      dialog.addEventListener("close", function () {
+        if (!dialog.isConnected || dialog.open) return;
+        dialog.show(); // not modal: styled as the page it is without JavaScript
+        var heading = dialog.querySelector("h1");
+        if (heading) heading.focus();
       });
     });
   }
@@ -66,6 +74,10 @@
     }
     openDialogs(document);
     var first = document.querySelector("#screen [autofocus]");
+    // A page that names no first field starts at its heading, as a swapped screen does; but
+    // only a page that has the focus moves it (a frame just embedded never takes it from its
+    // host page).
+    if (!first && document.hasFocus()) first = document.querySelector("#screen h1");
     if (first && document.activeElement === document.body) first.focus();
   });
 })();

@@ -1,6 +1,7 @@
 """What a Client's backend does over real HTTP, against an app served by tests/live_server.py
 (at `app.live_url`): sandbox users, their connections and syncs through the embedded sandbox's
 Accounts API, and widget sessions."""
+import base64
 import time
 import uuid
 
@@ -8,6 +9,11 @@ import requests
 
 CLIENT = ("demo-client", "demo-secret")
 SCA_VALIDITY = 300  # the sandbox's default: a sync after this asks the challenge again
+
+
+def basic(client_id, secret):
+    """The Authorization header of a Client authenticating with its id and secret."""
+    return {"Authorization": "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode()}
 
 
 def sandbox_user(app, accept_terms=False, password=None):
@@ -133,10 +139,12 @@ def needing_user(app, user, clock, login="otp"):
 
 def widget_link(app, user, widget="add_connection", query=None, **options):
     """The `widget` link of a new widget session the Client made for `user` with `options`
-    (returning to the playground), `query` added to it as the Client's page would."""
+    (returning to the playground unless `redirect_url=None`: the widget's own result page),
+    `query` added to it as the Client's page would."""
+    options.setdefault("redirect_url", app.live_url + "/playground/return")
     with requests.post(app.live_url + "/widget_session", auth=CLIENT, timeout=10, data={
             "access_token": user["access_token"], "refresh_token": user["refresh_token"],
-            "redirect_url": app.live_url + "/playground/return", **options}) as response:
+            **{k: v for k, v in options.items() if v is not None}}) as response:
         assert response.status_code == 201, response.text
         link = response.json()["_links"][widget]
     return link + "".join("&%s=%s" % item for item in (query or {}).items())

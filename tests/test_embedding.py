@@ -4,6 +4,7 @@ import json
 import pytest
 
 from tests.widget_driver import RETURN, create_session, open_widget, text
+from widget.events import track
 from widget.parent_messages import parent_messages, target_origin
 
 
@@ -19,20 +20,31 @@ def test_messages_go_to_the_redirect_urls_origin_only(redirect_url, origin):
 
 
 def test_each_event_is_handed_to_one_page_only():
-    session = {"events": [{"name": "OPEN"}, {"name": "SELECT_PROVIDER"}], "events_total": 2}
+    session = {}
     options = {"redirect_url": "https://app.example/return"}
+    track(session, "sid", "OPEN", "add_connection")
+    track(session, "sid", "SELECT_PROVIDER", "add_connection", provider_id="web")
     first = parent_messages(session, options)
     assert [m["eventName"] for m in first["messages"]] == ["OPEN", "SELECT_PROVIDER"]
     assert parent_messages(session, options) is None
-    session["events"].append({"name": "EXIT"})
-    session["events_total"] += 1
+    track(session, "sid", "EXIT", "add_connection")
     final = {"eventName": "redirect_to"}
     assert [m["eventName"] for m in parent_messages(session, options, final)["messages"]] == \
         ["EXIT", "redirect_to"]
 
 
+def test_a_record_of_the_previous_release_hands_over_what_it_had_not():
+    """Before 2026-12-04 a record kept every event and counted those handed over."""
+    session = {"events": [{"name": "OPEN"}, {"name": "SELECT_PROVIDER"}, {"name": "EXIT"}],
+               "events_total": 3, "events_delivered": 1}
+    messages = parent_messages(session, {"redirect_url": "https://app.example/return"})
+    assert [m["eventName"] for m in messages["messages"]] == ["SELECT_PROVIDER", "EXIT"]
+    assert parent_messages(session, {"redirect_url": "https://app.example/return"}) is None
+
+
 def test_without_a_redirect_url_nothing_is_posted():
-    session = {"events": [{"name": "OPEN"}], "events_total": 1}
+    session = {}
+    track(session, "sid", "OPEN", "add_connection")
     assert parent_messages(session, {}, {"eventName": "redirect_to"}) is None
 
 

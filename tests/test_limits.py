@@ -1,11 +1,10 @@
 """Rate limits (issue 9 item 7), each with its limit set low and the limiter on."""
-import base64
 import uuid
 
 import pytest
 import requests
 
-from tests.client_backend import CLIENT, needing_user, sandbox_user
+from tests.client_backend import CLIENT, basic, needing_user, sandbox_user
 from tests.live_server import build_app
 from tests.widget_driver import create_session, ended, open_user_input, page_text, screen
 
@@ -29,9 +28,6 @@ def limited(tmp_path, clock):
     for server in servers:
         server.stop()
 
-
-def basic(client_id, secret):
-    return {"Authorization": "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode()}
 
 
 def assert_too_many(response):

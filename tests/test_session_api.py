@@ -1,17 +1,13 @@
 """POST /widget_session, its events and its end (DESIGN.md section 3)."""
-import base64
 import re
 
 import pytest
 
-from tests.client_backend import CLIENT
+from tests.client_backend import CLIENT, basic
 from tests.widget_driver import create_session
 
 RETURN = "http://localhost:5000/playground/return"
 
-
-def basic(client_id, secret):
-    return {"Authorization": "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode()}
 
 
 def test_creates_a_session_with_absolute_links(client, app, user):

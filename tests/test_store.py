@@ -1,4 +1,5 @@
 """The widget session store, on the filesystem and on the real Redis."""
+import json
 import threading
 import time
 import uuid
@@ -11,7 +12,7 @@ from tests.live_server import build_app
 from tests.session_stores import REDIS_URL, make_app, redis_available
 from tests.widget_driver import create_session
 from widget.store import SESSION_ID, widget_sessions
-from widget.store_keys import live_key
+from widget.store_keys import events_key, live_key, stale_key
 
 
 @pytest.fixture(params=["filesystem", pytest.param("redis", marks=pytest.mark.redis)])
@@ -42,6 +43,23 @@ def test_transaction_saves_changes_and_delete_removes_both_records(store_app):
     assert store.load(sid)["n"] == 1
     store.delete(sid)
     assert store.load(sid) is None and store.peek_expired(sid) is None
+
+
+def test_the_stale_record_is_written_only_when_what_it_holds_changes(store_app, monkeypatch):
+    store = widget_sessions()
+    sid = store.create({"expires_at_ts": time.time() + 60, "options": {"locale": "fr"},
+                        "run": {"widget": "add_connection", "step": "providers"}})
+    written = []
+    write = store.backend.write
+    monkeypatch.setattr(store.backend, "write", lambda records, *args, **kwargs: (
+        written.append([key for key, _value, _ttl in records]), write(records, *args, **kwargs)))
+    with store.transaction(sid) as data:
+        data["run"]["step"] = "credentials"  # not what an old link needs
+    with store.transaction(sid) as data:
+        data["run"]["connection_id"] = "7"  # what an old link needs: rewritten
+    assert written == [[live_key(sid)], [live_key(sid), stale_key(sid)]]
+    store.end(sid)
+    assert store.peek_expired(sid)["run"] == {"widget": "add_connection", "connection_id": "7"}
 
 
 def test_expired_session_is_kept_for_its_redirect(store_app):
@@ -99,10 +117,15 @@ def test_a_widget_flow_on_redis(tmp_path):
         session_id = create_session(client, user).get_json()["session_id"]
         page = client.get("/widget/add_connection", query_string={"session_id": session_id})
         assert page.status_code == 200 and b'data-screen="providers"' in page.data
-        stored = redis.Redis.from_url(REDIS_URL).get(live_key(session_id))
+        server_redis = redis.Redis.from_url(REDIS_URL)
+        stored = server_redis.get(live_key(session_id))
         assert stored is not None
         with app.app_context():  # the record is sealed: the store opens it
-            assert widget_sessions().cipher.open(stored).count('"OPEN"') == 1
+            cipher = widget_sessions().cipher
+            assert '"OPEN"' not in cipher.open(stored)  # events are a list beside the record
+            events = server_redis.lrange(events_key(session_id), 0, -1)
+            assert [json.loads(cipher.open(e))["name"] for e in events] == ["OPEN"]
+            assert server_redis.pttl(events_key(session_id)) > 0  # it expires with the session
         assert not list((tmp_path / "instance").glob("sessions/*"))  # nothing on the filesystem
     finally:
         server.stop()

@@ -64,9 +64,11 @@ def test_a_challenge_asked_later_is_found_on_the_event_queue(app, client, user, 
     page = w.post(ANSWER, htmx=True, answer="123456")
     assert screen(page) == "syncing" and "<html" not in text(page)
     assert 'hx-get="/widget/user_input/wait?session_id=' in text(page)  # not add_connection's
+    assert poll(w, "sync-progress").status_code == 204  # no news of the sync yet
+    clock.advance(1.5)
     progress = poll(w, "sync-progress")
     assert progress.status_code == 200 and 'id="sync-detail"' in text(progress)
-    assert "<section" not in text(progress)
+    assert "<section" not in text(progress) and "<progress" in text(progress)
     clock.advance(60)
     params = ended(poll(w, "sync-progress"))
     assert params["result"] == "success" and params["connection_id"] == connection_id

@@ -50,9 +50,17 @@ def test_htmx_gets_fragments_and_hx_redirect(client, user, clock):
     assert 'data-screen="accounts"' in text(page) and "<html" not in text(page)
     page = w.post("/widget/add_connection/consent", htmx=True)
     assert 'data-screen="syncing"' in text(page)
-    poll = w.client.get("/widget/add_connection/wait", query_string={"session_id": w.session_id},
-                        headers={"HX-Request": "true", "HX-Trigger": "sync-progress"})
-    assert poll.status_code == 200 and 'id="sync-detail"' in text(poll) and "<section" not in text(poll)
+    def poll():
+        return w.client.get("/widget/add_connection/wait", headers={
+            "HX-Request": "true", "HX-Trigger": "sync-progress"},
+            query_string={"session_id": w.session_id})
+
+    assert poll().status_code == 204  # the sync has no news yet: htmx keeps the screen
+    clock.advance(1.5)  # a step of the sandbox's sync (3 s, 3 steps)
+    news = poll()
+    assert news.status_code == 200 and 'id="sync-detail"' in text(news)
+    assert "<section" not in text(news) and "<progress" in text(news)
+    assert poll().status_code == 204  # asked less than a second ago: nothing new
     clock.advance(60)
     poll = w.client.get("/widget/add_connection/wait", query_string={"session_id": w.session_id},
                         headers={"HX-Request": "true", "HX-Trigger": "sync-progress"})
@@ -127,7 +135,10 @@ def test_search_fragment_for_htmx(client, user):
     w, _ = open_widget(client, user)
     page = client.get("/widget/add_connection/providers", query_string={"session_id": w.session_id, "q": "démo"},
                       headers={"HX-Request": "true", "HX-Target": "provider-results"})
-    assert text(page).lstrip().startswith('<div id="provider-results">') and "Banque Démo" in text(page)
+    # The results alone, and the new count for the live region that stays on the screen.
+    assert text(page).lstrip().startswith('<p id="provider-count" hx-swap-oob="innerHTML">')
+    assert '<div id="provider-results">' in text(page) and "Banque Démo" in text(page)
+    assert "<html" not in text(page) and "<title>" not in text(page)
 
 
 def test_cancel_returns_cancelled(client, user):

@@ -51,6 +51,7 @@ SETTINGS = (
     Setting("UPSTREAM_CONNECT_TIMEOUT", number(float, 0.01), 3.05),
     Setting("UPSTREAM_READ_TIMEOUT", number(float, 0.01), 15.0),
     Setting("CLIENT_CHECK_CACHE_SECONDS", number(int, 0), 60),
+    Setting("PROVIDER_CACHE_SECONDS", number(float, 0), 60.0),
     Setting("USER_INPUT_WAIT_SECONDS", number(float, 0), 30.0),
     Setting("READY_CACHE_SECONDS", number(float, 0), 5.0),
     Setting("SESSION_LOCK_SECONDS", number(float, 1), 10.0),

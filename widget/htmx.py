@@ -1,18 +1,25 @@
 """Full page or fragment, and redirects, depending on whether htmx asked."""
 from flask import make_response, redirect, render_template, request
 
+# Every screen fills this element (templates/widget/page.html); parts of a screen (a poll's
+# progress, the bank search's results) are refreshed in place instead.
+SCREEN = "#screen"
+
 
 def is_htmx():
     return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-History-Restore-Request")
 
 
-def render_screen(fragment, status=200, **context):
-    """The fragment alone for htmx, else the full page that includes it."""
-    if is_htmx():
-        body = render_template(fragment, **context)
-    else:
-        body = render_template("widget/page.html", fragment=fragment, **context)
-    response = make_response(body, status)
+def render_screen(template, status=200, **context):
+    """A screen (its template extends `layout`): the whole page, or for htmx the screen alone
+    with its <title>, swapped into #screen whichever element asked (a poll that ends, a search
+    box that meets an error), never into that element."""
+    htmx = is_htmx()
+    layout = "widget/fragment.html" if htmx else "widget/page.html"
+    response = make_response(render_template(template, layout=layout, **context), status)
+    if htmx:
+        response.headers["HX-Retarget"] = SCREEN
+        response.headers["HX-Reswap"] = "innerHTML"
     response.vary.add("HX-Request")
     return response
 

@@ -1,10 +1,12 @@
 """Languages: French by default, English; the `flask translate` commands wrap pybabel."""
+import functools
 import subprocess
 import sys
 
 import click
+from babel import Locale
 from flask import current_app, g, request
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 
 from widget.config import ROOT
@@ -32,6 +34,13 @@ def select_locale():
         or request.accept_languages.best_match(current_app.config["LANGUAGES"])
         or current_app.config["BABEL_DEFAULT_LOCALE"]
     )
+
+
+@functools.cache
+def parsed_locale(code):
+    """Babel's Locale for `code`, parsed once per process: Flask-Babel parses the code its
+    selector answers on every request, and takes a Locale as it is."""
+    return Locale.parse(code)
 
 
 def _pybabel(*args):
@@ -70,8 +79,24 @@ def init(lang):
     _pybabel("init", "-i", "messages.pot", "-d", "translations", "-l", lang)
 
 
+def template_translations():
+    """The request's translations, found once per request and locale: a screen calls `_()` a
+    dozen times, and Flask-Babel looks its domain and catalogue up again on each call."""
+    locale = get_locale()
+    found = g.get("_template_translations")
+    if found is None or found[0] is not locale:  # force_locale changes the locale mid-request
+        found = g._template_translations = (locale, get_translations())
+    return found[1]
+
+
 def init_app(app):
-    Babel(app, locale_selector=select_locale)
+    Babel(app, locale_selector=lambda: parsed_locale(select_locale()))
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: template_translations().ugettext(s),
+        ngettext=lambda s, p, n: template_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: template_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: template_translations().unpgettext(c, s, p, n),
+        newstyle=True)
     app.cli.add_command(translate)
     app.jinja_env.globals.update(current_locale=lambda: str(get_locale()),
                                  account_type_label=account_type_label,

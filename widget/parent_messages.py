@@ -2,10 +2,12 @@
 
 Inside an iframe or a popup, static/widget.js posts these to the parent or opener with the
 redirect URL's origin as target. Each event is handed to a page once: the session counts what
-it has tracked and what it has handed over, so events tracked while no page was shown (at the
+keeps those it has not handed over yet, so events tracked while no page was shown (at the
 bank's callback, say) go with the next page.
 """
 from urllib.parse import urlsplit
+
+from widget.events import UNDELIVERED
 
 
 def target_origin(options):
@@ -17,11 +19,11 @@ def target_origin(options):
 
 
 def _undelivered_events(widget_session):
-    total = widget_session.get("events_total", 0)
-    waiting = total - widget_session.get("events_delivered", 0)
-    widget_session["events_delivered"] = total
-    events = widget_session.get("events") or []
-    return events[-waiting:] if waiting > 0 else []
+    if widget_session.get("events_total") is not None:  # a record written before 2026-12-04
+        waiting = widget_session.pop("events_total") - widget_session.pop("events_delivered", 0)
+        old = widget_session.get("events") or []
+        widget_session.setdefault(UNDELIVERED, [])[:0] = old[-waiting:] if waiting > 0 else []
+    return widget_session.pop(UNDELIVERED, None) or []
 
 
 def event_message(event):

@@ -21,6 +21,8 @@ import redis
 LOCK_PREFIX = "widget-lock:"
 # (key, value, time to live in seconds) of one record to write.
 Record = tuple[str, bytes | str, float]
+# (key, values, time to live in seconds, most values kept) of one list to add to.
+Append = tuple[str, Sequence[bytes | str], float, int]
 
 # Renew the lock's time to live if it is still ours.
 _RENEW = """
@@ -42,11 +44,23 @@ _FENCED_WRITE = """
 if redis.call('get', KEYS[1]) ~= ARGV[1] then
   return 0
 end
-local sets = tonumber(ARGV[2])
+local sets, appends = tonumber(ARGV[2]), tonumber(ARGV[3])
+local arg = 4
 for i = 1, sets do
-  redis.call('set', KEYS[i + 1], ARGV[2 * i + 1], 'PX', ARGV[2 * i + 2])
+  redis.call('set', KEYS[1 + i], ARGV[arg], 'PX', ARGV[arg + 1])
+  arg = arg + 2
 end
-for i = sets + 2, #KEYS do
+for i = 1, appends do
+  local key, px, most, count = KEYS[1 + sets + i], ARGV[arg], ARGV[arg + 1], ARGV[arg + 2]
+  arg = arg + 3
+  for _ = 1, count do
+    redis.call('rpush', key, ARGV[arg])
+    arg = arg + 1
+  end
+  redis.call('ltrim', key, -most, -1)
+  redis.call('pexpire', key, px)
+end
+for i = 2 + sets + appends, #KEYS do
   redis.call('del', KEYS[i])
 end
 return 1
@@ -99,15 +113,24 @@ class RedisSessionLocks:
         """Push the lock's expiry back; False if it is no longer ours."""
         return bool(self._renew(keys=[held.key], args=[held.token, self.ttl_ms]))
 
-    def write(self, held: HeldLock, records: Sequence[Record], deletes: Iterable[str] = ()) -> None:
-        """Set `records` [(key, value, ttl seconds)] and delete `deletes`, only while we hold
-        the lock; raise LockLost otherwise, having changed nothing."""
-        args: list[str | bytes | int] = [held.token, len(records)]
+    def write(self, held: HeldLock, records: Sequence[Record], deletes: Iterable[str] = (),
+              appends: Sequence[Append] = ()) -> None:
+        """Set `records` [(key, value, ttl seconds)], add to lists (`appends`, each trimmed to
+        its bound) and delete `deletes`, only while we hold the lock; raise LockLost otherwise,
+        having changed nothing."""
+        args: list[str | bytes | int] = [held.token, len(records), len(appends)]
         for _key, value, ttl in records:
-            args += [value, max(1, math.ceil(ttl * 1000))]
-        keys = [held.key] + [key for key, _value, _ttl in records] + list(deletes)
+            args += [value, _ms(ttl)]
+        for _key, values, ttl, most in appends:
+            args += [_ms(ttl), most, len(values), *values]
+        keys = [held.key] + [key for key, _value, _ttl in records] + \
+            [key for key, *_rest in appends] + list(deletes)
         if not self._fenced_write(keys=keys, args=args):
             raise LockLost()
+
+
+def _ms(seconds: float) -> int:
+    return max(1, math.ceil(seconds * 1000))
 
 
 class LockKeeper:

@@ -6,9 +6,10 @@ the instance folder by default (widget/store_files.py), in Redis when `REDIS_URL
 (widget/store_redis.py), as widget/store_setup.py chooses; others may keep theirs there too
 (`store_location`).
 
-Each session is two records. `widget:<digest>` is all of it, tokens and client secret included,
-and lives until the session expires. `widget-stale:<digest>` is only what an old link needs to
-send the user back with result=expired, and lives EXPIRED_GRACE_SECONDS longer. Records are
+Each session is two records and a list. `widget:<digest>` is all of it, tokens and client secret
+included, and lives until the session expires. `widget-stale:<digest>` is only what an old link
+needs to send the user back with result=expired, and lives EXPIRED_GRACE_SECONDS longer.
+`widget-events:<digest>` is its tracked events (widget/events.py), as long as the first. Records are
 named by a digest of the id (widget/store_keys.py), and every record's value is encrypted
 (widget/encryption.py); one no key opens reads as missing.
 """
@@ -22,9 +23,10 @@ from typing import Any, TypeGuard
 
 from flask import current_app
 
-from widget.store_backend import Backend, Cipher, SessionData
-from widget.store_keys import (LIVE_PREFIX, STALE_PREFIX, STATE_PREFIX, legacy_key, live_key,
-                               stale_key, state_key, stored_name)
+from widget.events import MAX_EVENTS, PENDING
+from widget.store_backend import Append, Backend, Cipher, SessionData
+from widget.store_keys import (LIVE_PREFIX, STALE_PREFIX, STATE_PREFIX, events_key, legacy_key,
+                               live_key, stale_key, state_key, stored_name)
 
 SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{43}$")
 # An expired session's stale record is kept this long so its link still sends the user back
@@ -81,8 +83,17 @@ class WidgetSessionStore:
         if data and data.get("expires_at_ts", 0) > time.time():
             return data
         if data:  # expired, and still on disk: its tokens and secret go now
-            self.backend.delete(live_key(session_id), legacy_key(LIVE_PREFIX, session_id))
+            self.backend.delete(live_key(session_id), legacy_key(LIVE_PREFIX, session_id),
+                                events_key(session_id))
         return None
+
+    def events(self, session_id: str, data: SessionData) -> list[dict[str, Any]]:
+        """The session's tracked events, oldest first (`data` is its record, as loaded)."""
+        sealed = self.backend.read_list(events_key(session_id), MAX_EVENTS)
+        listed = [json.loads(text) for text in map(self.cipher.open, sealed) if text]
+        # A record written before the events had a list of their own kept them itself.
+        events: list[dict[str, Any]] = (data.get("events") or []) + listed
+        return events[-MAX_EVENTS:]
 
     def peek_expired(self, session_id: object) -> SessionData | None:
         """What is left of a session that expired or ended, within its grace period."""
@@ -102,9 +113,11 @@ class WidgetSessionStore:
         """
         self.backend.sweep_if_due()
         # A session that is not there takes no lock, so made-up ids leave no lock file behind.
-        if not is_session_id(session_id) or not (
-                self.backend.exists(live_key(session_id))
-                or self.backend.exists(legacy_key(LIVE_PREFIX, session_id))):
+        if not is_session_id(session_id):
+            yield None
+            return
+        named = self.backend.exists(live_key(session_id))
+        if not named and not self.backend.exists(legacy_key(LIVE_PREFIX, session_id)):
             yield None
             return
         with self.backend.lock(stored_name(session_id), wait) as fence:
@@ -112,13 +125,20 @@ class WidgetSessionStore:
             if data is None:
                 yield None
                 return
-            before = repr(data)
+            before, stale_before = repr(data), repr(stale_part(data))
             yield data
+            pending = data.pop(PENDING, None) or []
             if repr(data) != before:
-                self._write(session_id, data, fence)
+                # The stale record is rewritten only when what it holds changed (or it is to be
+                # renamed): most requests change the run, not what an old link needs.
+                self._write(session_id, data, fence, pending,
+                            with_stale=not named or repr(stale_part(data)) != stale_before)
+            elif pending:  # new events, and a record that did not change (a search, say)
+                self.backend.write([], fence=fence, appends=self._appends(
+                    session_id, pending, data["expires_at_ts"] - time.time()))
 
     def delete(self, session_id: str) -> None:
-        self.backend.delete(live_key(session_id), stale_key(session_id),
+        self.backend.delete(live_key(session_id), stale_key(session_id), events_key(session_id),
                             legacy_key(LIVE_PREFIX, session_id),
                             legacy_key(STALE_PREFIX, session_id))
 
@@ -160,17 +180,29 @@ class WidgetSessionStore:
         # Always under the first key: a record written under an old one is re-encrypted here.
         return self.cipher.seal(json.dumps(data))
 
-    def _write(self, session_id: str, data: SessionData, fence: Any = None) -> None:
+    def _write(self, session_id: str, data: SessionData, fence: Any = None,
+               pending: list[SessionData] | None = None, with_stale: bool = True) -> None:
+        """Save the record (and the stale one), with the events of this request (`pending`)."""
         live, stale = live_key(session_id), stale_key(session_id)
         legacy = [legacy_key(LIVE_PREFIX, session_id), legacy_key(STALE_PREFIX, session_id)]
         remaining = data["expires_at_ts"] - time.time()
         stale_record = (stale, self._sealed(stale_part(data)),
                         max(1, remaining + EXPIRED_GRACE_SECONDS))
         if remaining > 0:
-            self.backend.write([(live, self._sealed(data), remaining), stale_record],
-                               deletes=legacy, fence=fence)
-        else:  # expired or ended: the tokens and secret go with the live record
-            self.backend.write([stale_record], deletes=[live, *legacy], fence=fence)
+            records = [(live, self._sealed(data), remaining)]
+            self.backend.write(records + ([stale_record] if with_stale else []), deletes=legacy,
+                               fence=fence, appends=self._appends(session_id, pending, remaining))
+        else:  # expired or ended: the tokens and secret go with the live record, and the events
+            self.backend.write([stale_record], deletes=[live, events_key(session_id), *legacy],
+                               fence=fence)
+
+    def _appends(self, session_id: str, pending: list[SessionData] | None,
+                 remaining: float) -> list[Append]:
+        """Events saved with the record that says they happened, or not at all."""
+        if not pending or remaining <= 0:
+            return []
+        return [(events_key(session_id), [self._sealed(e) for e in pending], remaining,
+                 MAX_EVENTS)]
 
     def _put_state(self, state: str, record: SessionData, expires_at_ts: float) -> None:
         ttl = max(1, expires_at_ts - time.time()) + EXPIRED_GRACE_SECONDS

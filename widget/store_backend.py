@@ -5,6 +5,9 @@ from typing import Any, ContextManager, Protocol
 
 # What the store keeps: a key, its sealed value, and seconds to live.
 Record = tuple[str, bytes | str, float]
+# What the store adds to a list: its key, the sealed values, the list's seconds to live, and how
+# many values it keeps at most (the oldest go first).
+Append = tuple[str, Sequence[bytes | str], float, int]
 SessionData = dict[str, Any]
 
 
@@ -16,7 +19,9 @@ class Backend(Protocol):
     def exists(self, key: str) -> bool: ...
 
     def write(self, records: Sequence[Record], deletes: Iterable[str] = (),
-              fence: Any = None) -> None: ...
+              fence: Any = None, appends: Sequence[Append] = ()) -> None: ...
+
+    def read_list(self, key: str, most: int) -> list[bytes]: ...
 
     def delete(self, *keys: str) -> None: ...
 

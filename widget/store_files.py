@@ -17,7 +17,8 @@ from typing import IO
 from cachelib.file import FileSystemCache
 
 from widget.store import SessionBusy, StoreUnavailable
-from widget.store_backend import Record
+from widget.store_backend import Append, Record
+from widget.store_file_lists import FileLists
 
 SWEEP_EVERY_SECONDS = 180
 # Files in the folder that hold no record (cachelib's temporary files, left by a crash mid-write,
@@ -57,7 +58,7 @@ def _is_current(fh: IO[bytes], path: str) -> bool:
 
 class FileBackend:
     def __init__(self, folder: str, live_key: Callable[[str], str],
-                 lock_wait_seconds: float = 2) -> None:
+                 lock_wait_seconds: float = 2, list_prefix: str = "widget-events:") -> None:
         self.folder = folder
         self.lock_wait_seconds = lock_wait_seconds
         self.locks = os.path.join(folder, "locks")
@@ -66,6 +67,9 @@ class FileBackend:
         self.cache = FileSystemCache(folder, threshold=0, mode=0o600, hash_method=KeyAsName)
         self.live_key = live_key
         self.sweep_marker = os.path.join(folder, "sweep.lock")
+        # Keys with this prefix are lists (widget/store_file_lists.py), in a folder of their own.
+        self.list_prefix = list_prefix
+        self.lists = FileLists(os.path.join(folder, "lists"))
 
     def get(self, key: str) -> bytes | str | None:
         value: bytes | str | None = self.cache.get(key)
@@ -75,8 +79,11 @@ class FileBackend:
         return self.cache.has(key)
 
     def write(self, records: Sequence[Record], deletes: Iterable[str] = (),
-              fence: object = None) -> None:
+              fence: object = None, appends: Sequence[Append] = ()) -> None:
         # No fence to check: a flock is held until its holder closes it or dies, never lost.
+        # The lists first: a record saying an event happened is never written without it.
+        for key, values, _ttl, most in appends:  # the sweep removes them with their session
+            self.lists.append(key, values, most)
         for key, value, ttl in records:
             # One second more than asked: cachelib counts in whole seconds, and the sweep must
             # never find expired a record the store still writes (the store checks expiry itself).
@@ -84,9 +91,14 @@ class FileBackend:
                 raise StoreUnavailable("the session folder refused a write")
         self.delete(*deletes)
 
+    def read_list(self, key: str, most: int) -> list[bytes]:
+        return self.lists.read(key, most)
+
     def delete(self, *keys: str) -> None:
         for key in keys:
-            if not self.cache.delete(key):
+            if key.startswith(self.list_prefix):
+                self.lists.remove(key)
+            elif not self.cache.delete(key):
                 raise StoreUnavailable("the session folder refused a removal")
 
     def ping(self) -> None:
@@ -165,6 +177,8 @@ class FileBackend:
             session_id = entry.name.removesuffix(".lock")
             if not self.cache.has(self.live_key(session_id)):
                 self._remove_lock(entry.path, session_id)
+        self.lists.sweep(lambda key: not self.cache.has(
+            self.live_key(key.removeprefix(self.list_prefix))))
 
     def _remove_lock(self, path: str, session_id: str) -> None:
         """Remove a lock file nobody holds; whoever opened it already retries on the new one."""

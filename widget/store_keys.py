@@ -9,6 +9,8 @@ import hashlib
 
 LIVE_PREFIX = "widget:"
 STALE_PREFIX = "widget-stale:"
+# A session's events, a list beside its record (widget/events.py).
+EVENTS_PREFIX = "widget-events:"
 # The bank's callback carries only the `state` the widget sent: this index finds its session,
 # so the session id itself never travels to the bank.
 STATE_PREFIX = "widget-bank-state:"
@@ -25,6 +27,10 @@ def live_key(session_id: str) -> str:
 
 def stale_key(session_id: str) -> str:
     return STALE_PREFIX + stored_name(session_id)
+
+
+def events_key(session_id: str) -> str:
+    return EVENTS_PREFIX + stored_name(session_id)
 
 
 def state_key(state: str) -> str:

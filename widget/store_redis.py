@@ -10,7 +10,7 @@ from typing import Any
 
 import redis
 
-from widget.session_lock_redis import HeldLock, LockLost, Record, RedisSessionLocks
+from widget.session_lock_redis import Append, HeldLock, LockLost, Record, RedisSessionLocks
 from widget.store import SessionBusy, StoreUnavailable
 
 
@@ -47,22 +47,32 @@ class RedisBackend:
             return bool(self.client.exists(key))
 
     def write(self, records: Sequence[Record], deletes: Iterable[str] = (),
-              fence: HeldLock | None = None) -> None:
-        """Write `records` and delete `deletes` together; under `fence` (a held lock), only
-        while that lock is still held (SessionBusy otherwise, nothing written)."""
+              fence: HeldLock | None = None, appends: Sequence[Append] = ()) -> None:
+        """Write `records`, add to the lists of `appends` and delete `deletes` together; under
+        `fence` (a held lock), only while that lock is still held (SessionBusy otherwise,
+        nothing written)."""
         if fence is not None:
             with reachable():
                 try:
-                    return self.locks.write(fence, records, deletes)
+                    return self.locks.write(fence, records, deletes, appends)
                 except LockLost:
                     raise SessionBusy() from None
         with reachable():
-            pipe = self.client.pipeline(transaction=True)  # both records change together
+            pipe = self.client.pipeline(transaction=True)  # all of it changes together
             for key, value, ttl in records:
                 pipe.set(key, value, px=math.ceil(ttl * 1000))
+            for key, values, ttl, most in appends:
+                pipe.rpush(key, *values)
+                pipe.ltrim(key, -most, -1)
+                pipe.pexpire(key, max(1, math.ceil(ttl * 1000)))
             if deletes:
                 pipe.delete(*deletes)
             pipe.execute()
+
+    def read_list(self, key: str, most: int) -> list[bytes]:
+        """The last `most` values of the list `key`, oldest first."""
+        with reachable():
+            return self.client.lrange(key, -most, -1)  # type: ignore[return-value]
 
     def delete(self, *keys: str) -> None:
         with reachable():

@@ -8,7 +8,7 @@ from flask import Flask
 from widget.encryption import cipher_for
 from widget.store import WidgetSessionStore
 from widget.store_backend import Backend
-from widget.store_keys import LIVE_PREFIX
+from widget.store_keys import EVENTS_PREFIX, LIVE_PREFIX
 
 
 def init_app(app: Flask) -> None:
@@ -25,7 +25,7 @@ def init_app(app: Flask) -> None:
         from widget.store_files import FileBackend
 
         folder = app.config.get("SESSION_FILE_DIR") or os.path.join(app.instance_path, "sessions")
-        backend = FileBackend(folder, live_key=LIVE_PREFIX.__add__,
+        backend = FileBackend(folder, live_key=LIVE_PREFIX.__add__, list_prefix=EVENTS_PREFIX,
                               lock_wait_seconds=app.config["SESSION_LOCK_WAIT_SECONDS"])
         app.extensions["widget_store_location"] = {"folder": folder}
     app.extensions["widget_sessions"] = WidgetSessionStore(backend, cipher_for(app.config))

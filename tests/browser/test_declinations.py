@@ -212,16 +212,28 @@ def test_select_channel_back_to_the_list_without_javascript(live_app, page_for):
     expect(j.page.locator("dialog")).to_have_count(0)
 
 
-def test_select_channel_with_forced_provider_escape_exits(live_app, page_for):
-    """provider_id + select_channel: the dialog is modal from the page load; Escape leaves."""
+def test_select_channel_with_forced_provider_escape_never_exits(live_app, page_for):
+    """provider_id + select_channel: the dialog is modal from the page load. With no bank list
+    to go back to, Escape closes it into the plain page, where the choice stays (it used to
+    trigger Exit: one key lost the user's work)."""
     j = start(live_app, page_for, provider_id="demo", select_channel=True)
     j.screen("channel_choice")
+    dialog = j.page.locator("dialog")
     expect(j.page.locator("dialog:modal")).to_have_count(1)
-    expect(j.page.locator("dialog").get_by_role("button", name=j.t["payment"])).to_be_focused()
-    expect(j.page.locator("dialog").get_by_role("button", name=j.t["another_bank"])).to_have_count(0)
+    expect(dialog.get_by_role("button", name=j.t["payment"])).to_be_focused()
+    expect(dialog.get_by_role("button", name=j.t["another_bank"])).to_have_count(0)
     j.page.keyboard.press("Escape")
-    params = j.returned("cancelled")
-    assert "connection_id" not in params
+    expect(j.page.locator("dialog:modal")).to_have_count(0)
+    expect(dialog.locator("h1")).to_be_focused()
+    expect(dialog.get_by_role("button", name=j.t["savings"])).to_be_visible()
+    j.page.keyboard.press("Escape")  # again, on the plain page: still nothing lost
+    j.screen("channel_choice")
+    assert "EXIT" not in j.events()
+    dialog.get_by_role("button", name=j.t["savings"]).click()
+    j.credentials(DEMO)
+    j.consent(DEMO)
+    j.syncing()
+    j.returned()
 
 
 # 6. Declination: use all channels (multiple_channels).

@@ -25,6 +25,7 @@ from betamax import Betamax
 from betamax.cassette.cassette import Placeholder
 
 from widget.upstream.accounts_api import AccountsApi
+from widget.upstream.http_session import pooled
 
 RECORD = os.environ.get("BETAMAX_RECORD") == "1"
 
@@ -172,6 +173,8 @@ class Upstream:
         kwargs.setdefault("client_id", CLIENT_ID)
         kwargs.setdefault("client_secret", CLIENT_SECRET)
         kwargs.setdefault("timeout", (3.05, 10))
+        # A session of its own, for the cassette: not the process's, which other code shares.
+        kwargs.setdefault("http", pooled(requests.Session()))
         api = AccountsApi(API_BASE_URL, TOKEN_ENDPOINT, token,
                           on_token_refreshed=None if refreshed is None else refreshed.append,
                           **kwargs)

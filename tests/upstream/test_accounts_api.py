@@ -334,7 +334,7 @@ def test_expired_access_token_is_refreshed_before_the_call(upstream):
         assert rotated["access_token"] != stale["access_token"]
         assert rotated["refresh_token"] != stale["refresh_token"]
         assert isinstance(rotated["expires_at"], int) and rotated["expires_at"] > time.time() + 60
-        assert api.http.token["access_token"] == rotated["access_token"]
+        assert api.oauth.token["access_token"] == rotated["access_token"]
         api.me()  # no second refresh
         assert len(refreshed) == 1
 
@@ -342,7 +342,7 @@ def test_expired_access_token_is_refreshed_before_the_call(upstream):
         with pytest.raises(InvalidToken) as used_up:
             copy.me()
         assert used_up.value.code == "invalid_grant"
-        assert copy.http.token["refresh_token"] == stale["refresh_token"]
+        assert copy.oauth.token["refresh_token"] == stale["refresh_token"]
 
 
 def test_refused_access_token_is_refreshed_then_retried(upstream):

@@ -117,7 +117,7 @@ class Run:
     def to_record(self) -> dict[str, Any]:
         """The run as the session stores it (JSON), with its version."""
         record: dict[str, Any] = {"v": VERSION}
-        for spec in fields(self):
+        for spec in _fields(type(self)):
             value = getattr(self, spec.name)
             if spec.name != "widget" and value == _default(spec):
                 continue
@@ -134,9 +134,9 @@ class Run:
         version this code does not know): the widget then starts afresh or says it is stale."""
         if not isinstance(record, dict) or record.get("v", VERSION) != VERSION:
             return None
-        hints = typing.get_type_hints(cls)
+        hints = _hints(cls)
         values: dict[str, Any] = {}
-        for spec in fields(cls):
+        for spec in _fields(cls):
             if spec.name not in record or record[spec.name] is None:
                 continue
             value = _parsed(record[spec.name], hints[spec.name])
@@ -149,6 +149,25 @@ class Run:
 
 
 _INVALID = object()
+
+
+# Every request reads its run: resolving the annotations each time was a tenth of a poll's cost.
+_FIELDS: dict[type, tuple[Any, dict[str, Any]]] = {}
+
+
+def _fields(cls: type) -> Any:
+    return _described(cls)[0]
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    return _described(cls)[1]
+
+
+def _described(cls: type) -> tuple[Any, dict[str, Any]]:
+    described = _FIELDS.get(cls)
+    if described is None:
+        described = _FIELDS[cls] = (fields(cls), typing.get_type_hints(cls))
+    return described
 
 
 def _default(spec: Any) -> Any:

@@ -12,6 +12,8 @@ class Screen:
     name: str
     context: dict[str, Any] = field(default_factory=dict)
     status: int = 200
+    # False when a waiting screen's poll learnt nothing new: the poller then keeps what it shows.
+    changed: bool = True
 
 
 @dataclass

@@ -36,9 +36,9 @@ class Sync:
         self.run.step = Step.SYNCING
         return self.screen()
 
-    def screen(self) -> Screen:
+    def screen(self, changed: bool = True) -> Screen:
         return Screen("syncing", {"progress": self.run.progress,
-                                  "provider_name": self.run.provider_name})
+                                  "provider_name": self.run.provider_name}, changed=changed)
 
     def due(self) -> float | None:
         """The time of this poll if it may ask the API now (it is then the last poll), else None."""
@@ -51,6 +51,7 @@ class Sync:
     def progress(self) -> Outcome:
         """What the event queue says of the sync: its end, the bank's need, or still on."""
         connection_id = self.run.connection_id
+        before = dict(self.run.progress)
         news = SyncWatch(self.along.api, self.run).read(connection_id)
         if news == "success":
             self.along.track("SYNC_FINISHED", connection_id=connection_id, result="success")
@@ -62,7 +63,7 @@ class Sync:
             return self.failed_screen()
         if news == "look":  # the bank needs the user (a challenge) or stopped: read the channel
             return self.look(self.along.api.connection(connection_id))
-        return self.screen()
+        return self.screen(changed=self.run.progress != before)
 
     def failed_screen(self) -> Outcome:
         if not self.run.provider_name:  # the screen names the bank: straight back instead
@@ -81,8 +82,8 @@ class Sync:
         step = self.run.step
         if step not in (Step.CHALLENGE, Step.SYNCING):
             return resume()
-        if self.due() is None:
-            return challenge_shown_again() if step == Step.CHALLENGE else self.screen()
+        if self.due() is None:  # asked less than an interval ago: nothing new to tell
+            return challenge_shown_again() if step == Step.CHALLENGE else self.screen(False)
         if step == Step.CHALLENGE:
             return self.look(self.along.api.connection(self.run.connection_id))
         return self.progress()

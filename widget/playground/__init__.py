@@ -4,6 +4,7 @@ import os
 from flask import Blueprint
 from flask_session import Session
 
+from widget.playground.cookie_sessions import PlaygroundSessions
 from widget.store_setup import store_location
 
 bp = Blueprint("playground", __name__)
@@ -28,4 +29,5 @@ def init_app(app):
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     Session(app)
+    app.session_interface = PlaygroundSessions(app.session_interface)
     app.register_blueprint(bp)

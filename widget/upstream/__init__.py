@@ -2,6 +2,7 @@
 from flask import current_app
 
 from widget.upstream.accounts_api import AccountsApi
+from widget.upstream.answer_cache import AnswerCache
 from widget.upstream.errors import (  # noqa: F401  (the names views catch)
     ActionRequired, BadRequest, Conflict, Forbidden, InvalidToken, NetworkError, NotFound,
     ProviderUnavailable, ServerError, Unauthorized, UpstreamError, log_failure,
@@ -49,4 +50,15 @@ def api_for(widget_session):
         client_id=widget_session.get("client_id"),
         client_secret=widget_session.get("client_secret"),
         on_token_refreshed=save_token, timeout=timeouts(),
+        shared_answers=shared_answers(),
     )
+
+
+def shared_answers():
+    """The app's cache of answers that are the same for every user (upstream/answer_cache.py)."""
+    app = current_app._get_current_object()
+    cache = app.extensions.get("upstream_answers")
+    if cache is None:  # one per app: apps in one process (tests) have upstreams of their own
+        cache = app.extensions.setdefault(
+            "upstream_answers", AnswerCache(app.config["PROVIDER_CACHE_SECONDS"]))
+    return cache

@@ -7,8 +7,10 @@ import requests
 from authlib.integrations.base_client.errors import InvalidTokenError, OAuthError
 from requests.structures import CaseInsensitiveDict
 
+from widget.upstream.answer_cache import AnswerCache
 from widget.upstream.errors import InvalidToken, NetworkError, error_for
-from widget.upstream.http_session import ANSWER_LOST, RotatingSession, failure, json_body, pooled
+from widget.upstream.http_session import (ANSWER_LOST, TokenClient, failure, json_body,
+                                          process_session)
 
 Json = Any  # a decoded JSON body: the API's objects are dicts, its lists lists
 Timeout = tuple[float, float]
@@ -31,19 +33,24 @@ class AccountsApi:
     def __init__(self, api_base_url: str, token_endpoint: str, token: Mapping[str, Any],
                  client_id: str | None = None, client_secret: str | None = None,
                  on_token_refreshed: Callable[[dict[str, Any]], None] | None = None,
-                 timeout: Timeout = (3.05, 15)) -> None:
+                 timeout: Timeout = (3.05, 15), http: requests.Session | None = None,
+                 shared_answers: AnswerCache | None = None) -> None:
         self.base = api_base_url.rstrip("/")
         self.timeout = timeout
         self.on_token_refreshed = on_token_refreshed
+        self.client_id = client_id
+        # Answers that are the same for every user of the Client (the provider list), if kept.
+        self.shared_answers = shared_answers or AnswerCache(0)
         token = dict(token)
         if not token.get("refresh_token"):
             # Nothing to refresh with: let the API judge the token rather than Authlib's clock.
             token.pop("expires_at", None)
-        self.http: Any = pooled(RotatingSession(
-            client_id, client_secret, token=token, token_endpoint=token_endpoint,
+        # The process's session unless one is given (a test records a session of its own).
+        self.http: requests.Session = http if http is not None else process_session()
+        self.oauth: Any = TokenClient(
+            self.http, client_id, client_secret, token=token, token_endpoint=token_endpoint,
             token_endpoint_auth_method="client_secret_basic", update_token=self._token_updated,
-            leeway=30, default_timeout=timeout,  # the refresh Authlib makes by itself too
-        ))
+            leeway=30, timeout=timeout)
 
     def _token_updated(self, token: Mapping[str, Any], refresh_token: str | None = None,
                        access_token: str | None = None) -> None:
@@ -51,14 +58,14 @@ class AccountsApi:
             self.on_token_refreshed(dict(token))
 
     def _can_refresh(self) -> bool:
-        return bool(self.http.token.get("refresh_token") and self.http.client_secret)
+        return bool(self.oauth.token.get("refresh_token") and self.oauth.client_secret)
 
     def refresh(self) -> None:
         """Trade the refresh token for a new pair (it rotates), or raise InvalidToken."""
         try:
-            self.http.refresh_token(self.http.metadata["token_endpoint"], timeout=self.timeout)
+            self.oauth.refresh_token(self.oauth.metadata["token_endpoint"], timeout=self.timeout)
         except (OAuthError, requests.RequestException, ValueError) as exc:
-            raise failure(exc, "POST", self.http.metadata["token_endpoint"]) from None
+            raise failure(exc, "POST", self.oauth.metadata["token_endpoint"]) from None
 
     def request(self, method: str, path: str, json: Json = None,
                 params: Mapping[str, Any] | None = None, idempotency_key: str | None = None,
@@ -87,7 +94,7 @@ class AccountsApi:
             try:
                 response: requests.Response = self.http.request(
                     method, self.base + path, json=json, params=params, headers=headers,
-                    timeout=self.timeout)
+                    auth=self.oauth.token_auth, timeout=self.timeout)
                 return response
             except InvalidTokenError:
                 raise InvalidToken("invalid_token", "expired and no refresh token") from None
@@ -115,9 +122,12 @@ class AccountsApi:
     # Providers
     def providers(self, search: str | None = None, limit: int = 50, offset: int = 0,
                   country: str | None = None) -> ProviderPage:
-        """A page of the providers matching `search`, of `country` when given."""
-        body, headers = self.request("GET", "/providers", params={
-            "search": search or None, "country": country, "limit": limit, "offset": offset})
+        """A page of the providers matching `search`, of `country` when given; the same for
+        every user of the Client, so it may come from `shared_answers`."""
+        params = {"search": search or None, "country": country, "limit": limit, "offset": offset}
+        key = (self.base, self.client_id, "/providers", tuple(sorted(params.items())))
+        body, headers = self.shared_answers.get_or_fetch(
+            key, lambda: self.request("GET", "/providers", params=params))
         # An upstream that stops counting says so: then the total is "at least".
         capped = headers.get("X-Total-Count-Capped", "").strip().lower() == "true"
         total = headers.get("X-Total-Count", "").strip()

@@ -6,10 +6,10 @@ import time
 
 import requests
 
-from widget.upstream.http_session import pooled
+from widget.upstream.http_session import ProcessSession, pooled
 from widget.upstream.errors import NetworkError
 
-_http = pooled(requests.Session())
+_http = pooled(ProcessSession())
 _verified: dict[str, float] = {}  # sha256(token endpoint, client id, secret) -> monotonic expiry of the answer
 _verified_lock = threading.Lock()
 # RFC 6749 appendix A.1-A.2: a client id and secret are VSCHAR, printable ASCII. Anything else

@@ -6,7 +6,7 @@ from widget.flows.steps import BankRedirect, Finish, Screen
 from widget.htmx import redirect_to, render_screen
 from widget.parent_messages import parent_messages
 from widget.views.endings import finish, with_messages
-from widget.views.registry import BY_NAME, POLLERS
+from widget.views.registry import BY_NAME, PARTS, POLLERS
 
 
 def _is_waiting(screen):
@@ -30,17 +30,20 @@ def show(ctx, screen):
     messages = parent_messages(ctx.data, options)
     poller = POLLERS.get(request.headers.get("HX-Trigger", ""))
     if poller and poller.screen == screen.name:
-        if poller.fragment is None:
+        if poller.fragment is None or not screen.changed:
             response = make_response("", 204)  # htmx keeps the screen, the poller goes on
         else:
             response = make_response(render_fragment(poller.fragment, ctx, **screen.context))
         return with_messages(response, messages)
-    response = render_screen("widget/screens/%s.html" % screen.name, status=screen.status,
-                             ctx=ctx, poll=_is_waiting(screen), parent_messages=messages,
-                             **_endpoints(ctx), **screen.context)
-    if poller:  # the wait is over: the new screen replaces the whole one
-        response.headers["HX-Retarget"] = "#screen"
-        response.headers["HX-Reswap"] = "innerHTML"
+    template = "widget/screens/%s.html" % screen.name
+    if screen.name in PARTS:  # refreshed alone, in the element that asked
+        response = make_response(render_fragment(template, ctx, refreshed_alone=True,
+                                                 **screen.context), screen.status)
+        response.vary.add("HX-Target")
+    else:  # a whole screen, even when a poll asked: its wait is over
+        response = render_screen(template, status=screen.status, ctx=ctx,
+                                 poll=_is_waiting(screen), parent_messages=messages,
+                                 **_endpoints(ctx), **screen.context)
     return with_messages(response, messages)
 
 

@@ -70,6 +70,8 @@ POLLERS[IN_PROGRESS.id] = IN_PROGRESS
 CONNECTING = tuple(spec.name for spec in SPECS if spec.endpoints is CONNECTING_STEPS)
 # The element the provider search refreshes alone (providers.html targets it).
 PROVIDER_RESULTS = "provider-results"
+# Screens' parts that a request refreshes alone, in place (the search's results).
+PARTS = frozenset({"provider_results"})
 
 
 def init_app(app):

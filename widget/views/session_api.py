@@ -105,7 +105,7 @@ def create_widget_session():
 
     lifetime = current_app.config["WIDGET_SESSION_LIFETIME"]
     session = {"client_id": client_id, "client_secret": secret, "token": token,
-               "options": options, "csrf_token": new_csrf_token(), "events": []}
+               "options": options, "csrf_token": new_csrf_token()}
     try:
         user = upstream.api_for(session).me()
     except upstream.InvalidToken:
@@ -150,7 +150,7 @@ def _owned_session(session_id):
 def session_events(session_id):
     """The session's tracked events, oldest first, for the client that created it."""
     error, session = _owned_session(session_id)
-    return error or jsonify(session.get("events", []))
+    return error or jsonify(widget_sessions().events(session_id, session))
 
 
 @bp.delete("/widget_session/<session_id>")

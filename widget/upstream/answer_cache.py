@@ -1,0 +1,45 @@
+"""Answers of the Accounts API that are the same for every user of a Client (the provider list
+and its searches), kept a short while in this process.
+
+Every user's first screen is the provider list, and each keystroke of a search asks for it
+again: without this, each of those pages waited on the upstream. The catalogue changes rarely,
+and `PROVIDER_CACHE_SECONDS` (0 turns the cache off) bounds how stale it may be. Only answers
+that succeeded are kept; a failure is asked again on the next request.
+"""
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any
+
+MAX_ENTRIES = 512  # a few hundred searches; each entry is one page of providers (about 10 kB)
+
+
+class AnswerCache:
+    """A bounded, thread-safe map of recent answers, each kept `seconds` (least recent out)."""
+
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic,
+                 max_entries: int = MAX_ENTRIES) -> None:
+        self.seconds = seconds
+        self.clock = clock
+        self.max_entries = max_entries
+        self._answers: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_fetch(self, key: Hashable, fetch: Callable[[], Any]) -> Any:
+        """The answer kept for `key`, else `fetch()`'s (kept; an exception is not)."""
+        if self.seconds <= 0:
+            return fetch()
+        now = self.clock()
+        with self._lock:
+            kept = self._answers.get(key)
+            if kept is not None and kept[0] > now:
+                self._answers.move_to_end(key)
+                return kept[1]
+        answer = fetch()  # outside the lock: other keys are served meanwhile
+        with self._lock:
+            self._answers[key] = (now + self.seconds, answer)
+            self._answers.move_to_end(key)
+            while len(self._answers) > self.max_entries:
+                self._answers.popitem(last=False)
+        return answer
