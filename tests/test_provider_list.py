@@ -165,5 +165,9 @@ def test_a_capped_count_reads_1000_plus_in_the_locale_s_digits(client, app, user
     assert "Page 1 sur 34" in text(page)
     page = w.get(PROVIDERS, q="nombreuse", locale="en")
     assert "1,000+ banks" in text(page)
+    page = w.get(PROVIDERS, q="nombreuse", locale="en", headers={  # the live search's fragment
+        "HX-Request": "true", "HX-Target": "provider-results"})
+    assert re.search(r'<p id="provider-count" hx-swap-oob="innerHTML">1,000\+ banks</p>',
+                     text(page))
     page = w.get(PROVIDERS, q="nombreuse 12", locale="en")  # 1,000 or fewer: the exact count
     assert "11 banks" in text(page) and "+" not in text(page).split('class="count"')[1][:40]
