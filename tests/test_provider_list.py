@@ -1,13 +1,16 @@
 """The bank list (issue 12 part 7): popular banks first, logos or letters, the country option,
 searches blind to case, accents and punctuation, and a count that says when it is capped."""
 import html
+import os
 import re
 
 import pytest
 
 from tests.widget_driver import create_session, open_widget, returned, text
 from widget import create_app
-from widget.bank_list import bank_logo, origin_of
+from widget.bank_list import AVATAR_COLOURS, bank_logo, origin_of
+from widget.config import ROOT
+from widget.contrast import contrast
 from widget.sandbox import provider_index
 from widget.sandbox.db import connect, ensure_database
 from widget.sandbox.providers import SEARCH_WINDOW, fold
@@ -61,6 +64,16 @@ def test_the_most_popular_banks_come_first_with_their_logo_or_letter(client, use
                         logos["demo"])
     assert logos["bank-008"] == "B"  # Banque Coopérative de Marseille has no logo
     assert any(len(logo) == 1 for logo in logos.values()) and len(set(logos.values())) > 5
+
+
+def test_every_avatar_colour_keeps_its_letter_readable():
+    with open(os.path.join(ROOT, "static", "style.css"), encoding="utf-8") as fh:
+        block = re.search(r"\.providers \{(.*?)\}", fh.read(), re.S).group(1)
+    colours = dict(re.findall(r"--(avatar-[a-z0-9]+): (#[0-9a-f]{6});", block))
+    backgrounds = [colours[f"avatar-{n}"] for n in range(AVATAR_COLOURS)]
+    assert len(set(backgrounds)) == AVATAR_COLOURS
+    for background in backgrounds:
+        assert contrast(colours["avatar-text"], background) >= 4.5, background
 
 
 def test_the_csp_allows_every_logo_the_page_shows(client, user):
@@ -139,10 +152,10 @@ def test_the_country_defaults_to_the_locale_s(client, user):
     ({"country": "France"}, "country must be an ISO 3166-1 alpha-2 code"),
     ({"country": "FR\n"}, "country must be an ISO 3166-1 alpha-2 code"),
     ({"country": "EU"}, "country must be an ISO 3166-1 alpha-2 code"),
-    ({"locale": "fr-XX"}, "locale must be fr or en, optionally with a country"),
-    ({"locale": "fr-FR\n"}, "locale must be fr or en, optionally with a country"),
-    ({"locale": "fr-"}, "locale must be fr or en, optionally with a country"),
-    ({"locale": "de-DE"}, "locale must be fr or en, optionally with a country"),
+    ({"locale": "fr-XX"}, "locale must be one of fr, en, de, es, it, nl, pt, optionally"),
+    ({"locale": "fr-FR\n"}, "locale must be one of fr, en, de, es, it, nl, pt, optionally"),
+    ({"locale": "fr-"}, "locale must be one of fr, en, de, es, it, nl, pt, optionally"),
+    ({"locale": "ru-RU"}, "locale must be one of fr, en, de, es, it, nl, pt, optionally"),
 ])
 def test_a_bad_country_or_locale_is_an_invalid_request(client, user, options, says):
     created = create_session(client, user, redirect_url="http://localhost:5000/r", **options)
