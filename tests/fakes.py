@@ -6,6 +6,7 @@ from widget.flows.add_connection import AddConnectionFlow
 from widget.flows.run import Run
 from widget.flows.steps import BankRedirect
 from widget.upstream import Conflict, Forbidden, NotFound, ProviderUnavailable
+from widget.upstream.accounts_api import ProviderPage
 
 
 class FakeClock:
@@ -58,9 +59,9 @@ class ScriptedApi:
         self.tries = 0  # wrong answers to the pending challenge
 
     # Providers and the bank's portal
-    def providers(self, search=None, limit=50, offset=0):
+    def providers(self, search=None, limit=50, offset=0, country=None):
         self.calls.append(("providers", search))
-        return list(PROVIDERS.values()), len(PROVIDERS)
+        return ProviderPage(list(PROVIDERS.values()), len(PROVIDERS), False)
 
     def provider(self, provider_id):
         self.calls.append(("provider", provider_id))

@@ -23,6 +23,8 @@ SAMPLES = {
     "AUTH_BASE_URL": ("https://auth.example.com", "https://auth.example.com"),
     "SANDBOX": ("1", True),
     "PUBLIC_BASE_URL": ("https://widget.example.com/", "https://widget.example.com"),
+    "LOGO_ORIGINS": ("https://cdn.example.com, http://Localhost:8080/",
+                     ["https://cdn.example.com", "http://localhost:8080"]),
     "TRUSTED_PROXIES": ("1", 1),
     "REDIS_URL": ("redis://127.0.0.1:6379/3", "redis://127.0.0.1:6379/3"),
     "REDIS_TLS_VERIFY": ("0", False),
@@ -144,6 +146,11 @@ def test_the_sandbox_is_on_without_an_upstream_and_off_with_one():
     ({"PUBLIC_BASE_URL": "ftp://widget.example.com"}, "PUBLIC_BASE_URL", "absolute http"),
     ({"PUBLIC_BASE_URL": "https://widget.example.com/?a=1"}, "PUBLIC_BASE_URL", "query"),
     ({"API_BASE_URL": "api.example.com"}, "API_BASE_URL", "absolute http"),
+    ({"LOGO_ORIGINS": "cdn.example.com"}, "LOGO_ORIGINS", "not an origin"),
+    ({"LOGO_ORIGINS": "https://cdn.example.com/logos"}, "LOGO_ORIGINS", "not an origin"),
+    ({"LOGO_ORIGINS": "https://cdn.example.com; script-src *"}, "LOGO_ORIGINS", "not an origin"),
+    ({"LOGO_ORIGINS": "https://u@cdn.example.com"}, "LOGO_ORIGINS", "not an origin"),
+    ({"LOGO_ORIGINS": ","}, "LOGO_ORIGINS", "expected origins"),
     ({"REDIS_URL": "localhost:6379"}, "REDIS_URL", "redis://"),
     ({"DEFAULT_LANGUAGE": "klingon"}, "DEFAULT_LANGUAGE", "unknown language"),
     ({"SANDBOX": "maybe"}, "SANDBOX", "expected 1 or 0"),
@@ -175,6 +182,21 @@ def test_a_bad_value_is_refused_naming_its_variable(env, named, says):
     assert says in str(refused.value)
     if named == "SESSION_ENCRYPTION_KEYS":  # a key, even a broken one, is never echoed
         assert NEW_KEY[:-2] not in str(refused.value) and "not-a-fernet" not in str(refused.value)
+
+
+def test_logo_origins_default_to_the_api_s_origin():
+    def settled(env):
+        settings = settings_from_env(env)
+        settle_settings(settings)
+        return settings["LOGO_ORIGINS"]
+
+    assert settled({}) == []  # the sandbox's logos are on the widget's own origin
+    assert settled(UPSTREAM) == ["https://api.example.com"]
+    assert settled({**UPSTREAM, "API_BASE_URL": "https://API.example.com:443/v2"}) == [
+        "https://api.example.com"]
+    assert settled({**UPSTREAM, "LOGO_ORIGINS": "none"}) == []
+    assert settled({**UPSTREAM, "LOGO_ORIGINS": "https://cdn.example.com"}) == [
+        "https://cdn.example.com"]
 
 
 def test_create_app_refuses_a_bad_setting(monkeypatch, tmp_path):

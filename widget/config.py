@@ -8,9 +8,10 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from widget.bank_list import origin_of
 from widget.redirect_urls import browser_url
 from widget.setting_values import (SettingError, base_url, fernet_keys, flag, http_url_problem,
-                                   json_object, number, rate, redis_url, text)
+                                   json_object, number, origins, rate, redis_url, text)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LANGUAGES = ("fr", "en", "de", "es", "it", "nl", "pt")
@@ -38,6 +39,7 @@ SETTINGS = (
     Setting("AUTH_BASE_URL", base_url),
     Setting("SANDBOX", flag),  # default: on when neither upstream URL is set
     Setting("PUBLIC_BASE_URL", base_url),
+    Setting("LOGO_ORIGINS", origins),  # default: API_BASE_URL's origin
     Setting("TRUSTED_PROXIES", number(int, 0), 0),
     Setting("REDIS_URL", redis_url),
     Setting("REDIS_TLS_VERIFY", flag, True),
@@ -111,6 +113,13 @@ def settle_settings(config):
         # A key derived from SECRET_KEY would leave one secret guarding both cookies and records.
         raise SettingError("SESSION_ENCRYPTION_KEYS", "required when the sandbox is off "
                                                       "(SANDBOX=0): comma-separated Fernet keys")
+    if config.get("LOGO_ORIGINS") is None:
+        # Where an aggregator's API serves its banks' logos, most likely (the sandbox's are
+        # on the widget's own origin).
+        api = config.get("API_BASE_URL")
+        config["LOGO_ORIGINS"] = [origin_of(api)] if api else []
+    elif isinstance(config["LOGO_ORIGINS"], str):  # a test's own config, as the variable
+        config["LOGO_ORIGINS"] = origins("LOGO_ORIGINS", config["LOGO_ORIGINS"])
     _check_clients(config.get("WIDGET_CLIENTS"))
     faults = config.get("SANDBOX_FAULTS")
     if not isinstance(faults, dict) or not all(

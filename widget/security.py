@@ -2,8 +2,10 @@
 import hmac
 import secrets
 
-from flask import g, request
+from flask import current_app, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from widget.bank_list import image_origins
 
 
 def new_csrf_token():
@@ -28,9 +30,12 @@ FIXED_HEADERS = {"Referrer-Policy": "no-referrer", "X-Content-Type-Options": "no
 HSTS = "max-age=31536000; includeSubDomains"
 
 
-def content_security_policy(frame_ancestors=None, frame_src=None):
+def content_security_policy(frame_ancestors=None, frame_src=None, img_src=()):
+    """The policy of a page; `img_src`: origins it may load images from besides its own (the
+    banks' logos, widget/bank_list.py)."""
     ancestors = " ".join(frame_ancestors or ["'self'"])
-    policy = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    images = " ".join(["'self'", "data:", *img_src])
+    policy = (f"default-src 'self'; script-src 'self'; style-src 'self'; img-src {images}; "
               "object-src 'none'; base-uri 'none'; frame-ancestors " + ancestors)
     if frame_src:  # a page that frames another origin (a page that hosts the widget)
         policy += "; frame-src 'self' " + " ".join(frame_src)
@@ -44,7 +49,8 @@ def static_file_headers():
 
 def set_security_headers(response):
     response.headers.setdefault("Content-Security-Policy", content_security_policy(
-        getattr(g, "frame_ancestors", None), getattr(g, "frame_src", None)))
+        getattr(g, "frame_ancestors", None), getattr(g, "frame_src", None),
+        image_origins(current_app.config)))
     response.headers.update(FIXED_HEADERS)
     if request.is_secure:  # over https (directly, or as a trusted proxy says): stay on https
         response.headers["Strict-Transport-Security"] = HSTS

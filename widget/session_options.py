@@ -2,6 +2,7 @@
 import re
 
 from widget.config import LANGUAGES
+from widget.countries import country_code, split_locale
 from widget.theme import DEFAULT_THEME, THEMES, contrast_problem
 
 BOOLEAN_DEFAULTS = {
@@ -49,7 +50,7 @@ def parse_options(values, normalised_redirect, only=None):
     `only` limits parsing to those names (the per-run overrides). Raises InvalidOption.
     """
     wanted = set(only or ("state", "font", "font_color", "elements_color", "aspsp_callback_uri",
-                          *OVERRIDABLE, *BOOLEAN_DEFAULTS))
+                          "country", *OVERRIDABLE, *BOOLEAN_DEFAULTS))
     options = {}
     for name in BOOLEAN_DEFAULTS:
         if name in wanted and _first(values, name) is not None:
@@ -64,12 +65,21 @@ def parse_options(values, normalised_redirect, only=None):
         options["aspsp_callback_uri"] = normalised_redirect(values["aspsp_callback_uri"])
         if options["aspsp_callback_uri"] is None:
             raise InvalidOption("aspsp_callback_uri is not registered for this client")
+    if "country" in wanted and _first(values, "country") is not None:
+        options["country"] = country_code(values["country"])
+        if options["country"] is None:
+            raise InvalidOption("country must be an ISO 3166-1 alpha-2 code, such as FR or BE")
     if "locale" in wanted:
         locale = _first(values, "locale", "lng")
         if locale is not None:
-            if str(locale).lower() not in LANGUAGES:
-                raise InvalidOption("locale must be one of " + ", ".join(LANGUAGES))
-            options["locale"] = str(locale).lower()
+            language, region = split_locale(str(locale))
+            country = country_code(region) if region is not None else None
+            if language not in LANGUAGES or (region is not None and country is None):
+                raise InvalidOption("locale must be one of " + ", ".join(LANGUAGES)
+                                    + ", optionally with a country: fr-FR, de-AT")
+            options["locale"] = language
+            if country and "country" in wanted and "country" not in options:
+                options["country"] = country  # the bank list's default: the locale's country
     for name in ("provider_id", "channel_definition_id"):
         if name in wanted and _first(values, name) is not None:
             # Kept as given: an unknown id is the widget's result=error, not a creation failure.

@@ -66,6 +66,23 @@ def base_url(name, raw):
     return raw.strip().rstrip("/")
 
 
+def origins(name, raw):
+    """Origins separated by commas or spaces (`https://cdn.example.com`), or `none`."""
+    from widget.bank_list import origin_of
+
+    if raw.strip().lower() == "none":
+        return []
+    found = []
+    for item in raw.replace(",", " ").split():
+        origin = origin_of(item)
+        if origin is None or http_url_problem(item) or urlsplit(item).path not in ("", "/"):
+            raise SettingError(name, f"{item!r} is not an origin such as https://cdn.example.com")
+        found.append(origin)
+    if not found:
+        raise SettingError(name, "expected origins such as https://cdn.example.com, or none")
+    return found
+
+
 def redis_url(name, raw):
     if urlsplit(raw.strip()).scheme not in ("redis", "rediss", "unix"):
         raise SettingError(name, "must start with redis://, rediss:// or unix://")

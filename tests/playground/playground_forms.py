@@ -18,7 +18,7 @@ def session_form(client, app, **overrides):
     """Every field of the widget session form, as a browser sends it by default."""
     form = {"csrf_token": page_csrf(client), "widget": "add_connection", "connection_id": "",
             "redirect_url": app.live_url + "/playground/return", "state": "state-123",
-            "aspsp_callback_uri": "", "locale": "", "provider_id": "",
+            "aspsp_callback_uri": "", "locale": "", "provider_id": "", "country": "",
             "channel_definition_id": "", "captive_mode": "", "select_accounts": "",
             "multiple_channels": "", "select_channel": "", "auto_sync": "", "font": "",
             "font_color": "", "elements_color": "", "theme": "", "send_refresh_token": "on"}

@@ -5,7 +5,7 @@ import time
 import pytest
 
 from widget.upstream import in_process
-from tests.playground.playground_forms import session_form
+from tests.playground.playground_forms import csrf_of, session_form
 
 
 def run_of(client):
@@ -42,7 +42,7 @@ def test_connection_id_is_added_to_the_link(client, app, signed_in):
 
 
 def test_every_option_is_accepted_by_the_widget(client, app, signed_in):
-    form = session_form(client, app, locale="en", provider_id="demo",
+    form = session_form(client, app, locale="en", provider_id="demo", country="fr",
                         channel_definition_id="demo-embedded", captive_mode="false",
                         select_accounts="true", multiple_channels="true", select_channel="false",
                         auto_sync="false", font="Georgia", font_color="#123",
@@ -62,6 +62,24 @@ def test_the_widget_api_refusal_is_shown(client, app, signed_in):
     assert "HTTP 400 invalid_request" in page
     # What was typed is shown again, to be corrected.
     assert 'value="https://evil.example/back"' in page
+
+
+def test_the_country_goes_to_the_widget_which_filters_its_list(client, app, signed_in):
+    response = client.post("/playground/widget-session?lng=en",
+                           data=session_form(client, app, country="DE"))
+    assert response.status_code == 303
+    terms = client.get(response.headers["Location"].removeprefix(app.live_url))
+    assert 'data-screen="terms"' in terms.get_data(as_text=True)  # a new user: terms first
+    bank_list = client.post("/widget/terms/accept", data={
+        "session_id": response.headers["Location"].split("session_id=")[1],
+        "csrf_token": csrf_of(terms)})
+    page = bank_list.get_data(as_text=True)
+    assert "Regionalbank Köln" in page and "Banque Démo" not in page
+    refused = client.post("/playground/widget-session?lng=en",
+                          data=session_form(client, app, country="Germany"))
+    assert refused.status_code == 400
+    assert "country must be an ISO 3166-1 alpha-2 code" in refused.get_data(as_text=True)
+    assert 'value="Germany"' in refused.get_data(as_text=True)
 
 
 def test_colours_that_do_not_suit_the_theme_are_refused_with_the_ratio(client, app, signed_in):

@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from tests.sandbox.old_databases import old_database
 from widget import create_app
 from widget.sandbox import db
 
@@ -143,13 +144,13 @@ def test_a_process_that_first_meets_a_corrupt_file_answers_503(tmp_path):
 # A creation killed halfway: the build is made to wait once seeded, before it is committed.
 KILLED_BUILD = """
 import sys, time
-from widget.sandbox import db
-real_seed = db.seed
+from widget.sandbox import db, upgrades
+real_seed = upgrades.seed
 def slow_seed(connection):
     real_seed(connection)
     print("seeded", flush=True)
     time.sleep(120)
-db.seed = slow_seed
+upgrades.seed = slow_seed
 db.ensure_database(sys.argv[1])
 """
 
@@ -214,24 +215,19 @@ def test_a_reset_leaves_the_files_another_process_is_using_where_they_are(tmp_pa
         connection.close()
 
 
-def test_a_database_of_the_previous_schema_is_brought_up_to_date(tmp_path):
-    """A deployment keeps its sandbox data across an upgrade that adds tables."""
-    import sqlite3
-
-    from widget.sandbox import db
-
+def test_a_database_of_an_older_schema_is_brought_up_to_date(tmp_path):
+    """A deployment keeps its sandbox data across an upgrade that adds tables and columns."""
     path = str(tmp_path / "old.sqlite3")
+    old_database(path, 1)
     old = sqlite3.connect(path, isolation_level=None)
-    for statement in db.SCHEMA:
-        old.execute(statement)
-    db.seed(old)
-    old.execute("PRAGMA user_version = 1")
-    users_before = old.execute("SELECT COUNT(*) FROM clients").fetchone()[0]
+    old.execute("INSERT INTO users (email, password_hash, creation_date) VALUES (?, 'x', 0)",
+                ("kept@example.com",))
     old.close()
     db.ensure_database(path)
     upgraded = sqlite3.connect(path)
     assert upgraded.execute("PRAGMA user_version").fetchone()[0] == db.SCHEMA_VERSION
     tables = {row[0] for row in upgraded.execute("SELECT name FROM sqlite_master")}
-    assert {"idempotency_keys", "refresh_rotations"} <= tables
-    assert upgraded.execute("SELECT COUNT(*) FROM clients").fetchone()[0] == users_before
+    assert {"idempotency_keys", "refresh_rotations", "provider_trigrams"} <= tables
+    assert upgraded.execute("SELECT email FROM users").fetchall() == [("kept@example.com",)]
+    assert upgraded.execute("SELECT COUNT(*) FROM clients").fetchone()[0] == 1
     upgraded.close()

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from tests.upstream.failing_servers import MuteServer
+from tests.upstream.failing_servers import MuteServer, RawServer
 from widget.upstream.accounts_api import AccountsApi
 from widget.upstream.errors import (
     ActionRequired, BadRequest, Conflict, Forbidden, InvalidToken, NetworkError, NotFound,
@@ -61,8 +61,8 @@ def test_terms_gate_every_call_until_accepted(upstream):
         accepted = api.accept_terms(terms_en["version"])
         assert accepted["version"] == terms_en["version"] and accepted["accepted_at"]
         assert api.me()["terms_accepted_version"] == terms_en["version"]
-        providers, total = api.providers(limit=1)
-        assert len(providers) == 1 and total > 1
+        providers, total, capped = api.providers(limit=1)
+        assert len(providers) == 1 and total > 1 and not capped
 
 
 def test_me_describes_the_user(upstream):
@@ -80,19 +80,27 @@ def test_me_describes_the_user(upstream):
 def test_providers_are_searched_and_counted(upstream):
     api = upstream.api(upstream.user().token)
     with upstream.tape(api.http):
-        first_page, total = api.providers(limit=5)
-        second_page, same_total = api.providers(limit=5, offset=5)
-        found, found_total = api.providers(search="saint etienne")  # accents and case aside
-        demo, _ = api.providers(search="demo")
-        nothing, none_total = api.providers(search="no such bank anywhere")
+        first_page, total, capped = api.providers(limit=5)
+        second_page, same_total, _ = api.providers(limit=5, offset=5)
+        found, found_total, _ = api.providers(search="saint etienne")  # accents and case aside
+        demo = api.providers(search="demo").providers
+        nothing, none_total, _ = api.providers(search="no such bank anywhere")
+        german, german_total, _ = api.providers(country="DE", limit=50)
+        koln = api.providers(search="KOLN", country="DE").providers
     assert len(first_page) == 5 and len(second_page) == 5 and total == same_total > 10
+    assert not capped
     assert {p["id"] for p in first_page}.isdisjoint(p["id"] for p in second_page)
-    names = [p["name"] for p in first_page + second_page]
-    assert names == sorted(names, key=folded)  # sorted by name, accents and case aside
+    ranks = [p["popularity_rank"] for p in first_page + second_page]
+    assert ranks == sorted(ranks) and first_page[0]["id"] == "demo"  # the most popular first
+    assert first_page[0]["logo_url"].endswith(".svg") and first_page[0]["country"] == "FR"
     assert found_total == len(found) >= 1
     assert all(p["city"] == "Saint-Étienne" for p in found)
+    names = [p["name"] for p in found]
+    assert names == sorted(names, key=folded)  # a search: by name, accents and case aside
     assert "demo" in [p["id"] for p in demo]
     assert nothing == [] and none_total == 0
+    assert german_total == len(german) > 0 and {p["country"] for p in german} == {"DE"}
+    assert [p["city"] for p in koln] == ["Köln", "Köln"]
 
 
 def test_provider_detail_unknown_and_down(upstream):
@@ -420,6 +428,42 @@ def test_dropped_connection_is_a_network_error():
         with pytest.raises(NetworkError) as failed:
             api.events()
     assert failed.value.code == "network_error" and failed.value.description == "ConnectionError"
+
+
+class CannedServer(RawServer):
+    """Answers every request with a providers list of one bank and the given headers."""
+
+    def __init__(self, *headers):
+        super().__init__()
+        body = b'[{"id": "b1", "name": "Banque Une"}]'
+        self.answer = b"\r\n".join([b"HTTP/1.1 200 OK", b"Content-Type: application/json",
+                                     b"Content-Length: %d" % len(body), b"Connection: close",
+                                     *headers, b"", body])
+        self.queries = []
+
+    def handle(self, conn):
+        conn.settimeout(2)
+        self.queries.append(parse_qs(urlsplit(conn.recv(65536).split(b" ")[1].decode()).query))
+        conn.sendall(self.answer)
+        conn.close()
+
+
+@pytest.mark.parametrize("headers, total, capped", [
+    ((b"X-Total-Count: 1000", b"X-Total-Count-Capped: true"), 1000, True),
+    ((b"X-Total-Count: 1000", b"X-Total-Count-Capped: TRUE"), 1000, True),
+    ((b"X-Total-Count: 12", b"X-Total-Count-Capped: false"), 12, False),
+    ((b"X-Total-Count: 12",), 12, False),
+    ((b"X-Total-Count: lots",), 1, False),  # a count that is no number: the page's length
+    ((), 1, False),
+])
+def test_a_capped_count_is_read_from_its_header(headers, total, capped):
+    with CannedServer(*headers) as upstream:
+        api = AccountsApi(upstream.url + "/v2.1", upstream.url + "/token", fresh_token(),
+                          timeout=(1, 2))
+        page = api.providers(search="caisse", country="BE", limit=20, offset=40)
+    assert page == ([{"id": "b1", "name": "Banque Une"}], total, capped)
+    assert upstream.queries == [{"search": ["caisse"], "country": ["BE"], "limit": ["20"],
+                                 "offset": ["40"]}]
 
 
 # --- The token refresh Authlib makes by itself fails cleanly too -------------------------

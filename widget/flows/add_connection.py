@@ -35,12 +35,15 @@ class AddConnectionFlow(ConnectingFlow):
     def providers(self, search: str = "", page: int = 0, error: str | None = None) -> Outcome:
         self.run.step = Step.PROVIDERS
         search = search.strip()[:MAX_SEARCH]
-        items, total = self.api.providers(search=search or None, limit=PAGE_SIZE,
-                                          offset=page * PAGE_SIZE)
+        country = self.options.get("country")
+        found = self.api.providers(search=search or None, limit=PAGE_SIZE,
+                                   offset=page * PAGE_SIZE, country=country)
         if search:
-            self.track("SEARCH_PROVIDER", search_length=len(search), count=total)
-        return Screen("providers", {"providers": items, "total": total, "search": search,
-                                    "page": page, "page_size": PAGE_SIZE, "error": error})
+            self.track("SEARCH_PROVIDER", search_length=len(search), count=found.total)
+        return Screen("providers", {"providers": found.providers, "total": found.total,
+                                    "capped": found.capped, "country": country,
+                                    "search": search, "page": page, "page_size": PAGE_SIZE,
+                                    "error": error})
 
     def can_choose_provider(self) -> bool:
         """Once a connection exists, the run is about that bank only."""

@@ -26,8 +26,8 @@ BOOLEAN_OPTIONS = {
     "select_channel": (_l("Let the user choose the channel"), False),
     "auto_sync": (_l("Synchronise automatically"), True),
 }
-TEXT_OPTIONS = ("redirect_url", "state", "provider_id", "channel_definition_id", "font",
-                "font_color", "elements_color", "aspsp_callback_uri")
+TEXT_OPTIONS = ("redirect_url", "state", "provider_id", "channel_definition_id", "country",
+                "font", "font_color", "elements_color", "aspsp_callback_uri")
 LOCALES = ("", *LANGUAGES)
 # "" leaves the widget's default (auto).
 THEME_CHOICES = {"": _l("Default (the device's setting)"), "light": _l("Light"),

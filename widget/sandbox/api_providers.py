@@ -3,6 +3,7 @@ from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, jsonify, request
 
+from widget.countries import country_code
 from widget.public_url import external_url
 from widget.sandbox import bank_authorizations
 from widget.sandbox.api import (
@@ -38,14 +39,31 @@ def provider_definition(db, provider_id, definition_id):
     return definition
 
 
+def logo_url(name):
+    """A logo's public address: the browser loads it, from the sandbox's static files."""
+    return external_url("sandbox_assets.static", filename=f"logos/{name}.svg")
+
+
+def country_filter():
+    """The `country` of the query string as a code, None when absent; 400 when unknown."""
+    value = request.args.get("country", "")
+    if not value:
+        return None
+    code = country_code(value)
+    if code is None:
+        raise invalid_request("'country' must be an ISO 3166-1 alpha-2 code, such as FR.")
+    return code
+
+
 @bp.get("/providers")
 @token_required()
 def list_providers():
-    """Providers sorted by name; `search` matches name or city, accents and case aside."""
+    """The most popular providers first; `search` matches name or city, accents and case aside."""
     limit, offset = paging()
+    country = country_filter()
     db = get_db()
-    matches = search_providers(db, request.args.get("search", ""), limit, offset)
-    response = list_response(providers_json(db, matches.rows), matches.total)
+    matches = search_providers(db, request.args.get("search", ""), limit, offset, country)
+    response = list_response(providers_json(db, matches.rows, logo_url), matches.total)
     if matches.more:
         response.headers["X-Total-Count-Capped"] = "true"
     return response
@@ -56,7 +74,7 @@ def list_providers():
 def get_provider(provider_id):
     """One provider with its channel definitions."""
     db = get_db()
-    return jsonify(providers_json(db, [available_provider(db, provider_id)])[0])
+    return jsonify(providers_json(db, [available_provider(db, provider_id)], logo_url)[0])
 
 
 @bp.post("/providers/<provider_id>/channel_definitions/<definition_id>/authorize_url")

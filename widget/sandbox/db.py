@@ -1,13 +1,11 @@
-"""SQLite storage: one connection per request, creation on first use (tables in schema.py)."""
+"""SQLite storage: one connection per request, creation on first use (schema.py, upgrades.py)."""
 import logging
 import sqlite3
 
 from flask import current_app, g, jsonify
 
-from widget.sandbox import db_file, provider_index
-from widget.sandbox.provider_index import SCHEMA_3
-from widget.sandbox.schema import SCHEMA, SCHEMA_2, SCHEMA_VERSION
-from widget.sandbox.seed import seed
+from widget.sandbox import db_file
+from widget.sandbox.upgrades import SCHEMA_VERSION, create_schema, upgrade_schema
 
 
 def connect(path):
@@ -23,25 +21,6 @@ def ensure_database(path):
 def reset_database(path):
     """Replace the database by a freshly seeded one; safe while the server runs."""
     db_file.reset(path, SCHEMA_VERSION, create_schema)
-
-
-def create_schema(connection):
-    """The tables and the seeded rows, inside the builder's transaction."""
-    for statement in SCHEMA + SCHEMA_2 + SCHEMA_3:
-        connection.execute(statement)
-    seed(connection)
-    provider_index.rebuild(connection)  # the seeded catalogue evenly ranked, as an upgrade leaves it
-
-
-def upgrade_schema(connection, found):
-    """Bring a database of an older schema version up to date, inside the caller's transaction."""
-    if found < 2:
-        for statement in SCHEMA_2:
-            connection.execute(statement)
-    if found < 3:
-        for statement in SCHEMA_3:
-            connection.execute(statement)
-        provider_index.rebuild(connection)
 
 
 def get_db():

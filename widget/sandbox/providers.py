@@ -13,6 +13,9 @@ CREDENTIAL_FIELDS = [
 # Searches page through their first SEARCH_WINDOW matches only, and count up to it: both
 # cost no more than reading that many entries of the index, however broad the search.
 SEARCH_WINDOW = 1000
+POPULARITY_ORDER = "popularity_rank, sort_key, id"
+# Letters that NFKD keeps whole but that French spells out when typing without them.
+LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
 
 
 class Matches(NamedTuple):
@@ -23,12 +26,12 @@ class Matches(NamedTuple):
 
 
 def fold(text):
-    """Lower case, no accents, hyphens and apostrophes as spaces: what search compares."""
+    """Lower case, no accents, punctuation as spaces: what search compares ("Société-Générale"
+    and "societe generale" fold alike; "œ" reads "oe")."""
     decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    for separator in "-'’":
-        bare = bare.replace(separator, " ")
-    return " ".join(bare.casefold().split())
+    bare = "".join(" " if unicodedata.category(char).startswith("P") else char
+                   for char in decomposed if not unicodedata.combining(char))
+    return " ".join(bare.casefold().translate(LIGATURES).split())
 
 
 def find_provider(db, provider_id):
@@ -44,36 +47,53 @@ def find_definition(db, provider_id, definition_id):
     ).fetchone()
 
 
-def search_providers(db, search, limit, offset):
-    """The providers whose name or city contains `search` (see docs/sandbox-api.md for 1 or 2
-    characters), sorted by name: a page of them, and how many there are up to SEARCH_WINDOW."""
+def search_providers(db, search, limit, offset, country=None):
+    """A page of the providers of `country` (a checked code; None: every country) whose name
+    or city contains `search` (see docs/sandbox-api.md for 1 or 2 characters), and how many
+    there are up to SEARCH_WINDOW. Without a search, the most popular first; with one, by
+    country then name, the order the index keeps (provider_index.py says why)."""
     key = fold(search or "")
-    ranks, parameters = _matching_ranks(key)
-    if ranks is None:
-        return Matches(0, [], False)
-    found = db.execute(f"SELECT count(*) FROM ({ranks} LIMIT ?)",
+    if not key:
+        if search and search.strip():  # punctuation only: no word to look for
+            return Matches(0, [], False)
+        where, parameters = ("WHERE country = ?", (country,)) if country else ("", ())
+        # Only what the popularity indexes hold: counting and skipping read no table row.
+        matching = f"SELECT rowid FROM providers {where} ORDER BY {POPULARITY_ORDER}"
+        page = (f"SELECT * FROM providers WHERE rowid IN ({matching} LIMIT ? OFFSET ?)"
+                f" ORDER BY {POPULARITY_ORDER}")
+    else:
+        matching, parameters = _matching_ranks(db, key, country)
+        if matching is None:
+            return Matches(0, [], False)
+        page = (f"SELECT * FROM providers WHERE search_rank IN ({matching} LIMIT ? OFFSET ?)"
+                " ORDER BY search_rank")
+    found = db.execute(f"SELECT count(*) FROM ({matching} LIMIT ?)",
                        (*parameters, SEARCH_WINDOW + 1)).fetchone()[0]
     limit = min(limit, SEARCH_WINDOW - offset)
-    rows = db.execute(
-        f"SELECT * FROM providers WHERE search_rank IN ({ranks} LIMIT ? OFFSET ?)"
-        " ORDER BY search_rank",
-        (*parameters, limit, offset),
-    ).fetchall() if limit > 0 else []
+    rows = db.execute(page, (*parameters, limit, offset)).fetchall() if limit > 0 else []
     return Matches(min(found, SEARCH_WINDOW), rows, found > SEARCH_WINDOW)
 
 
-def _matching_ranks(key):
+def _matching_ranks(db, key, country):
     """(SQL selecting the search ranks of the matches in order, its parameters); (None, ())
     when nothing can match."""
-    if not key:
-        return "SELECT search_rank FROM providers ORDER BY search_rank", ()
     if len(key) >= 3:
-        return ("SELECT rowid FROM provider_trigrams WHERE provider_trigrams MATCH ?"
-                " ORDER BY rowid", (_phrase(key),))
-    if key.isalnum():  # what the words index holds: words are runs of letters and digits
-        return ("SELECT rowid FROM provider_words WHERE provider_words MATCH ?"
-                " ORDER BY rowid", (_phrase(key) + " *",))
-    return None, ()
+        table, query = "provider_trigrams", _phrase(key)
+    elif key.isalnum():  # what the words index holds: words are runs of letters and digits
+        table, query = "provider_words", _phrase(key) + " *"
+    else:
+        return None, ()
+    matching = f"SELECT rowid FROM {table} WHERE {table} MATCH ?"
+    if not country:
+        return matching + " ORDER BY rowid", (query,)
+    # A country's providers are one range of ranks: FTS5 seeks to its start, stops at its end.
+    # Two subqueries: each is one step in the index, where min() and max() together scan.
+    first, last = db.execute(
+        "SELECT (SELECT min(search_rank) FROM providers WHERE country = ?),"
+        " (SELECT max(search_rank) FROM providers WHERE country = ?)", (country, country)).fetchone()
+    if first is None:
+        return None, ()
+    return matching + " AND rowid BETWEEN ? AND ? ORDER BY rowid", (query, first, last)
 
 
 def _phrase(text):
@@ -81,8 +101,9 @@ def _phrase(text):
     return '"' + text.replace('"', '""') + '"'
 
 
-def providers_json(db, rows):
-    """Providers with their channel definitions, in one query for the whole page."""
+def providers_json(db, rows, logo_url):
+    """Providers with their channel definitions, in one query for the whole page;
+    `logo_url(name)` is the address of the logo file `name`."""
     ids = [row["id"] for row in rows]
     definitions = {provider_id: [] for provider_id in ids}
     if ids:
@@ -98,7 +119,9 @@ def providers_json(db, rows):
             "id": row["id"],
             "name": row["name"],
             "city": row["city"],
-            "country": "FR",
+            "country": row["country"],
+            "popularity_rank": row["popularity_rank"],
+            "logo_url": logo_url(row["logo"]) if row["logo"] else None,
             "channel_definitions": definitions[row["id"]],
         }
         for row in rows

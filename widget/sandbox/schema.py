@@ -1,8 +1,7 @@
 """The sandbox database's tables: version 1, and what version 2 added (idempotency, rotations).
 
-Version 3 added the provider search index: see provider_index.py.
+Versions 3 and 4 changed the providers (upgrades.py): a new database is a version 1 upgraded.
 """
-SCHEMA_VERSION = 3
 
 # AUTOINCREMENT on user-owned tables: a deleted id is never handed out again, so a stale id
 # kept by the widget can only ever answer 404.

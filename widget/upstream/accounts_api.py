@@ -1,6 +1,6 @@
 """The one place that speaks to the Accounts API, on behalf of one user's tokens."""
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 import requests
@@ -14,6 +14,13 @@ from widget.upstream.http_session import (ANSWER_LOST, TokenClient, failure, jso
 
 Json = Any  # a decoded JSON body: the API's objects are dicts, its lists lists
 Timeout = tuple[float, float]
+
+
+class ProviderPage(NamedTuple):
+    """A page of providers; `total` counts them all, or at least, when `capped`, that many."""
+    providers: list[Json]
+    total: int
+    capped: bool
 
 
 class AccountsApi:
@@ -116,13 +123,13 @@ class AccountsApi:
         return self.request("POST", "/users/me/terms", json={"version": version})[0]
 
     # Providers
-    def providers(self, search: str | None = None, limit: int = 50,
-                  offset: int = 0) -> tuple[list[Json], int]:
-        """(providers, total) matching `search`. The list is the same for every user of the
-        Client, so it may come from `shared_answers`; but a user's first list is asked of the
-        upstream itself, which answers there that the user must accept new terms first (or
-        that the token no longer works)."""
-        params = {"search": search or None, "limit": limit, "offset": offset}
+    def providers(self, search: str | None = None, limit: int = 50, offset: int = 0,
+                  country: str | None = None) -> ProviderPage:
+        """A page of the providers matching `search`, of `country` when given. The list is the
+        same for every user of the Client, so it may come from `shared_answers`; but a user's
+        first list is asked of the upstream itself, which answers there that the user must
+        accept new terms first (or that the token no longer works)."""
+        params = {"search": search or None, "country": country, "limit": limit, "offset": offset}
         key = (self.base, self.client_id, "/providers", tuple(sorted(params.items())))
 
         def ask() -> tuple[Json, CaseInsensitiveDict[str]]:
@@ -134,7 +141,10 @@ class AccountsApi:
             body, headers = self.shared_answers.put(key, ask())
             self.on_first_list()
             self.on_first_list = None
-        return body, int(headers.get("X-Total-Count", len(body)))
+        # An upstream that stops counting says so: then the total is "at least".
+        capped = headers.get("X-Total-Count-Capped", "").strip().lower() == "true"
+        total = headers.get("X-Total-Count", "").strip()
+        return ProviderPage(body, int(total) if total.isdigit() else len(body), capped)
 
     def provider(self, provider_id: object) -> Json:
         return self._get("/providers/%s" % _segment(provider_id))
