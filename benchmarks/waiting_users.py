@@ -122,7 +122,7 @@ async def one_user(port, target, headers, tally, start, end, timeout):
                 connection.close()
             else:
                 tally.statuses[status] = tally.statuses.get(status, 0) + 1
-                if status == 200:
+                if status in (200, 204):  # 204: nothing new, htmx keeps the screen
                     tally.latencies.append(loop.time() - sent)
                     tally.sizes.append(size)
                 else:
