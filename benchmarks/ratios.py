@@ -10,10 +10,13 @@ the widget's figure, the bare page's and the ratio:
 - throughput (wrk, three turns of 4 s each for the widget and the bare page, alternating) at 16
   and 64 connections: the provider-list page and an htmx search against a bare page of the
   same size (goal: ratio >= 0.5);
-- CPU per syncing-screen poll (the server's processes' user+system time over POLLS sequential
-  polls, from /proc) against a bare fragment (goal: ratio <= 2);
-- waiting users per core with p99 under 100 ms (users polling every 1.2 s as htmx does, for
-  10 s per step, doubling until p99 passes 100 ms; goal: ratio >= 0.5);
+- CPU per syncing-screen poll (the server's processes' user+system time, from /proc) against
+  a bare fragment, twice: POLLS polls back to back on one screen (within the poll interval:
+  the widget answers 204 without asking the upstream), and users polling every 1.2 s as htmx
+  does, each poll then asking the upstream, measured during the waiting-users step below
+  (goal: ratio <= 2, on the second);
+- waiting users per core with p99 under 100 ms (users polling every 1.2 s, for 10 s per step,
+  doubling until p99 passes 100 ms; goal: ratio >= 0.5);
 - provider search at 300,000 providers (the sandbox's search, in process, on a scratch
   database; goal: <= 5 ms for any query).
 
@@ -128,19 +131,26 @@ def cpu_per_request(server, target, headers, count):
 
 
 def users_within_100ms(server, make_targets, most, seconds=10):
-    """The most users (doubling from 5) whose polls' p99 stays under 100 ms."""
-    best, users = 0, 5
+    """(the most users, doubling from 5, whose polls' p99 stays under 100 ms; the server's CPU
+    per poll at that step, each user polling every 1.2 s as htmx does)."""
+    best, users, cpu_per_poll = 0, 5, None
     while users <= most:
-        tally = asyncio.run(load(server.port, make_targets(users), seconds, timeout=10))
+        targets = make_targets(users)
+        before = cpu_seconds(server.process.pid)
+        tally = asyncio.run(load(server.port, targets, seconds, timeout=10))
+        polls = len(tally.latencies)
+        step_cpu = (cpu_seconds(server.process.pid) - before) / max(1, polls)
         p99 = percentile(tally.latencies, 0.99)
-        print("    %4d users: p99 %s ms, %d errors" % (
-            users, "-" if p99 is None else "%.0f" % (p99 * 1000), tally.errors + tally.timeouts),
-            flush=True)
+        print("    %4d users: p99 %s ms, %d errors, %.2f ms CPU per poll" % (
+            users, "-" if p99 is None else "%.0f" % (p99 * 1000), tally.errors + tally.timeouts,
+            step_cpu * 1000), flush=True)
+        if cpu_per_poll is None:
+            cpu_per_poll = step_cpu
         if p99 is None or p99 >= 0.1 or tally.errors or tally.timeouts:
-            return best
-        best, users = users, users * 2
+            return best, cpu_per_poll
+        best, users, cpu_per_poll = users, users * 2, step_cpu
     print("    (stopped at --most-users: the figure is a lower bound)")
-    return best
+    return best, cpu_per_poll
 
 
 def search_times(folder, providers, queries, repeat=20):
@@ -231,25 +241,34 @@ def main():
             if "cpu" not in args.skip:
                 session, link = waiting_user(widget.url, tokens)
                 target = "/widget/add_connection/wait?" + urlencode({"session_id": session})
-                report("CPU per syncing-screen poll",
+                report("CPU per poll, back to back (mostly 204)",
                        cpu_per_request(widget, target, poll_headers(link), args.polls) * 1000,
                        cpu_per_request(bare, "/wait", poll_headers(bare.url), args.polls) * 1000,
                        "ms", "<= 2")
             if "users" not in args.skip:
                 cores = os.cpu_count() or 1
-                with ThreadPoolExecutor(8) as pool:
-                    waiting = list(pool.map(lambda _: waiting_user(widget.url, tokens),
-                                            range(args.most_users)))
+                waiting = []
+
+                def waiting_targets(n):
+                    """n users on the syncing screen: made as the doubling needs them, a few
+                    at a time (each is a whole journey to the screen)."""
+                    with ThreadPoolExecutor(4) as pool:
+                        waiting.extend(pool.map(lambda _: waiting_user(widget.url, tokens),
+                                                range(n - len(waiting))))
+                    return [("/widget/add_connection/wait?" + urlencode({"session_id": sid}),
+                             poll_headers(link)) for sid, link in waiting[:n]]
+
                 print("  waiting users, widget:", flush=True)
-                widget_users = users_within_100ms(widget, lambda n: [
-                    ("/widget/add_connection/wait?" + urlencode({"session_id": sid}),
-                     poll_headers(link)) for sid, link in waiting[:n]], args.most_users)
+                widget_users, widget_cpu = users_within_100ms(widget, waiting_targets,
+                                                              args.most_users)
                 print("  waiting users, bare page:", flush=True)
-                bare_users = users_within_100ms(bare, lambda n: [
+                bare_users, bare_cpu = users_within_100ms(bare, lambda n: [
                     ("/wait?user=%d" % k, poll_headers(bare.url)) for k in range(n)],
                     args.most_users)
                 report("waiting users per core, p99 < 100 ms", widget_users / cores,
                        bare_users / cores, "users", ">= 0.5")
+                report("CPU per poll, users polling every 1.2 s", widget_cpu * 1000,
+                       bare_cpu * 1000, "ms", "<= 2")
         finally:
             widget.stop()
             bare.stop()

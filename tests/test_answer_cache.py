@@ -55,20 +55,34 @@ def test_off_asks_every_time():
     assert len(asked) == 3
 
 
-@pytest.mark.parametrize("seconds, second_screen", [(60, "providers"), (0, "upstream_error")])
-def test_the_widget_s_list_while_the_upstream_fails(tmp_path, seconds, second_screen):
-    """The second user's list comes from the process's copy, or from the upstream, failing."""
+@pytest.mark.parametrize("seconds, again", [(60, "providers"), (0, "upstream_error")])
+def test_the_widget_s_list_while_the_upstream_fails(tmp_path, seconds, again):
+    """A session's list again comes from the process's copy, or from the upstream, failing."""
     app, server = build_app(tmp_path, PROVIDER_CACHE_SECONDS=seconds)
     server.start()
     app.live_url = server.url
     try:
         client = app.test_client()
-        _, page = open_widget(client, sandbox_user(app, accept_terms=True))
+        w, page = open_widget(client, sandbox_user(app, accept_terms=True))
         assert screen(page) == "providers"
         app.config["SANDBOX_FAULTS"] = {PROVIDERS: "500"}
-        w, page = open_widget(client, sandbox_user(app, accept_terms=True))
-        assert screen(page) == second_screen
+        assert screen(w.get("/widget/add_connection/providers")) == again
         # A search no one made yet asks the upstream, whatever the setting.
         assert screen(w.get("/widget/add_connection/providers", q="caisse")) == "upstream_error"
+        # Another user's first list is asked of the upstream too (test below).
+        _, page = open_widget(client, sandbox_user(app, accept_terms=True))
+        assert screen(page) == "upstream_error"
     finally:
         server.stop()
+
+
+def test_a_user_s_first_list_is_asked_of_the_upstream_which_may_want_new_terms(app, client):
+    """The list is cached, but a user who has not accepted the terms is still sent to them:
+    the upstream says so on the session's first list, which never comes from the cache."""
+    _, page = open_widget(client, sandbox_user(app, accept_terms=True))
+    assert screen(page) == "providers"  # cached now
+    w, page = open_widget(client, sandbox_user(app))  # a new user, terms not accepted
+    assert screen(page) == "terms"
+    assert screen(w.post("/widget/terms/accept")) == "providers"  # asked of the upstream
+    app.config["SANDBOX_FAULTS"] = {PROVIDERS: "500"}  # from here the upstream's list fails
+    assert screen(w.get("/widget/add_connection/providers")) == "providers"  # the copy

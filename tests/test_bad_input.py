@@ -102,12 +102,17 @@ def test_terms_that_cannot_be_fetched_show_the_error_screen_with_a_way_back(app,
 
 
 @pytest.mark.parametrize("option, value", [
-    ("font", "Arial\n"), ("font_color", "#fff\n"), ("elements_color", "#ffffff\n"),
+    ("font", "Arial\n"), ("font_color", "#123\n"), ("elements_color", "#1f5fbf\n"),
+    ("theme", "dark\n"),
 ])
 def test_theme_values_ending_in_a_newline_are_refused(client, user, option, value):
-    response = create_session(client, user, **{option: value})
+    # Without the newline, each is accepted (the colours keep their contrast on `light`).
+    options = {"theme": "light", option: value}
+    assert create_session(client, user, **{**options, option: value[:-1]}).status_code == 201
+    response = create_session(client, user, **options)
     assert response.status_code == 400
     assert response.get_json()["error"] == "invalid_request"
+    assert response.get_json()["error_description"].startswith(option + " must be")
 
 
 def test_a_connection_id_ending_in_a_newline_is_refused(client, user):

@@ -26,14 +26,15 @@ PARAMETERS = [
     "font_color", "grant_type", "limit", "lng", "locale", "login", "mode", "multiple_channels",
     "offset", "page", "password", "professional", "provider_id", "q", "redirect_uri",
     "redirect_url", "refresh_token", "response_type", "scope", "search", "select_accounts",
-    "select_channel", "session_id", "siren", "state", "usage", "username", "version", "widget",
+    "select_channel", "session_id", "siren", "state", "theme", "usage", "username", "version",
+    "widget",
 ]
 HOSTILE = [
     "", " ", "\x00", "a\x00b", "\n", "Arial\n", "\r\n", "\x01\x1f\x7f", "\u2028", "\u2029",
     "\U0001f600", "\u00e9", "\ud7ff", "\ufeff", "\\", '"', "'", "<script>", "%00", "%0a", "%ff",
     "%2e%2e/%2f", "../../etc/passwd", "x" * 10_000, "9" * 400, "-1", "0", "1e999", "NaN",
     "true", "null", "{}", "[]", "javascript:alert(1)", "http://evil.example/", "a:b:c",
-    "=" * 50, "Bearer \x00", "demo-client", "web", "#fff",
+    "=" * 50, "Bearer \x00", "demo-client", "web", "#fff", "dark", "auto\n",
 ]
 HEADERS = ["Authorization", "HX-Request", "HX-Trigger", "HX-Target", "Accept-Language",
            "Idempotency-Key", "Sec-Fetch-Mode", "HX-History-Restore-Request", "Content-Type"]

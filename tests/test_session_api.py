@@ -45,7 +45,7 @@ def test_json_body_query_string_and_body_wins(client, user):
     ({"captive_mode": "maybe"}, 400, "invalid_request"),
     ({"font_color": "red;}"}, 400, "invalid_request"),
     ({"font": "x</style>"}, 400, "invalid_request"),
-    ({"locale": "de"}, 400, "invalid_request"),
+    ({"locale": "ja"}, 400, "invalid_request"),
     ({"expires_in": "soon"}, 400, "invalid_request"),
     ({"access_token": "not-a-token", "refresh_token": None}, 401, "invalid_token"),
 ])

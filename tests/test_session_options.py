@@ -25,8 +25,12 @@ def test_booleans(value, expected):
     ({"redirect_url": "https://evil.example/"}, "redirect_url"),
     ({"redirect_uri": "javascript:alert(1)"}, "redirect_url"),
     ({"aspsp_callback_uri": "https://evil.example/"}, "aspsp_callback_uri"),
-    ({"locale": "de"}, "locale"),
+    ({"locale": "ja"}, "locale must be one of fr, en, de, es, it, nl, pt"),
     ({"state": "x" * 501}, "state"),
+    ({"theme": "sepia"}, "theme must be light, dark or auto"),
+    ({"theme": "dark\n"}, "theme must be"),
+    ({"theme": "light", "font_color": "#777"}, "font_color #777 has a contrast of 4.48:1"),
+    ({"theme": "light", "elements_color": "#ffff00"}, "elements_color #ffff00 has a contrast"),
 ])
 def test_bad_options_are_refused(values, message):
     with pytest.raises(InvalidOption, match=message):
@@ -37,12 +41,16 @@ def test_good_options_and_defaults():
     options = with_defaults(parse_options({
         "redirect_uri": "http://localhost:5000/r", "lng": "EN", "state": "s1",
         "captive_mode": "0", "font_color": "#abc", "elements_color": "#A1B2C3", "font": "Open Sans",
-        "provider_id": "web"}, allow_local))
+        "provider_id": "web", "theme": "Dark"}, allow_local))
     assert options == {
         "redirect_url": "http://localhost:5000/r", "locale": "en", "state": "s1",
         "captive_mode": False, "select_accounts": False, "multiple_channels": False,
         "select_channel": False, "auto_sync": True, "font_color": "#abc",
-        "elements_color": "#A1B2C3", "font": "Open Sans", "provider_id": "web"}
+        "elements_color": "#A1B2C3", "font": "Open Sans", "provider_id": "web", "theme": "dark"}
+
+
+def test_the_theme_follows_the_device_by_default():
+    assert with_defaults(parse_options({}, allow_local))["theme"] == "auto"
 
 
 def test_only_the_normalised_urls_are_kept():

@@ -209,10 +209,11 @@ def test_terms_widget_accept_and_refuse(client, new_user):
 
 
 def test_theme_stylesheet(client, user):
-    w, page = open_widget(client, user, font_color="#123", elements_color="#abcdef", font="Open Sans")
+    w, page = open_widget(client, user, theme="light", font_color="#123", elements_color="#1a6b3c",
+                          font="Open Sans")
     assert "theme.css" in text(page)
     css = client.get("/widget/theme.css", query_string={"session_id": w.session_id})
-    assert css.mimetype == "text/css" and "#abcdef" in text(css) and "Open Sans" in text(css)
+    assert css.mimetype == "text/css" and "#1a6b3c" in text(css) and "Open Sans" in text(css)
     assert client.get("/widget/theme.css?session_id=nope").status_code == 404
 
 

@@ -13,7 +13,7 @@ from widget.setting_values import (SettingError, base_url, fernet_keys, flag, ht
                                    json_object, number, rate, redis_url, text)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-LANGUAGES = ("fr", "en")
+LANGUAGES = ("fr", "en", "de", "es", "it", "nl", "pt")
 FAULTS = ("500", "timeout", "drop", "late", "lost", "slow")
 # A configured fault, optionally for the next N matching requests only: `lost`, `lost:1`.
 FAULT_SPEC = re.compile(r"(%s)(?::([1-9][0-9]{0,5}))?" % "|".join(FAULTS))

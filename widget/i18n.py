@@ -1,4 +1,5 @@
-"""Languages: French by default, English; the `flask translate` commands wrap pybabel."""
+"""Languages: French by default, English, German, Spanish, Italian, Dutch and Portuguese; the
+`flask translate` commands wrap pybabel."""
 import functools
 import subprocess
 import sys
@@ -12,7 +13,8 @@ from flask_babel import lazy_gettext as _l
 from widget.config import ROOT
 
 # Each language's name in itself, for a language switch (config.LANGUAGES says which are on).
-LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
+LANGUAGE_NAMES = {"fr": "Français", "en": "English", "de": "Deutsch", "es": "Español",
+                  "it": "Italiano", "nl": "Nederlands", "pt": "Português"}
 
 
 def pick_locale(*candidates):
@@ -31,7 +33,9 @@ def select_locale():
     return (
         pick_locale(request.args.get("locale"), request.args.get("lng"))
         or pick_locale(getattr(g, "run_locale", None))
-        or request.accept_languages.best_match(current_app.config["LANGUAGES"])
+        # The browser's languages by preference, `nl-BE` counting as `nl`: werkzeug's
+        # best_match would take an exact `fr;q=0.5` over a first choice of `nl-BE`.
+        or pick_locale(*request.accept_languages.values())
         or current_app.config["BABEL_DEFAULT_LOCALE"]
     )
 

@@ -2,6 +2,7 @@
 import re
 
 from widget.config import LANGUAGES
+from widget.theme import DEFAULT_THEME, THEMES, contrast_problem
 
 BOOLEAN_DEFAULTS = {
     "captive_mode": True,
@@ -12,7 +13,7 @@ BOOLEAN_DEFAULTS = {
 }
 # Options a widget link's query string may override for one run (DESIGN.md section 4).
 OVERRIDABLE = ("provider_id", "channel_definition_id", "captive_mode", "select_accounts",
-               "multiple_channels", "select_channel", "locale", "redirect_url")
+               "multiple_channels", "select_channel", "locale", "redirect_url", "theme")
 # Used with fullmatch: `$` would also match before a final newline ("Arial\n").
 COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 FONT = re.compile(r"[A-Za-z0-9 -]{1,40}")
@@ -67,7 +68,7 @@ def parse_options(values, normalised_redirect, only=None):
         locale = _first(values, "locale", "lng")
         if locale is not None:
             if str(locale).lower() not in LANGUAGES:
-                raise InvalidOption("locale must be " + " or ".join(LANGUAGES))
+                raise InvalidOption("locale must be one of " + ", ".join(LANGUAGES))
             options["locale"] = str(locale).lower()
     for name in ("provider_id", "channel_definition_id"):
         if name in wanted and _first(values, name) is not None:
@@ -78,6 +79,10 @@ def parse_options(values, normalised_redirect, only=None):
             if not COLOUR.fullmatch(str(values[name])):
                 raise InvalidOption(f"{name} must be #rgb or #rrggbb")
             options[name] = str(values[name])
+    if "theme" in wanted and _first(values, "theme") is not None:
+        if str(values["theme"]).lower() not in THEMES:  # a whole word: "dark\n" is not one
+            raise InvalidOption("theme must be " + ", ".join(THEMES[:-1]) + " or " + THEMES[-1])
+        options["theme"] = str(values["theme"]).lower()
     if "font" in wanted and _first(values, "font") is not None:
         if not FONT.fullmatch(str(values["font"])):
             raise InvalidOption("font must be a short name of letters, digits, spaces and hyphens")
@@ -86,8 +91,18 @@ def parse_options(values, normalised_redirect, only=None):
         if len(str(values["state"])) > 500:
             raise InvalidOption("state is longer than 500 characters")
         options["state"] = str(values["state"])
+    if only is None:
+        check_contrast(options)
     return options
 
 
+def check_contrast(options):
+    """Raise InvalidOption when a custom colour cannot be read on its theme's background (the
+    session's options, or those of a run that a link's `theme` changed)."""
+    problem = contrast_problem(options)
+    if problem:
+        raise InvalidOption(problem)
+
+
 def with_defaults(options):
-    return {**BOOLEAN_DEFAULTS, **options}
+    return {**BOOLEAN_DEFAULTS, "theme": DEFAULT_THEME, **options}

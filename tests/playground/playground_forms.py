@@ -21,6 +21,6 @@ def session_form(client, app, **overrides):
             "aspsp_callback_uri": "", "locale": "", "provider_id": "",
             "channel_definition_id": "", "captive_mode": "", "select_accounts": "",
             "multiple_channels": "", "select_channel": "", "auto_sync": "", "font": "",
-            "font_color": "", "elements_color": "", "send_refresh_token": "on"}
+            "font_color": "", "elements_color": "", "theme": "", "send_refresh_token": "on"}
     form.update(overrides)
     return {k: v for k, v in form.items() if v is not None}

@@ -1,5 +1,8 @@
 """The widget session form: a real POST /widget_session, then a 303 to the widget's link."""
+import re
 import time
+
+import pytest
 
 from widget.upstream import in_process
 from tests.playground.playground_forms import session_form
@@ -43,7 +46,7 @@ def test_every_option_is_accepted_by_the_widget(client, app, signed_in):
                         channel_definition_id="demo-embedded", captive_mode="false",
                         select_accounts="true", multiple_channels="true", select_channel="false",
                         auto_sync="false", font="Georgia", font_color="#123",
-                        elements_color="#aabbcc",
+                        elements_color="#1f5fbf", theme="light",
                         aspsp_callback_uri=app.live_url + "/playground/return",
                         send_refresh_token=None)
     response = client.post("/playground/widget-session", data=form)
@@ -61,6 +64,35 @@ def test_the_widget_api_refusal_is_shown(client, app, signed_in):
     assert 'value="https://evil.example/back"' in page
 
 
+def test_colours_that_do_not_suit_the_theme_are_refused_with_the_ratio(client, app, signed_in):
+    response = client.post("/playground/widget-session?lng=en", data=session_form(
+        client, app, theme="dark", font_color="#123"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert ("HTTP 400 invalid_request: font_color #123 has a contrast of 1.02:1 against the "
+            "background #1b1f27 of the dark theme; at least 4.5:1 is needed") in page
+    assert '<option value="dark" selected>' in page  # shown again, to be changed
+
+
+@pytest.mark.parametrize("lng, expected", [
+    ("en", "The theme must be the default, light, dark or the device&#39;s setting."),
+    ("fr", "Le thème doit être celui par défaut, clair, sombre ou celui de l’appareil."),
+])
+def test_a_theme_not_in_the_list_is_refused_by_the_form(client, app, signed_in, lng, expected):
+    response = client.post("/playground/widget-session?lng=" + lng,
+                           data=session_form(client, app, theme="sepia"))
+    assert response.status_code == 400
+    assert expected in response.get_data(as_text=True)
+
+
+def test_the_form_offers_every_theme(client, signed_in):
+    page = client.get("/?lng=en").get_data(as_text=True)
+    options = re.findall(r'<option value="(\w*)"[^>]*>([^<]+)</option>',
+                         page.split('id="f-theme"')[1].split("</select>")[0])
+    assert options == [("", "Default (the device's setting)"), ("light", "Light"),
+                       ("dark", "Dark"), ("auto", "The device's setting (auto)")]
+
+
 def test_bad_client_secret_is_shown(client, app, signed_in):
     app.config["PLAYGROUND_CLIENT_SECRET"] = "not-the-secret"
     response = client.post("/playground/widget-session?lng=en", data=session_form(client, app))
@@ -70,12 +102,23 @@ def test_bad_client_secret_is_shown(client, app, signed_in):
 
 
 def test_local_checks(client, app, signed_in):
-    for overrides in ({"widget": "nope"}, {"captive_mode": "maybe"}, {"locale": "de"},
+    for overrides in ({"widget": "nope"}, {"captive_mode": "maybe"}, {"locale": "ja"},
                       {"connection_id": "../x"}):
         response = client.post("/playground/widget-session?lng=en",
                                data=session_form(client, app, **overrides))
         assert response.status_code == 400, overrides
         assert 'class="message message-error"' in response.get_data(as_text=True)
+
+
+def test_a_language_the_widget_does_not_speak_is_refused_in_words(client, app, signed_in):
+    response = client.post("/playground/widget-session?lng=en",
+                           data=session_form(client, app, locale="ja"))
+    assert response.status_code == 400
+    assert "Choose one of the languages in the list, or none." in response.get_data(as_text=True)
+    response = client.post("/playground/widget-session?lng=de",
+                           data=session_form(client, app, locale="ja"))
+    assert "Wählen Sie eine der Sprachen aus der Liste oder keine." in \
+        response.get_data(as_text=True)
 
 
 def test_needs_a_signed_in_user(client, app):

@@ -85,7 +85,9 @@ def test_demo_bank_has_a_redirect_then_an_embedded_channel(user):
     assert embedded["account_types"] == ["SAVINGS", "LOAN"]
     assert [field["name"] for field in embedded["credential_fields"]] == ["login", "password"]
     assert embedded["credential_fields"][1]["type"] == "PASSWORD"
-    assert embedded["credential_fields"][0]["label"] == {"fr": "Identifiant", "en": "Login"}
+    label = embedded["credential_fields"][0]["label"]  # in each language of the sandbox
+    assert label["fr"] == "Identifiant" and label["en"] == "Login" and label["de"] == "Anmeldename"
+    assert set(label) == {"fr", "en", "de", "es", "it", "nl", "pt"}
 
 
 def test_other_test_banks(user):

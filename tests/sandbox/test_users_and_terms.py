@@ -89,6 +89,14 @@ def test_terms_in_both_languages(user):
     assert french["title"] != english["title"]
 
 
+def test_terms_in_spanish_and_french_for_an_unknown_locale(user):
+    spanish = user.get("/terms?locale=es").json
+    assert spanish["title"] == "Condiciones de uso de Passerelle Sandbox"
+    assert "proveedor de servicios de información sobre cuentas" in spanish["content"]
+    assert spanish["version"] == user.get("/terms").json["version"]
+    assert user.get("/terms?locale=ja").json == user.get("/terms?locale=fr").json
+
+
 def test_accepting_terms_needs_a_version(user):
     response = user.post("/users/me/terms", json={})
     assert response.status_code == 400

@@ -9,8 +9,8 @@ from widget.playground.http_calls import CallFailed
 from widget.playground.messages import failure_message, failure_status, message
 from widget.playground.page_helpers import explicit_language, lang_args, return_page_url
 from widget.playground.sandbox_user import SignInNeeded, current_user, fresh_user, seconds_left
-from widget.playground.session_form import (BOOLEAN_OPTIONS, MODES, WIDGETS, api_fields,
-                                            default_values, read_form, widget_url)
+from widget.playground.session_form import (BOOLEAN_OPTIONS, MODES, THEME_CHOICES, WIDGETS,
+                                            api_fields, default_values, read_form, widget_url)
 from widget.public_url import external_url
 
 RUN_KEY = "playground_run"
@@ -26,6 +26,7 @@ def render_home(status=200, values=None, messages=(), **extra):
         "values": values or default_values(return_page_url(), explicit_language() or ""),
         "widgets": WIDGETS,
         "boolean_options": BOOLEAN_OPTIONS,
+        "theme_choices": THEME_CHOICES,
         "modes": MODES,
         "messages": shown,
         "last_run": session.get(RUN_KEY),

@@ -28,6 +28,11 @@ def return_page_url():
     return external_url("playground.return_page", **lang_args())
 
 
+def languages():
+    """(code, name in itself) of each language the service speaks."""
+    return [(code, LANGUAGE_NAMES[code]) for code in current_app.config["LANGUAGES"]]
+
+
 def language_links():
     """(code, name, URL) for switching this page's language; a POST's page switches home."""
     if request.method == "GET" and request.endpoint:
@@ -35,8 +40,7 @@ def language_links():
         args = {k: v for k, v in request.args.items() if k not in ("lng", "locale")}
     else:
         endpoint, args = "playground.home", {}
-    return [(code, name, url_for(endpoint, **args, lng=code))
-            for code, name in LANGUAGE_NAMES.items() if code in current_app.config["LANGUAGES"]]
+    return [(code, name, url_for(endpoint, **args, lng=code)) for code, name in languages()]
 
 
 def money(amount, currency):
@@ -50,4 +54,4 @@ def money(amount, currency):
 @bp.context_processor
 def page_globals():
     return {"csrf_token": csrf_token, "lang_args": lang_args, "language_links": language_links,
-            "money": money}
+            "languages": languages, "money": money}

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from widget.config import LANGUAGES
+from widget.theme import THEMES
 from widget.upstream.ids import valid_connection_id
 
 WIDGETS = {
@@ -28,6 +29,9 @@ BOOLEAN_OPTIONS = {
 TEXT_OPTIONS = ("redirect_url", "state", "provider_id", "channel_definition_id", "font",
                 "font_color", "elements_color", "aspsp_callback_uri")
 LOCALES = ("", *LANGUAGES)
+# "" leaves the widget's default (auto).
+THEME_CHOICES = {"": _l("Default (the device's setting)"), "light": _l("Light"),
+                 "dark": _l("Dark"), "auto": _l("The device's setting (auto)")}
 # How the app shows the widget: (label, hint). Iframe and popup need JavaScript.
 MODES = {
     "page": (_l("Full page"),
@@ -55,6 +59,7 @@ def default_values(redirect_url, locale):
     values = {name: "" for name in TEXT_OPTIONS}
     values.update({name: "" for name in BOOLEAN_OPTIONS})
     values.update(redirect_url=redirect_url, state=secrets.token_urlsafe(12), locale=locale,
+                  theme="",
                   widget="add_connection", connection_id="", send_refresh_token=True,
                   mode=DEFAULT_MODE)
     return values
@@ -65,6 +70,7 @@ def read_form(form):
     values = {name: form.get(name, "").strip()[:MAX_TEXT] for name in TEXT_OPTIONS}
     values.update({name: form.get(name, "").strip().lower() for name in BOOLEAN_OPTIONS})
     values.update(locale=form.get("locale", "").strip().lower(),
+                  theme=form.get("theme", "").strip().lower(),
                   widget=form.get("widget", "").strip(),
                   connection_id=form.get("connection_id", "").strip()[:MAX_TEXT],
                   send_refresh_token=form.get("send_refresh_token") == "on",
@@ -75,7 +81,9 @@ def read_form(form):
     if values["widget"] not in WIDGETS:
         problems.append(_("Choose one of the widgets in the list."))
     if values["locale"] not in LOCALES:
-        problems.append(_("The language must be French, English or none."))
+        problems.append(_("Choose one of the languages in the list, or none."))
+    if values["theme"] not in ("", *THEMES):
+        problems.append(_("The theme must be the default, light, dark or the device's setting."))
     if any(values[name] not in ("", "true", "false") for name in BOOLEAN_OPTIONS):
         problems.append(_("Each yes/no option must be default, yes or no."))
     if values["connection_id"] and not valid_connection_id(values["connection_id"]):
@@ -97,7 +105,7 @@ def api_fields(values, user, seconds_left, embed_page_url=None):
         fields["refresh_token"] = user["refresh_token"]
     if seconds_left is not None:
         fields["expires_in"] = str(seconds_left)
-    for name in (*TEXT_OPTIONS, *BOOLEAN_OPTIONS, "locale"):
+    for name in (*TEXT_OPTIONS, *BOOLEAN_OPTIONS, "locale", "theme"):
         if values[name]:
             fields[name] = values[name]
     if values["mode"] == "iframe" and embed_page_url and not values["aspsp_callback_uri"]:

@@ -14,6 +14,7 @@ from widget.sandbox.db import get_db
 from widget.sandbox.providers import (
     find_definition, find_provider, providers_json, search_providers,
 )
+from widget.sandbox.texts import LANGUAGES
 
 bp = Blueprint("providers", __name__)
 
@@ -76,7 +77,7 @@ def authorize_url(provider_id, definition_id):
     request_id = bank_authorizations.open_request(
         db, current_user_id(), definition, redirect_uri, state, now()
     )
-    query = {"request": request_id, **({"lng": locale} if locale in ("fr", "en") else {})}
+    query = {"request": request_id, **({"lng": locale} if locale in LANGUAGES else {})}
     # The user's browser opens this URL: the public address when one is configured, since
     # the widget may be calling the sandbox through an internal one.
     portal = external_url("sandbox_bank.login")

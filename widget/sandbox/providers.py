@@ -3,9 +3,12 @@ import json
 import unicodedata
 from typing import NamedTuple
 
+from widget.sandbox.texts import in_every_language
+
 CREDENTIAL_FIELDS = [
-    {"name": "login", "type": "TEXT", "label": {"fr": "Identifiant", "en": "Login"}},
-    {"name": "password", "type": "PASSWORD", "label": {"fr": "Mot de passe", "en": "Password"}},
+    {"name": "login", "type": "TEXT", "label": in_every_language("credential_fields", "login")},
+    {"name": "password", "type": "PASSWORD",
+     "label": in_every_language("credential_fields", "password")},
 ]
 # Searches page through their first SEARCH_WINDOW matches only, and count up to it: both
 # cost no more than reading that many entries of the index, however broad the search.

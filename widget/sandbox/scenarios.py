@@ -1,30 +1,21 @@
 """The login scenarios of the test banks: the login typed at the bank decides what happens."""
 from dataclasses import dataclass
 
+from widget.sandbox.texts import TEXTS, in_every_language
+
 SMS_CODE = "SMS_CODE"
 APP_VALIDATION = "APP_VALIDATION"
 QUESTION = "QUESTION"
 
-# What the bank shows for each challenge type.
-CHALLENGE_LABELS = {
-    SMS_CODE: {
-        "fr": "Saisissez le code reçu par SMS au 06 •• •• •• 42.",
-        "en": "Enter the code sent by text message to 06 •• •• •• 42.",
-    },
-    APP_VALIDATION: {
-        "fr": "Validez la connexion dans l'application de votre banque.",
-        "en": "Approve the connection in your bank's mobile app.",
-    },
-    QUESTION: {
-        "fr": "Quelle est votre couleur préférée ?",
-        "en": "What is your favourite colour?",
-    },
-}
+# What the bank shows for each challenge type, in each language of the sandbox.
+CHALLENGE_LABELS = {kind: in_every_language("challenges", kind)
+                    for kind in (SMS_CODE, APP_VALIDATION, QUESTION)}
 
-# Accepted answers, compared after trimming and case folding; the question also takes French.
+# Accepted answers, compared after trimming and case folding; the question also takes "blue"
+# in each language of the sandbox ("bleu", "blau"...).
 CHALLENGE_ANSWERS = {
     SMS_CODE: {"123456"},
-    QUESTION: {"blue", "bleu"},
+    QUESTION: {"blue", *(texts["question_answer"] for texts in TEXTS.values())},
 }
 
 WRONG_PASSWORD = "wrong"

@@ -45,12 +45,17 @@ def api_for(widget_session):
         widget_session["token"] = {k: token.get(k) for k in
                                    ("access_token", "refresh_token", "token_type", "expires_at")}
 
+    def listed():
+        widget_session["providers_listed"] = True
+
     return AccountsApi(
         api_base_url(), token_endpoint(), widget_session["token"],
         client_id=widget_session.get("client_id"),
         client_secret=widget_session.get("client_secret"),
         on_token_refreshed=save_token, timeout=timeouts(),
         shared_answers=shared_answers(),
+        # The session's first provider list is asked of the upstream (it may want new terms).
+        on_first_list=None if widget_session.get("providers_listed") else listed,
     )
 
 

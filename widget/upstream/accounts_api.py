@@ -27,13 +27,16 @@ class AccountsApi:
                  client_id: str | None = None, client_secret: str | None = None,
                  on_token_refreshed: Callable[[dict[str, Any]], None] | None = None,
                  timeout: Timeout = (3.05, 15), http: requests.Session | None = None,
-                 shared_answers: AnswerCache | None = None) -> None:
+                 shared_answers: AnswerCache | None = None,
+                 on_first_list: Callable[[], None] | None = None) -> None:
         self.base = api_base_url.rstrip("/")
         self.timeout = timeout
         self.on_token_refreshed = on_token_refreshed
         self.client_id = client_id
         # Answers that are the same for every user of the Client (the provider list), if kept.
         self.shared_answers = shared_answers or AnswerCache(0)
+        # Set: this user's first provider list is still to be asked of the upstream itself.
+        self.on_first_list = on_first_list
         token = dict(token)
         if not token.get("refresh_token"):
             # Nothing to refresh with: let the API judge the token rather than Authlib's clock.
@@ -115,12 +118,22 @@ class AccountsApi:
     # Providers
     def providers(self, search: str | None = None, limit: int = 50,
                   offset: int = 0) -> tuple[list[Json], int]:
-        """(providers, total) matching `search`; the same for every user of the Client, so it
-        may come from `shared_answers`."""
+        """(providers, total) matching `search`. The list is the same for every user of the
+        Client, so it may come from `shared_answers`; but a user's first list is asked of the
+        upstream itself, which answers there that the user must accept new terms first (or
+        that the token no longer works)."""
         params = {"search": search or None, "limit": limit, "offset": offset}
         key = (self.base, self.client_id, "/providers", tuple(sorted(params.items())))
-        body, headers = self.shared_answers.get_or_fetch(
-            key, lambda: self.request("GET", "/providers", params=params))
+
+        def ask() -> tuple[Json, CaseInsensitiveDict[str]]:
+            return self.request("GET", "/providers", params=params)
+
+        if self.on_first_list is None:
+            body, headers = self.shared_answers.get_or_fetch(key, ask)
+        else:
+            body, headers = self.shared_answers.put(key, ask())
+            self.on_first_list()
+            self.on_first_list = None
         return body, int(headers.get("X-Total-Count", len(body)))
 
     def provider(self, provider_id: object) -> Json:

@@ -36,10 +36,14 @@ class AnswerCache:
             if kept is not None and kept[0] > now:
                 self._answers.move_to_end(key)
                 return kept[1]
-        answer = fetch()  # outside the lock: other keys are served meanwhile
-        with self._lock:
-            self._answers[key] = (now + self.seconds, answer)
-            self._answers.move_to_end(key)
-            while len(self._answers) > self.max_entries:
-                self._answers.popitem(last=False)
+        return self.put(key, fetch())  # asked outside the lock: other keys are served meanwhile
+
+    def put(self, key: Hashable, answer: Any) -> Any:
+        """Keep `answer` for `key` (a fresh one asked anyway); the answer."""
+        if self.seconds > 0:
+            with self._lock:
+                self._answers[key] = (self.clock() + self.seconds, answer)
+                self._answers.move_to_end(key)
+                while len(self._answers) > self.max_entries:
+                    self._answers.popitem(last=False)
         return answer

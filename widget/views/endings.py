@@ -30,7 +30,7 @@ def leave(widget_session, options, params):
     if is_htmx() or request.headers.get("Sec-Fetch-Mode") != "navigate":
         return with_messages(redirect_to(url), messages)
     response = make_response(render_template("widget/leaving.html", next_url=url,
-                                             parent_messages=messages))
+                                             parent_messages=messages, theme_options=options))
     response.vary.add("HX-Request")
     return response
 

@@ -141,8 +141,10 @@ def still_in_progress(session_id, polling):
         g.frame_ancestors = client_registry().frame_ancestors(data["client_id"])
         g.run_locale = (data.get("run") or {}).get("locale") or data["options"].get("locale")
     # The screen refreshes itself; no Retry-After (Flask-Limiter sets its own on widget POSTs).
+    theme_options = (data.get("run") or {}).get("options") or data.get("options")
     return render_screen("widget/screens/in_progress.html", status=409, session_id=session_id,
-                         refresh_url=url_for("widgets.resume", session_id=session_id))
+                         refresh_url=url_for("widgets.resume", session_id=session_id),
+                         theme_options=theme_options)
 
 
 def guarded(ctx, view, *args, **kwargs):

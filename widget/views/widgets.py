@@ -5,22 +5,28 @@ from widget.clients import client_registry
 from widget.flows.run import Run, Step
 from widget.flows.steps import Finish, Screen
 from widget.i18n import select_locale
-from widget.session_options import OVERRIDABLE, InvalidOption, parse_options
+from widget.session_options import OVERRIDABLE, InvalidOption, check_contrast, parse_options
 from widget.store import widget_sessions
+from widget.theme import custom_properties, theme_of
 from widget.upstream.ids import valid_connection_id
 from widget.views.endings import deliver_again
 from widget.views.registry import BY_PATH
 from widget.views.runs import widget_request
 
 bp = Blueprint("widgets", __name__, url_prefix="/widget")
+bp.add_app_template_global(theme_of)  # the pages' theme_links.html picks the palettes with it
 
 
 def _overrides(ctx):
-    """This run's options from the link's query string (DESIGN.md section 4)."""
+    """This run's options from the link's query string (DESIGN.md section 4); the session's
+    colours must keep their contrast on the theme the link asks for."""
     client_id = ctx.data["client_id"]
     registry = client_registry()
-    return parse_options(request.args, lambda url: registry.normalised_redirect(client_id, url),
-                         only=OVERRIDABLE)
+    overrides = parse_options(request.args,
+                              lambda url: registry.normalised_redirect(client_id, url),
+                              only=OVERRIDABLE)
+    check_contrast({**ctx.data["options"], **overrides})
+    return overrides
 
 
 @bp.get("/<name>")
@@ -94,9 +100,12 @@ def refuse_terms(ctx):
 
 @bp.get("/theme.css")
 def theme():
-    """The session's colours and font as CSS variables (a stylesheet, so no inline style)."""
+    """The session's colours and font as CSS variables (a stylesheet, so no inline style), for
+    the page's theme (`theme`: a link may change the session's)."""
     data = widget_sessions().load(request.args.get("session_id"))
     if data is None:
         abort(404)
-    css = render_template("widget/theme.css", options=data["options"])
+    theme = theme_of({"theme": request.args.get("theme")} if "theme" in request.args
+                     else data["options"])
+    css = render_template("widget/theme.css", blocks=custom_properties(data["options"], theme))
     return Response(css, mimetype="text/css")
