@@ -18,8 +18,9 @@ AXE_SCRIPT = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 WIDTHS = (360, 1280)
 HEIGHT = 800
-# The colour schemes a device may ask for (prefers-color-scheme).
-SCHEMES = ("light",)
+# The colour schemes a device may ask for (prefers-color-scheme): with the session's theme
+# `auto` (the default), each gives its palette.
+SCHEMES = ("light", "dark")
 # Rules switched off, each with the reason it is a false positive here. None so far.
 DISABLED: dict[str, str] = {}
 
@@ -51,8 +52,8 @@ def described(where, violation):
 class Audit:
     """One page of the widget, audited by axe at each screen it is asked about."""
 
-    def __init__(self, page, lang, app, clock, schemes=SCHEMES):
-        self.page, self.lang, self.schemes = page, lang, schemes
+    def __init__(self, page, lang, app, clock, theme="auto", schemes=SCHEMES):
+        self.page, self.lang, self.theme, self.schemes = page, lang, theme, schemes
         self.app, self.clock = app, clock  # the widget served, and its sandbox's clock
         self.reached, self.found = [], []
 
@@ -81,8 +82,8 @@ class Audit:
             self.page.emulate_media(color_scheme=scheme)
             for width in WIDTHS:
                 self.page.set_viewport_size({"width": width, "height": HEIGHT})
-                where = "%s%s [%s, %s, %d px]" % (name, state and " (%s)" % state or "",
-                                                  self.lang, scheme, width)
+                where = "%s%s [%s, theme %s on a %s device, %d px]" % (
+                    name, state and " (%s)" % state or "", self.lang, self.theme, scheme, width)
                 self.found += [described(where, violation) for violation in
                                self.page.evaluate(RUN, [TAGS, sorted(DISABLED)])]
         self.reached.append(name)

@@ -18,9 +18,10 @@ SYNC_SECONDS = 60  # more than any sandbox sync or approval takes
 
 
 def widget_link(audit, user, widget="add_connection", query=None, **options):
-    """A new session's link, in the audit's language, ending on the widget's own result page."""
+    """A new session's link, in the audit's language and theme, ending on the widget's own
+    result page."""
     return client_widget_link(audit.app, user, widget, query, redirect_url=None,
-                              locale=audit.lang, **options)
+                              locale=audit.lang, theme=audit.theme, **options)
 
 
 def sync_to_the_end(audit):

@@ -1,6 +1,10 @@
 """The accessibility guard (issue 12, part 8): axe-core in Chromium on every screen of every
-widget, in French and English, 360 and 1280 px wide, in each colour scheme of
-tests/browser/axe_audit.py: no violation of WCAG 2.0 and 2.1 (A, AA) nor of axe's best practices.
+widget, in French and English, light and dark, 360 and 1280 px wide: no violation of WCAG 2.0
+and 2.1 (A, AA) nor of axe's best practices (tests/browser/axe_audit.py).
+
+Each case runs three times: in French and in English with the session's theme `auto` (the
+default), each screen audited on a light and on a dark device (prefers-color-scheme); and in
+French with `theme=dark` on a light device, where the option alone must give the dark palette.
 
 Each case is a journey (tests/browser/axe_journeys.py, tests/browser/axe_mishaps.py) that names
 the widgets it opens and the screens it audits; it fails when it audits other screens than those.
@@ -24,6 +28,9 @@ from tests.screen_templates import SCREENS
 from widget.views.registry import SPECS
 
 LOCALES = {"fr": "fr-FR", "en": "en-US"}
+# (language, the session's theme, the devices' colour schemes)
+VARIANTS = {"fr": ("fr", "auto", ("light", "dark")), "en": ("en", "auto", ("light", "dark")),
+            "fr-theme-dark": ("fr", "dark", ("light",))}
 PACKAGE = AXE_SCRIPT.parents[2] / "package.json"
 
 
@@ -95,20 +102,21 @@ def test_every_screen_and_widget_has_a_case():
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("lang", sorted(LOCALES))
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_no_accessibility_violation(serve, page_for, name, lang):
+def test_no_accessibility_violation(serve, page_for, name, variant):
     case = CASES[name]
+    lang, theme, schemes = VARIANTS[variant]
     app = serve(**case.settings)
-    audit = Audit(page_for(locale=LOCALES[lang]), lang, app, app.clock)
+    audit = Audit(page_for(locale=LOCALES[lang]), lang, app, app.clock, theme, schemes)
     case.journey(audit)
     audit.clean(*case.screens)
 
 
 @pytest.mark.browser
 def test_the_guard_reports_what_axe_finds(serve, page_for):
-    """The pinned axe-core runs; a label taken away and a heading made faint are both found,
-    each where it is."""
+    """The pinned axe-core runs; a label taken away is found everywhere, a heading made light
+    grey only on a light device (on a dark one it reads well): each is reported where it is."""
     app = serve()
     audit = Audit(page_for(), "fr", app, app.clock)
     audit.goto(journeys.widget_link(audit, sandbox_user(app, accept_terms=True)))
@@ -117,10 +125,15 @@ def test_the_guard_reports_what_axe_finds(serve, page_for):
     pinned = json.loads(PACKAGE.read_text())["devDependencies"]["axe-core"]
     assert audit.page.evaluate("axe.version") == pinned
     audit.page.evaluate("document.querySelector('label[for=q]').remove();"
-                        "document.querySelector('#title').style.color = '#ddd'")
+                        "document.querySelector('#title').style.color = '#ccc'")
     audit.screen("providers")
-    found = "\n".join(audit.found)
-    assert "providers [fr, light, 360 px]: label (critical)" in found, found
-    assert "color-contrast (serious)" in found and "#title" in found, found
+    labels = [found for found in audit.found if ": label (critical)" in found]
+    faint = [found for found in audit.found if ": color-contrast (serious)" in found]
+    assert [found.split(":")[0] for found in labels] == [
+        "providers [fr, theme auto on a %s device, %d px]" % (scheme, width)
+        for scheme in ("light", "dark") for width in (360, 1280)], audit.found
+    assert [found.split(":")[0] for found in faint] == [
+        "providers [fr, theme auto on a light device, %d px]" % width for width in (360, 1280)]
+    assert all("#title" in found for found in faint), faint
     with pytest.raises(AssertionError, match="axe found"):
         audit.clean("providers")
