@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app app
 
-.PHONY: run test bench bench-wait bench-locks kill-sandbox wrk install install-dev lock chromium axe npm translations
+.PHONY: run test bench bench-wait bench-locks kill-sandbox wrk install install-dev lock chromium axe npm accessibility screenshots translations
 # The Procfile's web line, as a PaaS runs it (gunicorn, not Flask's development server).
 run: install
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" sh -c "$$(sed -n 's/^web: *//p' Procfile)"
@@ -14,6 +14,14 @@ run: install
 # seconds, most tests milliseconds).
 test: install-dev chromium axe
 	$(VENV)/bin/pytest -n auto --dist worksteal $(PYTEST_ARGS)
+
+# The accessibility guard alone: axe-core on every screen of every widget (README, Accessibility).
+accessibility: install-dev chromium axe
+	$(VENV)/bin/pytest -n auto --dist worksteal tests/browser/test_axe.py $(PYTEST_ARGS)
+
+# docs/screenshots/: three screens in German and dark mode, taken in Chromium.
+screenshots: install-dev chromium
+	$(PY) docs/screenshots.py
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
