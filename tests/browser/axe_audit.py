@@ -55,7 +55,7 @@ class Audit:
     def __init__(self, page, lang, app, clock, theme="auto", schemes=SCHEMES):
         self.page, self.lang, self.theme, self.schemes = page, lang, theme, schemes
         self.app, self.clock = app, clock  # the widget served, and its sandbox's clock
-        self.reached, self.found = [], []
+        self.reached, self.others, self.found = [], [], []
 
     def goto(self, url):
         self.page.goto(url)
@@ -76,18 +76,26 @@ class Audit:
         """Wait for the screen `name`, then audit it everywhere: each colour scheme, each
         width. `state` says which of the screen's states this is, in the report."""
         self.wait(name)
+        self._audit(name + (state and " (%s)" % state or ""))
+        self.reached.append(name)
+        return self
+
+    def elsewhere(self, name):
+        """Audit the page shown, which is no screen of the widget (the sandbox bank's portal)."""
+        self._audit(name)
+        self.others.append(name)
+
+    def _audit(self, what):
         if not self.page.evaluate("typeof window.axe === 'object'"):
             self.page.evaluate(axe_source())  # once per document: htmx swaps keep it
         for scheme in self.schemes:
             self.page.emulate_media(color_scheme=scheme)
             for width in WIDTHS:
                 self.page.set_viewport_size({"width": width, "height": HEIGHT})
-                where = "%s%s [%s, theme %s on a %s device, %d px]" % (
-                    name, state and " (%s)" % state or "", self.lang, self.theme, scheme, width)
+                where = "%s [%s, theme %s on a %s device, %d px]" % (
+                    what, self.lang, self.theme, scheme, width)
                 self.found += [described(where, violation) for violation in
                                self.page.evaluate(RUN, [TAGS, sorted(DISABLED)])]
-        self.reached.append(name)
-        return self
 
     def clean(self, *screens):
         """Exactly `screens` were audited, with no violation."""

@@ -32,8 +32,8 @@ def sync_to_the_end(audit):
 
 
 def add_connection(audit):
-    """Terms, the bank list and its searches, a REDIRECT bank's notice and portal, its account
-    checklist (left empty first), the second channel's credentials (refused first), an SMS code
+    """Terms, the bank list and its searches, a REDIRECT bank's notice and portal (the
+    sandbox's sign-in and consent pages audited too), its account checklist (left empty first), the second channel's credentials (refused first), an SMS code
     (wrong first), the consent, the sync and the widget's own result page."""
     page, lang = audit.page, audit.lang
     audit.goto(widget_link(audit, sandbox_user(audit.app), select_accounts="true",
@@ -49,10 +49,15 @@ def add_connection(audit):
     press(page, DEMO)
     audit.screen("bank_notice")
     click(page, "button.primary")
+    expect(page.locator("#login")).to_be_visible()
+    audit.elsewhere("the bank's sign-in page")
     page.locator("#login").fill("demo")
     page.locator("#password").fill("bank-password")
     page.get_by_role("button", name=PORTAL[lang]["sign_in"]).click()
-    page.get_by_role("button", name=PORTAL[lang]["approve"], exact=True).click()
+    approve = page.get_by_role("button", name=PORTAL[lang]["approve"], exact=True)
+    expect(approve).to_be_visible()
+    audit.elsewhere("the bank's consent page")
+    approve.click()
     audit.screen("accounts", "checklist")
     for box in page.get_by_role("checkbox").all():
         box.uncheck()
