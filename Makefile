@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app app
 
-.PHONY: run test bench bench-wait bench-locks kill-sandbox wrk install install-dev lock chromium translations
+.PHONY: run test bench bench-wait bench-locks kill-sandbox wrk install install-dev lock chromium axe npm accessibility screenshots translations
 # The Procfile's web line, as a PaaS runs it (gunicorn, not Flask's development server).
 run: install
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" sh -c "$$(sed -n 's/^web: *//p' Procfile)"
@@ -12,8 +12,16 @@ run: install
 # The tests run in parallel on pytest-xdist's workers (`-n auto`: see tests/conftest.py), each
 # idle worker taking tests from the busiest one's queue (worksteal: the browser journeys last
 # seconds, most tests milliseconds).
-test: install-dev chromium
+test: install-dev chromium axe
 	$(VENV)/bin/pytest -n auto --dist worksteal $(PYTEST_ARGS)
+
+# The accessibility guard alone: axe-core on every screen of every widget (README, Accessibility).
+accessibility: install-dev chromium axe
+	$(VENV)/bin/pytest -n auto --dist worksteal tests/browser/test_axe.py $(PYTEST_ARGS)
+
+# docs/screenshots/: three screens in German and dark mode, taken in Chromium.
+screenshots: install-dev chromium
+	$(PY) docs/screenshots.py
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -64,6 +72,18 @@ wrk:
 	@command -v wrk >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk; }
+
+# The accessibility guard's axe-core (tests/browser/test_axe.py), from the npm registry at the
+# version its package-lock.json pins; `npm ci` again only when that lock changes.
+AXE := tests/browser/axe
+axe: $(AXE)/node_modules/.package-lock.json
+$(AXE)/node_modules/.package-lock.json: $(AXE)/package.json $(AXE)/package-lock.json | npm
+	npm ci --prefix $(AXE) --no-audit --no-fund --loglevel=error
+
+npm:
+	@command -v npm >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq npm; }
 
 # Browser tests drive Debian's Chromium (never a downloaded browser build).
 chromium:

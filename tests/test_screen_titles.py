@@ -1,24 +1,17 @@
 """Every screen has its own translated <title> (WCAG 2.4.2), on a whole page and in the fragment
 htmx swaps in (htmx makes a fragment's <title> the document's).
 
-The screens are the templates in templates/widget/screens/, less partials (`_*.html`) and the
-parts a request refreshes alone (the search's results, the sync's progress): a new screen
-template is checked without touching this test."""
+The screens are those of tests/screen_templates.py: a new screen template is checked without
+touching this test."""
 import re
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-from widget.config import ROOT
+from tests.screen_templates import SCREENS
 from widget.htmx import render_screen
-from widget.views.registry import CONNECTING_STEPS, PARTS, POLLERS
+from widget.views.registry import CONNECTING_STEPS
 
-SCREENS_DIR = Path(ROOT) / "templates" / "widget" / "screens"
-REFRESHED_ALONE = set(PARTS) | {poller.fragment.rsplit("/", 1)[1][:-len(".html")]
-                                for poller in POLLERS.values() if poller.fragment}
-SCREENS = sorted(path.stem for path in SCREENS_DIR.glob("*.html")
-                 if not path.name.startswith("_") and path.stem not in REFRESHED_ALONE)
 SUFFIX = " · Passerelle"
 
 ACCOUNT = {"id": "a1", "name": "Compte courant", "type": "CHECKINGS", "iban": None,

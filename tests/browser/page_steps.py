@@ -1,5 +1,6 @@
 """What a person does in a page of the widget, and what the tests wait for: htmx settled, a
-button pressed, the Client's return page reached; the widget's texts in fr and en."""
+button pressed (by its name, or its place on the screen), fields filled, the bank list searched,
+the Client's return page reached; the widget's texts in fr and en."""
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -32,4 +33,27 @@ def settled(page):
 
 def press(page, role_name, **kwargs):
     page.get_by_role("button", name=role_name, **kwargs).click()
+    settled(page)
+
+
+def click(page, selector):
+    """Press the button `selector` finds on the screen; wait for htmx to settle."""
+    page.locator("#screen").locator(selector).click()
+    settled(page)
+
+
+def fill(page, **values):
+    """Type `values` in the screen's fields, each found by its name."""
+    for name, value in values.items():
+        page.locator('#screen [name="%s"]' % name).fill(value)
+
+
+def search_banks(page, words, count=None, first=None):
+    """Type in the bank search; wait for its live results: `count` of them, or the `first`."""
+    page.locator("#q").fill(words)
+    results = page.locator("#provider-results .provider")
+    if count is not None:
+        expect(results).to_have_count(count)
+    if first is not None:
+        expect(results.first).to_contain_text(first)
     settled(page)
