@@ -67,8 +67,8 @@ def test_lng_nl_on_the_link_and_locale_pt_on_the_session(client, user):
 def test_an_unknown_locale_names_the_seven(client, user):
     response = create_session(client, user, locale="ja")
     assert response.status_code == 400
-    assert response.get_json()["error_description"] == "locale must be one of " \
-                                                       "fr, en, de, es, it, nl, pt"
+    assert response.get_json()["error_description"] == (
+        "locale must be one of fr, en, de, es, it, nl, pt, optionally with a country: fr-FR, de-AT")
 
 
 def test_return_error_description_in_italian(client, user):
