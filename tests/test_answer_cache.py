@@ -6,7 +6,7 @@ from tests.client_backend import sandbox_user
 from tests.fakes import FakeClock
 from tests.live_server import build_app
 from tests.widget_driver import open_widget, screen
-from widget.upstream.answer_cache import AnswerCache
+from widget.upstream.answer_cache import MAX_DERIVED, AnswerCache, SharedList
 
 PROVIDERS = "/sandbox/api/v2.1/providers"
 
@@ -86,3 +86,28 @@ def test_a_user_s_first_list_is_asked_of_the_upstream_which_may_want_new_terms(a
     assert screen(w.post("/widget/terms/accept")) == "providers"  # asked of the upstream
     app.config["SANDBOX_FAULTS"] = {PROVIDERS: "500"}  # from here the upstream's list fails
     assert screen(w.get("/widget/add_connection/providers")) == "providers"  # the copy
+
+
+def test_an_answer_equal_to_the_kept_one_keeps_the_kept_one_and_its_derived_values():
+    cache = AnswerCache(60)
+    kept = cache.put("list", SharedList(["demo", "web"]))
+    assert kept.derived("html", lambda: "rendered") == "rendered"
+    again = cache.put("list", SharedList(["demo", "web"]))  # a session's first list, asked anew
+    assert again is kept and again.derived("html", lambda: "rendered again") == "rendered"
+    changed = cache.put("list", SharedList(["demo"]))
+    assert changed is not kept and changed.derived("html", lambda: "new") == "new"
+    assert cache.get_or_fetch("list", lambda: "not asked") is changed
+
+
+def test_a_shared_list_keeps_a_bounded_number_of_derived_values():
+    shared, derived = SharedList([1]), []
+
+    def derive():
+        derived.append(1)
+        return len(derived)
+
+    for key in range(MAX_DERIVED + 4):  # e.g. as many forged Host headers
+        shared.derived(key, derive)
+    assert len(derived) == MAX_DERIVED + 4
+    assert shared.derived(0, derive) == 1  # kept
+    assert shared.derived(MAX_DERIVED + 1, derive) == MAX_DERIVED + 5  # no room: derived again

@@ -7,7 +7,7 @@ import requests
 from authlib.integrations.base_client.errors import InvalidTokenError, OAuthError
 from requests.structures import CaseInsensitiveDict
 
-from widget.upstream.answer_cache import AnswerCache
+from widget.upstream.answer_cache import AnswerCache, SharedList
 from widget.upstream.errors import InvalidToken, NetworkError, error_for
 from widget.upstream.http_session import (ANSWER_LOST, TokenClient, failure, json_body,
                                           process_session)
@@ -132,19 +132,23 @@ class AccountsApi:
         params = {"search": search or None, "country": country, "limit": limit, "offset": offset}
         key = (self.base, self.client_id, "/providers", tuple(sorted(params.items())))
 
-        def ask() -> tuple[Json, CaseInsensitiveDict[str]]:
-            return self.request("GET", "/providers", params=params)
+        def ask() -> ProviderPage:
+            body, headers = self.request("GET", "/providers", params=params)
+            # An upstream that stops counting says so: then the total is "at least".
+            capped = headers.get("X-Total-Count-Capped", "").strip().lower() == "true"
+            total = headers.get("X-Total-Count", "").strip()
+            # A SharedList: what the widget renders of this page is kept with it (bank_list.py).
+            providers = SharedList(body) if isinstance(body, list) else body
+            return ProviderPage(providers, int(total) if total.isdigit() else len(body), capped)
 
         if self.on_first_list is None:
-            body, headers = self.shared_answers.get_or_fetch(key, ask)
-        else:
-            body, headers = self.shared_answers.put(key, ask())
-            self.on_first_list()
-            self.on_first_list = None
-        # An upstream that stops counting says so: then the total is "at least".
-        capped = headers.get("X-Total-Count-Capped", "").strip().lower() == "true"
-        total = headers.get("X-Total-Count", "").strip()
-        return ProviderPage(body, int(total) if total.isdigit() else len(body), capped)
+            page: ProviderPage = self.shared_answers.get_or_fetch(key, ask)
+            return page
+        # The same answer as the one kept keeps the kept one, and what was rendered of it.
+        page = self.shared_answers.put(key, ask())
+        self.on_first_list()
+        self.on_first_list = None
+        return page
 
     def provider(self, provider_id: object) -> Json:
         return self._get("/providers/%s" % _segment(provider_id))

@@ -4,7 +4,9 @@ and its searches), kept a short while in this process.
 Every user's first screen is the provider list, and each keystroke of a search asks for it
 again: without this, each of those pages waited on the upstream. The catalogue changes rarely,
 and `PROVIDER_CACHE_SECONDS` (0 turns the cache off) bounds how stale it may be. Only answers
-that succeeded are kept; a failure is asked again on the next request.
+that succeeded are kept; a failure is asked again on the next request. A list kept as a
+SharedList keeps beside it what requests derive from it (the bank list's HTML), so that work is
+done once per kept answer, not once per request.
 """
 import threading
 import time
@@ -13,6 +15,27 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 MAX_ENTRIES = 512  # a few hundred searches; each entry is one page of providers (about 10 kB)
+MAX_DERIVED = 16  # renderings kept per answer: one per language and host in use, and no more
+
+
+class SharedList(list[Any]):
+    """A list answer as the cache keeps it, with what requests derive from it (a page's HTML)
+    kept beside it: every request that the same kept answer serves reuses those, and they go
+    when the answer does. `derived` holds at most MAX_DERIVED values, since a key may come from
+    a request (its Host header): past that, each request derives its own."""
+
+    def __init__(self, items: Any = ()) -> None:
+        super().__init__(items)
+        self._derived: dict[Hashable, Any] = {}
+
+    def derived(self, key: Hashable, derive: Callable[[], Any]) -> Any:
+        """The value kept for `key`, else `derive()`'s (kept while there is room)."""
+        value = self._derived.get(key)
+        if value is None:
+            value = derive()
+            if len(self._derived) < MAX_DERIVED:
+                self._derived[key] = value  # two threads may both derive it: the same value
+        return value
 
 
 class AnswerCache:
@@ -39,9 +62,13 @@ class AnswerCache:
         return self.put(key, fetch())  # asked outside the lock: other keys are served meanwhile
 
     def put(self, key: Hashable, answer: Any) -> Any:
-        """Keep `answer` for `key` (a fresh one asked anyway); the answer."""
+        """Keep `answer` for `key` (a fresh one asked anyway); the answer kept. An answer equal
+        to the one kept leaves that one in place, with what was derived from it (SharedList)."""
         if self.seconds > 0:
             with self._lock:
+                kept = self._answers.get(key)
+                if kept is not None and kept[1] == answer:
+                    answer = kept[1]
                 self._answers[key] = (self.clock() + self.seconds, answer)
                 self._answers.move_to_end(key)
                 while len(self._answers) > self.max_entries:
