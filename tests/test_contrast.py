@@ -1,5 +1,5 @@
 """WCAG contrast (widget/contrast.py), the palettes and focus ring of widget/theme.py, and the
-stylesheets that declare them."""
+stylesheet that declares them."""
 import itertools
 import os
 import re
@@ -83,28 +83,29 @@ def test_an_accent_too_faint_for_text_gives_its_text_role_to_the_text_colour(pal
     assert accent_ink(faint, palette) == "var(--text)"
 
 
-def declared(path):
-    """The custom properties of the :root block of a stylesheet, by name without `--`."""
-    with open(os.path.join(ROOT, path), encoding="utf-8") as fh:
+def declared(selector):
+    """The custom properties of a block of static/style.css, by name without `--`: the first
+    block whose selector line is `selector` (indented or not)."""
+    with open(os.path.join(ROOT, "static/style.css"), encoding="utf-8") as fh:
         css = fh.read()
-    root = re.search(r":root\s*\{(.*?)\n\}", css, re.S).group(1)
-    return dict(re.findall(r"--([a-z-]+):\s*(#[0-9a-f]{3,6})\s*;", root))
+    block = re.search(r"^ *%s \{(.*?)\n *\}" % re.escape(selector), css, re.S | re.M).group(1)
+    return dict(re.findall(r"--([a-z-]+):\s*(#[0-9a-f]{3,6})\s*;", block))
 
 
-def test_the_stylesheets_declare_the_palettes_that_colours_are_checked_against():
-    light, dark = declared("static/style.css"), declared("static/dark.css")
+def test_the_stylesheet_declares_the_palettes_that_colours_are_checked_against():
+    light = declared(":root")
+    dark, auto_dark = declared('[data-theme="dark"]'), declared('[data-theme="auto"]')
     assert light == {**PALETTES["light"], **FOCUS_RING}
-    assert dark == PALETTES["dark"]  # the focus ring stays style.css's
+    assert dark == auto_dark == PALETTES["dark"]  # the focus ring stays the light block's
 
 
 def test_no_colour_is_written_outside_the_custom_properties():
-    for path in ("static/style.css", "static/dark.css"):
-        with open(os.path.join(ROOT, path), encoding="utf-8") as fh:
-            css = re.sub(r"/\*.*?\*/", "", fh.read(), flags=re.S)
-        for line in css.splitlines():
-            if re.search(r"#[0-9a-fA-F]{3}\b|#[0-9a-fA-F]{6}\b|rgba?\(", line):
-                # Only a custom property's own value, or a var()'s fallback, holds a colour.
-                assert line.strip().startswith("--") or "var(--" in line, (path, line)
+    with open(os.path.join(ROOT, "static/style.css"), encoding="utf-8") as fh:
+        css = re.sub(r"/\*.*?\*/", "", fh.read(), flags=re.S)
+    for line in css.splitlines():
+        if re.search(r"#[0-9a-fA-F]{3}\b|#[0-9a-fA-F]{6}\b|rgba?\(", line):
+            # Only a custom property's own value, or a var()'s fallback, holds a colour.
+            assert line.strip().startswith("--") or "var(--" in line, line
 
 
 def test_no_text_colour_reads_on_both_backgrounds_so_auto_takes_no_font_color():

@@ -107,33 +107,44 @@ def test_without_the_newline_the_same_link_opens(client, user):
 
 
 # --- What a page links for its theme ------------------------------------------------------------
-def test_auto_links_the_dark_palette_for_a_device_in_dark_mode(client, user):
+def page_theme(page):
+    """The theme the page's <html> names, which picks style.css's palette."""
+    return re.search(r'<html lang="\w+" data-theme="(\w+)">', text(page)).group(1)
+
+
+def test_auto_takes_the_dark_palette_on_a_device_in_dark_mode(client, user):
     _, page = open_widget(client, user)
-    sheets = stylesheets(page)
-    assert sheets[0] == '<link rel="stylesheet" href="/static/style.css">'
-    assert sheets[1:] == ['<link rel="stylesheet" href="/static/dark.css" '
-                          'media="(prefers-color-scheme: dark)">']
+    assert page_theme(page) == "auto"
+    assert stylesheets(page) == ['<link rel="stylesheet" href="/static/style.css">']
 
 
-def test_dark_links_the_dark_palette_for_every_device_and_light_does_not(client, user):
+def test_dark_takes_the_dark_palette_on_every_device_and_light_does_not(client, user):
     _, dark = open_widget(client, user, theme="dark")
-    assert stylesheets(dark)[1:] == ['<link rel="stylesheet" href="/static/dark.css">']
+    assert page_theme(dark) == "dark"
     _, light = open_widget(client, user, theme="light")
-    assert stylesheets(light) == ['<link rel="stylesheet" href="/static/style.css">']
+    assert page_theme(light) == "light"
+    assert stylesheets(dark) == stylesheets(light) == [
+        '<link rel="stylesheet" href="/static/style.css">']
 
 
 def test_the_links_theme_is_the_pages(client, user):
     w = session(client, user, theme="light", elements_color="#5c6bc0")  # 4.86:1 light, 3.40 dark
-    sheets = stylesheets(w.get("/widget/add_connection", theme="dark"))
-    assert sheets[1] == '<link rel="stylesheet" href="/static/dark.css">'
+    page = w.get("/widget/add_connection", theme="dark")
+    assert page_theme(page) == "dark"
+    sheets = stylesheets(page)
     assert re.fullmatch(r'<link rel="stylesheet" href="/widget/theme.css\?session_id=[\w-]+'
-                        r'&theme=dark">', sheets[2])
+                        r'&theme=dark">', sheets[1])
 
 
-def test_the_dark_palette_is_served(client):
-    with client.get("/static/dark.css") as response:
+def test_the_dark_palette_is_in_the_one_stylesheet(client):
+    """For theme=dark always, for theme=auto on a device in dark mode; the session's colours
+    (theme.css, linked after it) still override it: the same weight, a later sheet."""
+    with client.get("/static/style.css") as response:
         assert response.status_code == 200 and response.mimetype == "text/css"
-        assert "color-scheme: dark" in text(response)
+        css = text(response)
+    assert '[data-theme="dark"] {\n  color-scheme: dark;' in css
+    assert '@media (prefers-color-scheme: dark) {\n  [data-theme="auto"] {' in css
+    assert "dark.css" not in css and client.get("/static/dark.css").status_code == 404
 
 
 # --- theme.css: the session's colours and what derives from them --------------------------------

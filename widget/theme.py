@@ -7,7 +7,7 @@ from widget.contrast import contrast, ratio_text, text_on
 
 THEMES = ("light", "dark", "auto")
 DEFAULT_THEME = "auto"  # follows the device (prefers-color-scheme)
-# The palettes as static/style.css (light) and static/dark.css (dark) declare them;
+# The palettes as static/style.css declares them (light, then dark);
 # tests/test_theme.py holds the stylesheets to these values.
 PALETTES = {
     "light": {"text": "#1d2330", "muted": "#5b6475", "accent": "#1f5fbf",

@@ -14,7 +14,7 @@ from widget.views.registry import BY_PATH
 from widget.views.runs import widget_request
 
 bp = Blueprint("widgets", __name__, url_prefix="/widget")
-bp.add_app_template_global(theme_of)  # the pages' theme_links.html picks the palettes with it
+bp.add_app_template_global(theme_of)  # a page's <html data-theme> picks its palette with it
 
 
 def _overrides(ctx):
