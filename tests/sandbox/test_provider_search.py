@@ -155,6 +155,20 @@ def test_past_the_window_the_count_is_capped_and_pages_are_empty(db):
     assert (exact.total, exact.more) == (10, False)
 
 
+def test_the_count_is_the_same_on_every_page_and_past_the_last(db):
+    """The count and the page come from one read of the index (a phrase that matches nothing
+    checks its candidates once): every page, even an empty one, says how many there are."""
+    for query, country in (("banque", None), ("e de ", None), ("ban", "FR"), ("", "FR")):
+        everyone = scanned(db, query, country)
+        assert len(everyone) > 3, query
+        for offset in (0, 1, len(everyone) - 1, len(everyone), len(everyone) + 40):
+            page = search_providers(db, query, 2, offset, country)
+            assert (page.total, page.more) == (len(everyone), False), (query, offset)
+            assert [row["id"] for row in page.rows] == everyone[offset:offset + 2]
+    nothing = search_providers(db, "1 banque 2", 20, 0)  # each trigram is in many names
+    assert (nothing.total, nothing.rows, nothing.more) == (0, [], False)
+
+
 def test_the_index_follows_inserts_updates_and_deletes(db):
     add(db, "new", "Banque Nouvelle", "Quimperlé")
     assert searched(db, "nouvelle") == ["new"] and searched(db, "quimperle") == ["new"]

@@ -3,7 +3,7 @@
 The catalogue's order, for searches, is by country, then name: (country, sort_key, id). Each
 provider has a `search_rank`, an integer that grows with that order. The two FTS5 tables use
 it as their rowid, and FTS5 yields matches in rowid order: so a search reads its matches
-already sorted and stops after the page it was asked for, whatever the size of the catalogue;
+already sorted and stops after the search window (providers.py), whatever the catalogue's size;
 and a country's providers are one range of rowids, which FTS5 seeks to and stops after, so a
 country filter costs nothing more. `provider_trigrams` (trigram tokenizer) answers "contains"
 for 3 characters and more; `provider_words` (prefix indexes of 1 and 2 characters) answers
