@@ -116,7 +116,7 @@ def test_the_callback_refuses_a_state_it_did_not_issue_for_that_session(app, cli
                                                                          locale):
     response, callback, w = bad_callback(kind, client, user, locale)
     assert response.status_code == 400 and screen(response) == "bank_callback_invalid"
-    assert f'<html lang="{locale}">' in text(response)
+    assert f'<html lang="{locale}"' in text(response)
     assert CALLBACK_INVALID[locale] in page_text(response)
     if kind == "replayed":
         assert len(connections(app, user)) == 1  # the first answer's only
