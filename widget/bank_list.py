@@ -83,7 +83,8 @@ def provider_items(providers: list[Any]) -> Markup:
     if not isinstance(providers, SharedList):
         return render()
     # The host decides which logos may show (bank_logo); the language, any text an item holds.
-    items: Markup = providers.derived((str(get_locale()), origin_of(request.host_url)), render)
+    # The host as the request spells it: another spelling of one origin only renders again.
+    items: Markup = providers.derived((str(get_locale()), request.host_url), render)
     return items
 
 

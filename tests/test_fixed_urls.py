@@ -1,0 +1,28 @@
+"""fixed_url: url_for once per app and script root for the URLs a page repeats unchanged."""
+from flask import url_for
+
+from widget.fixed_urls import MAX_URLS, fixed_url
+
+
+def test_the_same_url_as_url_for_built_once(app, monkeypatch):
+    with app.test_request_context("/widget/add_connection"):
+        first = fixed_url("static", filename="style.css")
+        assert first == url_for("static", filename="style.css") != "/static/style.css"
+        assert fixed_url("widgets.cancel") == url_for("widgets.cancel")
+        monkeypatch.setattr("widget.fixed_urls.url_for", lambda *a, **k: "/built-again")
+        assert fixed_url("static", filename="style.css") == first
+        assert fixed_url("static", filename="widget.js") == "/built-again"  # another URL
+
+
+def test_each_script_root_has_its_own(app):
+    with app.test_request_context("/widget/add_connection"):
+        plain = fixed_url("widgets.cancel")
+    with app.test_request_context("/widget/add_connection", base_url="http://localhost/under"):
+        assert fixed_url("widgets.cancel") == "/under" + plain
+
+
+def test_a_bounded_number_of_urls_is_kept(app):
+    for n in range(MAX_URLS + 10):  # e.g. as many script roots as requests may name
+        with app.test_request_context("/", base_url="http://localhost/r%d" % n):
+            assert fixed_url("widgets.cancel") == "/r%d/widget/cancel" % n
+    assert len(app.extensions["fixed_urls"]) == MAX_URLS
