@@ -27,14 +27,16 @@ class SharedList(list[Any]):
     def __init__(self, items: Any = ()) -> None:
         super().__init__(items)
         self._derived: dict[Hashable, Any] = {}
+        self._lock = threading.Lock()
 
     def derived(self, key: Hashable, derive: Callable[[], Any]) -> Any:
         """The value kept for `key`, else `derive()`'s (kept while there is room)."""
         value = self._derived.get(key)
         if value is None:
-            value = derive()
-            if len(self._derived) < MAX_DERIVED:
-                self._derived[key] = value  # two threads may both derive it: the same value
+            value = derive()  # outside the lock: two threads may both derive it, alike
+            with self._lock:
+                if len(self._derived) < MAX_DERIVED:
+                    value = self._derived.setdefault(key, value)
         return value
 
 
