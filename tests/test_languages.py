@@ -185,3 +185,13 @@ def test_the_playground_offers_the_seven_languages(client):
         selected = " selected" if lang == "it" else ""  # the page's language, named in the URL
         assert f'<option value="{lang}" lang="{lang}"{selected}>{name} ({lang})</option>' in page
     assert "Prova il widget" in page
+
+
+def test_a_template_follows_the_locale_forced_in_the_middle_of_a_request(app):
+    """Templates' `_()` keeps the request's translations, and changes with force_locale."""
+    template = app.jinja_env.from_string('{{ _("Choose your bank") }}')
+    with app.test_request_context("/?lng=de"):
+        assert template.render() == CHOOSE_YOUR_BANK["de"]
+        with force_locale("pt"):
+            assert template.render() == CHOOSE_YOUR_BANK["pt"]
+        assert template.render() == CHOOSE_YOUR_BANK["de"]

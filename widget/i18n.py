@@ -86,10 +86,13 @@ def init(lang):
 def template_translations():
     """The request's translations, found once per request and locale: a screen calls `_()` a
     dozen times, and Flask-Babel looks its domain and catalogue up again on each call."""
-    locale = get_locale()
-    found = g.get("_template_translations")
+    context = g._get_current_object()  # one lookup of the proxy, not five
+    # The locale get_locale() would answer, read where it keeps it (force_locale sets it there
+    # too); get_locale() itself when it is not there yet, or no longer: a third of a `_()`.
+    locale = getattr(context.get("_flask_babel"), "babel_locale", None) or get_locale()
+    found = context.get("_template_translations")
     if found is None or found[0] is not locale:  # force_locale changes the locale mid-request
-        found = g._template_translations = (locale, get_translations())
+        found = context._template_translations = (locale, get_translations())
     return found[1]
 
 
