@@ -67,8 +67,10 @@ def search_providers(db, search, limit, offset, country=None):
         column, order = "search_rank", "search_rank"
     # One read of the index gives the count and the page: a search that matches few names
     # but whose trigrams are in many (`1 lyon 2`) checks each of them once, not twice.
-    found = [match for (match,) in db.execute(f"{matching} LIMIT ?",
-                                              (*parameters, SEARCH_WINDOW + 1))]
+    ranks = db.cursor()
+    ranks.row_factory = None  # plain tuples: up to 1,001 rows, no sqlite3.Row for each
+    found = [match for (match,) in ranks.execute(f"{matching} LIMIT ?",
+                                                 (*parameters, SEARCH_WINDOW + 1))]
     page = found[offset:min(offset + limit, SEARCH_WINDOW)]
     rows = db.execute(f"SELECT * FROM providers WHERE {column} IN ({','.join('?' * len(page))})"
                       f" ORDER BY {order}", page).fetchall() if page else []
