@@ -23,7 +23,7 @@ from typing import Any, TypeGuard
 
 from flask import current_app
 
-from widget.events import MAX_EVENTS, PENDING
+from widget.events import MAX_EVENTS, PENDING, SEQUENCE, with_ids
 from widget.store_backend import Append, Backend, Cipher, SessionData
 from widget.store_keys import (LIVE_PREFIX, STALE_PREFIX, STATE_PREFIX, events_key, legacy_key,
                                live_key, stale_key, state_key, stored_name)
@@ -72,6 +72,7 @@ class WidgetSessionStore:
         # The filesystem store has no cron: traffic pays, now and then, for expired sessions.
         self.backend.sweep_if_due()
         session_id = self.new_id()
+        data.setdefault(SEQUENCE, 0)
         self._write(session_id, data)
         return session_id
 
@@ -93,7 +94,7 @@ class WidgetSessionStore:
         listed = [json.loads(text) for text in map(self.cipher.open, sealed) if text]
         # A record written before the events had a list of their own kept them itself.
         events: list[dict[str, Any]] = (data.get("events") or []) + listed
-        return events[-MAX_EVENTS:]
+        return with_ids(events[-MAX_EVENTS:])
 
     def peek_expired(self, session_id: object) -> SessionData | None:
         """What is left of a session that expired or ended, within its grace period."""
@@ -128,14 +129,11 @@ class WidgetSessionStore:
             before, stale_before = repr(data), repr(stale_part(data))
             yield data
             pending = data.pop(PENDING, None) or []
-            if repr(data) != before:
+            if repr(data) != before:  # always so with new events: they move its sequence
                 # The stale record is rewritten only when what it holds changed (or it is to be
                 # renamed): most requests change the run, not what an old link needs.
                 self._write(session_id, data, fence, pending,
                             with_stale=not named or repr(stale_part(data)) != stale_before)
-            elif pending:  # new events, and a record that did not change (a search, say)
-                self.backend.write([], fence=fence, appends=self._appends(
-                    session_id, pending, data["expires_at_ts"] - time.time()))
 
     def delete(self, session_id: str) -> None:
         self.backend.delete(live_key(session_id), stale_key(session_id), events_key(session_id),
