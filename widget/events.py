@@ -11,6 +11,7 @@ import json
 import re
 import secrets
 from datetime import datetime, timezone
+from typing import Any
 
 from widget.logs import log_event
 
@@ -58,7 +59,7 @@ def sequence_of(event_id: object) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def with_ids(events):
+def with_ids(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Events as read, each with its id: those kept before ids existed get one now, the same at
     every read (numbered from the newest down to LEGACY_SEQUENCE, which trimming the oldest does
     not change, and a digest of the event as the random part)."""
@@ -70,7 +71,7 @@ def with_ids(events):
     return events
 
 
-def after(events, event_id):
+def after(events: list[dict[str, Any]], event_id: str) -> list[dict[str, Any]]:
     """The events later than `event_id` (whose sequence number is greater)."""
-    sequence = sequence_of(event_id)
-    return [event for event in events if sequence_of(event["event_id"]) > sequence]
+    sequence = sequence_of(event_id) or 0
+    return [event for event in events if (sequence_of(event["event_id"]) or 0) > sequence]
