@@ -62,6 +62,8 @@ class WidgetSessionStore:
     def __init__(self, backend: Backend, cipher: Cipher) -> None:
         self.backend = backend
         self.cipher = cipher
+        # Takes each request's events for the client's webhook (widget/webhooks/outbox.py).
+        self.outbox: Any = None
 
     @staticmethod
     def new_id() -> str:
@@ -129,11 +131,16 @@ class WidgetSessionStore:
             before, stale_before = repr(data), repr(stale_part(data))
             yield data
             pending = data.pop(PENDING, None) or []
+            deliveries = self.outbox.deliveries(session_id, data, pending) if self.outbox else []
             if repr(data) != before:  # always so with new events: they move its sequence
                 # The stale record is rewritten only when what it holds changed (or it is to be
                 # renamed): most requests change the run, not what an old link needs.
                 self._write(session_id, data, fence, pending,
-                            with_stale=not named or repr(stale_part(data)) != stale_before)
+                            with_stale=not named or repr(stale_part(data)) != stale_before,
+                            outbox=self.outbox.appends(session_id, deliveries, self.cipher)
+                            if deliveries else [])
+            if deliveries:  # saved: a request that failed delivers nothing
+                self.outbox.saved(session_id, deliveries)
 
     def delete(self, session_id: str) -> None:
         self.backend.delete(live_key(session_id), stale_key(session_id), events_key(session_id),
@@ -179,8 +186,10 @@ class WidgetSessionStore:
         return self.cipher.seal(json.dumps(data))
 
     def _write(self, session_id: str, data: SessionData, fence: Any = None,
-               pending: list[SessionData] | None = None, with_stale: bool = True) -> None:
-        """Save the record (and the stale one), with the events of this request (`pending`)."""
+               pending: list[SessionData] | None = None, with_stale: bool = True,
+               outbox: list[Append] | None = None) -> None:
+        """Save the record (and the stale one), with the events of this request (`pending`) and
+        their webhook deliveries (`outbox`: these go even when the session just ended)."""
         live, stale = live_key(session_id), stale_key(session_id)
         legacy = [legacy_key(LIVE_PREFIX, session_id), legacy_key(STALE_PREFIX, session_id)]
         remaining = data["expires_at_ts"] - time.time()
@@ -189,10 +198,11 @@ class WidgetSessionStore:
         if remaining > 0:
             records = [(live, self._sealed(data), remaining)]
             self.backend.write(records + ([stale_record] if with_stale else []), deletes=legacy,
-                               fence=fence, appends=self._appends(session_id, pending, remaining))
+                               fence=fence, appends=self._appends(session_id, pending, remaining)
+                               + (outbox or []))
         else:  # expired or ended: the tokens and secret go with the live record, and the events
             self.backend.write([stale_record], deletes=[live, events_key(session_id), *legacy],
-                               fence=fence)
+                               fence=fence, appends=outbox or [])
 
     def _appends(self, session_id: str, pending: list[SessionData] | None,
                  remaining: float) -> list[Append]:

@@ -1,0 +1,198 @@
+"""Signed webhooks (issue 13, part 2), to a real HTTP receiver: from a thread of the web process
+on the filesystem store, from a real `rq` worker process on the real Redis."""
+import json
+import logging
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.procfile_server import CLEAN_ENV, ROOT
+from tests.session_stores import REDIS_URL, make_app, redis_available
+from tests.webhook_receiver import Receiver
+from widget.config import settle_settings
+from widget.events import track
+from widget.setting_values import SettingError
+from widget.store import widget_sessions
+from widget.webhooks.signing import signature, verified
+
+SECRET = "whsec_" + "k" * 40
+KEYS = "Y7Ky9-1TugGtSXV1UDCU7TCr9uTUAsxUHI3dwdhw6_w="
+
+
+def clients(url, secret=SECRET):
+    return {"c": {"redirect_urls": ["https://client.example"], "webhook_url": url,
+                  "webhook_secret": secret}}
+
+
+def tracked_session(store, names, state=None):
+    session_id = store.create({"expires_at_ts": time.time() + 600, "client_id": "c",
+                               "options": {}})
+    for name in names:
+        with store.transaction(session_id) as data:
+            extra = {"result": "success", "state": state} if name == "SESSION_FINISHED" else {}
+            track(data, session_id, name, "add_connection", **extra)
+    return session_id
+
+
+def test_a_signature_verifies_with_its_secret_only_and_only_for_five_minutes():
+    body = b'{"event_id":"ev_00000001_9f2c4e1a0b7d3e55"}'
+    now = int(time.time())
+    assert verified(SECRET, signature(SECRET, body, now), body)
+    assert not verified("another secret of thirty-two characters", signature(SECRET, body, now),
+                        body)
+    assert not verified(SECRET, signature(SECRET, body, now), body + b" ")
+    assert not verified(SECRET, signature(SECRET, body, now - 301), body)
+    for header in ("", "t=x,v1=00", "v1=" + "0" * 64, "t=%d" % now):
+        assert not verified(SECRET, header, body)
+
+
+@pytest.mark.parametrize("entry, problem", [
+    ({"webhook_url": "https://hooks.example/in"}, "go together"),
+    ({"webhook_url": "http://hooks.example/in", "webhook_secret": SECRET}, "must be https"),
+    ({"webhook_url": "ftp://hooks.example/in", "webhook_secret": SECRET}, "http"),
+    ({"webhook_url": "https://hooks.example/in?token=1", "webhook_secret": SECRET}, "query"),
+    ({"webhook_url": "https://hooks.example/in", "webhook_secret": "short"}, "32 characters"),
+    ({"webhook_url": 7, "webhook_secret": SECRET}, "must be a URL"),
+])
+def test_a_bad_webhook_entry_is_named_at_start_up(entry, problem):
+    with pytest.raises(SettingError) as refused:
+        settle_settings({"SANDBOX": True, "WIDGET_CLIENTS": {"c": entry}, "SANDBOX_FAULTS": {}})
+    assert "WIDGET_CLIENTS" in str(refused.value) and problem in str(refused.value)
+    assert "'c'" in str(refused.value)
+
+
+def test_http_on_loopback_is_accepted():
+    config = {"SANDBOX": True, "SANDBOX_FAULTS": {},
+              "WIDGET_CLIENTS": clients("http://localhost:8080/hooks")}
+    settle_settings(config)
+
+
+def check_deliveries(accepted, session_id, names):
+    assert [body["name"] for body in accepted] == names  # each once, in order
+    assert all(body["widget_session_id"] == session_id for body in accepted)
+    assert [int(body["event_id"][3:11]) for body in accepted] == list(range(1, len(names) + 1))
+    assert set(accepted[0]) == {"event_id", "name", "date", "widget", "data",
+                                "widget_session_id"}
+
+
+def test_the_thread_retries_in_order_until_accepted(tmp_path):
+    receiver = Receiver(SECRET, ["fail", "fail", "slow"]).start()
+    try:
+        app = make_app(tmp_path, WIDGET_CLIENTS=clients(receiver.url),
+                       WEBHOOK_RETRY_BASE_SECONDS=0.05, WEBHOOK_TIMEOUT_SECONDS=1)
+        names = ["OPEN", "SELECT_PROVIDER", "SESSION_FINISHED"]
+        with app.app_context():
+            session_id = tracked_session(widget_sessions(), names, state="st-1")
+        accepted = receiver.wait_for(len(names))
+        check_deliveries(accepted, session_id, names)
+        assert accepted[-1]["data"] == {"result": "success", "state": "st-1"}
+        # Twice refused, once too slow (a timeout), then the first event, and no other before it.
+        assert [(answer, event_id) for answer, event_id, *_ in receiver.received[:4]] == \
+            [(answer, accepted[0]["event_id"]) for answer in ("fail", "fail", "slow", "ok")]
+        assert all(content == "application/json" for *_, content in receiver.received)
+    finally:
+        receiver.stop()
+
+
+def test_a_failed_request_delivers_nothing(tmp_path):
+    receiver = Receiver(SECRET).start()
+    try:
+        app = make_app(tmp_path, WIDGET_CLIENTS=clients(receiver.url))
+        with app.app_context():
+            store = widget_sessions()
+            session_id = tracked_session(store, ["OPEN"])
+            with pytest.raises(RuntimeError):
+                with store.transaction(session_id) as data:
+                    track(data, session_id, "SELECT_PROVIDER", "add_connection")
+                    raise RuntimeError("the view failed")
+            tracked_session_more = ["SEARCH_PROVIDER"]
+            with store.transaction(session_id) as data:
+                track(data, session_id, tracked_session_more[0], "add_connection")
+        accepted = receiver.wait_for(2)
+        assert [body["name"] for body in accepted] == ["OPEN", "SEARCH_PROVIDER"]
+        assert app.extensions["webhook_thread"].pending() == 0
+    finally:
+        receiver.stop()
+
+
+def test_a_wrong_secret_fails_verification_and_is_retried(tmp_path):
+    receiver = Receiver("the receiver's own secret, not the client's one").start()
+    try:
+        app = make_app(tmp_path, WIDGET_CLIENTS=clients(receiver.url),
+                       WEBHOOK_RETRY_BASE_SECONDS=0.05)
+        with app.app_context():
+            tracked_session(widget_sessions(), ["OPEN"])
+        deadline = time.monotonic() + 30
+        while len(receiver.received) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(receiver.received) >= 2 and not any(good for *_, good, _ in receiver.received)
+        assert receiver.accepted() == []
+    finally:
+        receiver.stop()
+
+
+def test_delivery_logs_name_no_secret_and_no_session_id(tmp_path, caplog):
+    caplog.set_level(logging.INFO, "passerelle.webhooks")
+    receiver = Receiver(SECRET, ["fail"]).start()
+    try:
+        app = make_app(tmp_path, WIDGET_CLIENTS=clients(receiver.url),
+                       WEBHOOK_RETRY_BASE_SECONDS=0.05)
+        with app.app_context():
+            session_id = tracked_session(widget_sessions(), ["OPEN"])
+        receiver.wait_for(1)
+        time.sleep(0.2)  # the log line of the accepted attempt follows the answer
+    finally:
+        receiver.stop()
+    lines = [r.getMessage() for r in caplog.records if r.name == "passerelle.webhooks"]
+    assert any("refused" in line for line in lines) and any("delivered" in line for line in lines)
+    assert not any(session_id in line or SECRET in line or "v1=" in line for line in lines)
+
+
+def worker(tmp_path, receiver_url):
+    env = {**CLEAN_ENV, "SANDBOX": "0", "REDIS_URL": REDIS_URL, "SECRET_KEY": "t",
+           "SESSION_ENCRYPTION_KEYS": KEYS, "API_BASE_URL": "http://127.0.0.1:9/api",
+           "AUTH_BASE_URL": "http://127.0.0.1:9/auth", "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
+           "INSTANCE_PATH": str(tmp_path), "WIDGET_CLIENTS": json.dumps(clients(receiver_url)),
+           "WEBHOOK_RETRY_BASE_SECONDS": "0.2", "WEBHOOK_TIMEOUT_SECONDS": "1"}
+    with open(os.path.join(ROOT, "Procfile"), encoding="utf-8") as fh:
+        command = next(line for line in fh if line.startswith("worker:"))[7:].strip()
+    assert command == "python -m widget.webhooks.worker"
+    return subprocess.Popen([sys.executable, "-m", "widget.webhooks.worker"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+@pytest.mark.redis
+def test_a_real_rq_worker_delivers_through_failures_timeouts_and_restarts(tmp_path):
+    """One test, one worker: the queue is shared by every app on the tests' Redis database."""
+    if not redis_available():
+        pytest.fail("Redis must run on 127.0.0.1:6379 for these tests")
+    receiver = Receiver(SECRET, ["fail", "fail", "slow"]).start()
+    app = make_app(tmp_path, REDIS_URL=REDIS_URL, WIDGET_CLIENTS=clients(receiver.url))
+    names = ["OPEN", "SELECT_PROVIDER", "SESSION_FINISHED"]
+    process = None
+    try:
+        with app.app_context():
+            # Saved while no worker runs: the jobs wait in Redis for one to start.
+            first = tracked_session(widget_sessions(), names)
+        process = worker(tmp_path, receiver.url)
+        check_deliveries(receiver.wait_for(3), first, names)
+        assert [answer for answer, *_ in receiver.received[:4]] == ["fail", "fail", "slow", "ok"]
+        # The receiver goes down, events come, the worker restarts, the receiver comes back.
+        port = receiver.server.server_address[1]
+        receiver.stop()
+        with app.app_context():
+            second = tracked_session(widget_sessions(), names)
+        time.sleep(1)  # attempts fail against the closed port meanwhile
+        process.terminate()
+        process.wait(30)
+        process = worker(tmp_path, receiver.url)
+        receiver = Receiver(SECRET, port=port).start()  # back, at the same address
+        check_deliveries(receiver.wait_for(3), second, names)
+    finally:
+        if process is not None:
+            process.terminate()
+            process.wait(30)
+        receiver.stop()
