@@ -196,3 +196,29 @@ def test_a_real_rq_worker_delivers_through_failures_timeouts_and_restarts(tmp_pa
             process.terminate()
             process.wait(30)
         receiver.stop()
+
+
+def test_the_readme_s_verification_snippet_verifies_a_real_delivery(tmp_path):
+    """An integrator copies it: it must accept what the service sends, and nothing else."""
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as fh:
+        readme = fh.read()
+    section = readme.split("\n## Webhooks\n", 1)[1].split("\n## ", 1)[0]
+    snippet = section.split("```python\n", 1)[1].split("```", 1)[0]
+    assert len(snippet.strip().splitlines()) <= 12
+    namespace = {}
+    exec(snippet, namespace)  # noqa: S102  the README's own code, under test
+    readme_verified = namespace["verified"]
+    receiver = Receiver(SECRET).start()
+    try:
+        app = make_app(tmp_path, WIDGET_CLIENTS=clients(receiver.url))
+        with app.app_context():
+            tracked_session(widget_sessions(), ["OPEN"])
+        body = json.dumps(receiver.wait_for(1)[0], separators=(",", ":")).encode()
+    finally:
+        receiver.stop()
+    now = int(time.time())
+    assert readme_verified(SECRET, signature(SECRET, body, now), body)
+    assert not readme_verified("x" * 32, signature(SECRET, body, now), body)
+    assert not readme_verified(SECRET, signature(SECRET, body, now - 301), body)
+    assert not readme_verified(SECRET, "", body)
+    assert not readme_verified(SECRET, "t=abc,v1=00", body)
