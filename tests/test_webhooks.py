@@ -16,6 +16,9 @@ from widget.config import settle_settings
 from widget.events import track
 from widget.setting_values import SettingError
 from widget.store import widget_sessions
+from widget.store_keys import stored_name
+from widget.webhooks.delivery import Delivery
+from widget.webhooks.queue import outbox_key
 from widget.webhooks.signing import signature, verified
 
 SECRET = "whsec_" + "k" * 40
@@ -108,9 +111,8 @@ def test_a_failed_request_delivers_nothing(tmp_path):
                 with store.transaction(session_id) as data:
                     track(data, session_id, "SELECT_PROVIDER", "add_connection")
                     raise RuntimeError("the view failed")
-            tracked_session_more = ["SEARCH_PROVIDER"]
             with store.transaction(session_id) as data:
-                track(data, session_id, tracked_session_more[0], "add_connection")
+                track(data, session_id, "SEARCH_PROVIDER", "add_connection")
         accepted = receiver.wait_for(2)
         assert [body["name"] for body in accepted] == ["OPEN", "SEARCH_PROVIDER"]
         assert app.extensions["webhook_thread"].pending() == 0
@@ -222,3 +224,44 @@ def test_the_readme_s_verification_snippet_verifies_a_real_delivery(tmp_path):
     assert not readme_verified(SECRET, signature(SECRET, body, now - 301), body)
     assert not readme_verified(SECRET, "", body)
     assert not readme_verified(SECRET, "t=abc,v1=00", body)
+
+
+def test_the_ending_of_a_session_whose_token_was_refused_is_still_delivered(tmp_path):
+    """The session ends in that request (its events go with it): its webhooks do not."""
+    receiver = Receiver(SECRET).start()
+    try:
+        app = make_app(tmp_path, WIDGET_CLIENTS=clients(receiver.url))
+        with app.app_context():
+            store = widget_sessions()
+            session_id = tracked_session(store, ["OPEN"])
+            with store.transaction(session_id) as data:
+                data["expires_at_ts"] = time.time()
+                track(data, session_id, "SESSION_FINISHED", "add_connection", result="expired")
+            assert store.load(session_id) is None
+        accepted = receiver.wait_for(2)
+        assert [(body["name"], body["data"]) for body in accepted] == \
+            [("OPEN", {}), ("SESSION_FINISHED", {"result": "expired"})]
+    finally:
+        receiver.stop()
+
+
+@pytest.mark.redis
+def test_the_redis_outbox_is_sealed_and_saved_with_the_events(tmp_path):
+    if not redis_available():
+        pytest.fail("Redis must run on 127.0.0.1:6379 for these tests")
+    # Nobody listens there: the job this enqueues fails fast, whichever test's worker takes it.
+    app = make_app(tmp_path, REDIS_URL=REDIS_URL, WIDGET_CLIENTS=clients("http://127.0.0.1:9/"))
+    with app.app_context():
+        store = widget_sessions()
+        session_id = tracked_session(store, ["OPEN", "SELECT_PROVIDER"])
+        with pytest.raises(RuntimeError):
+            with store.transaction(session_id) as data:
+                track(data, session_id, "SEARCH_PROVIDER", "add_connection")
+                raise RuntimeError("the view failed")
+        key = outbox_key(stored_name(session_id))
+        sealed = store.backend.client.lrange(key, 0, -1)
+        store.backend.client.delete(key)
+    assert len(sealed) == 2  # not the failed request's
+    assert not any(session_id.encode() in value or b"OPEN" in value for value in sealed)
+    opened = [Delivery.opened(store.cipher, value) for value in sealed]
+    assert [json.loads(d.body)["name"] for d in opened] == ["OPEN", "SELECT_PROVIDER"]

@@ -5,7 +5,7 @@ import hmac
 from collections.abc import Sequence
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask
 
 from widget.store_backend import Append, SessionData
 from widget.store_keys import stored_name
@@ -24,12 +24,13 @@ def playground_secret(config: Any) -> str:
 
 class Outbox:
     def __init__(self, app: Flask) -> None:
+        self.app = app  # the store is used outside requests too (a test's thread, a script)
         self.redis = app.extensions.get("webhook_redis")
         self.threaded = app.extensions.get("webhook_thread")
 
     def deliveries(self, session_id: str, data: SessionData,
                    events: Sequence[SessionData]) -> list[Delivery]:
-        url = webhook_url(data.get("client_id"))
+        url = webhook_url(self.app, data.get("client_id")) if events else None
         if not url or not events:
             return []
         return [delivery_for(data["client_id"], url, session_id, event) for event in events]
@@ -53,19 +54,18 @@ class Outbox:
             try:
                 enqueue(self.redis, stored_name(session_id))
             except Exception:  # noqa: BLE001  the outbox keeps them: the next event's job goes
-                current_app.logger.warning("a webhook job could not be enqueued", exc_info=True)
+                self.app.logger.warning("a webhook job could not be enqueued", exc_info=True)
         elif self.threaded is not None:
             self.threaded.add(stored_name(session_id), deliveries)
 
 
-def webhook_url(client_id: Any) -> str | None:
-    entry = current_app.extensions["client_registry"].clients.get(client_id) or {}
-    url = entry.get("webhook_url")
-    if url is None and client_id == PLAYGROUND_CLIENT and current_app.config.get("SANDBOX") \
-            and current_app.config.get("SANDBOX_WEBHOOKS"):
+def webhook_url(app: Flask, client_id: Any) -> str | None:
+    entry = app.extensions["client_registry"].clients.get(client_id) or {}
+    url: str | None = entry.get("webhook_url")
+    if url is None and client_id == PLAYGROUND_CLIENT and app.config.get("SANDBOX") \
+            and app.config.get("SANDBOX_WEBHOOKS"):
         # Never the request's host: a forged Host header would send the deliveries elsewhere.
-        base = current_app.config.get("PUBLIC_BASE_URL") or \
-            "http://127.0.0.1:%d" % current_app.config["PORT"]
+        base = app.config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:%d" % app.config["PORT"]
         url = base.rstrip("/") + PLAYGROUND_RECEIVER
     return url
 
