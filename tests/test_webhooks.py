@@ -8,6 +8,8 @@ import sys
 import time
 
 import pytest
+import redis
+from rq import Queue
 
 from tests.procfile_server import CLEAN_ENV, ROOT
 from tests.session_stores import REDIS_URL, make_app, redis_available
@@ -18,7 +20,7 @@ from widget.setting_values import SettingError
 from widget.store import widget_sessions
 from widget.store_keys import stored_name
 from widget.webhooks.delivery import Delivery
-from widget.webhooks.queue import outbox_key
+from widget.webhooks.queue import QUEUE, outbox_key
 from widget.webhooks.signing import signature, verified
 
 SECRET = "whsec_" + "k" * 40
@@ -193,6 +195,15 @@ def test_a_real_rq_worker_delivers_through_failures_timeouts_and_restarts(tmp_pa
         process = worker(tmp_path, receiver.url)
         receiver = Receiver(SECRET, port=port).start()  # back, at the same address
         check_deliveries(receiver.wait_for(3), second, names)
+        # A worker killed mid-job takes the job with it: the next one finds the outbox anyway.
+        process.kill()
+        process.wait(30)
+        with app.app_context():
+            third = tracked_session(widget_sessions(), names)
+        Queue(QUEUE, connection=redis.Redis.from_url(REDIS_URL)).empty()
+        receiver.received.clear()
+        process = worker(tmp_path, receiver.url)
+        check_deliveries(receiver.wait_for(3), third, names)
     finally:
         if process is not None:
             process.terminate()
