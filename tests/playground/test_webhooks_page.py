@@ -1,6 +1,7 @@
 """The playground receives demo-client's webhooks (SANDBOX_WEBHOOKS) over real HTTP, verifies
 them, keeps each event once, and shows them for the browser's last widget session."""
 import json
+import os
 import re
 import time
 
@@ -75,3 +76,16 @@ def test_before_any_widget_session_and_in_french(client):
     page = client.get("/playground/webhooks").get_data(as_text=True)
     assert "Webhooks reçus" in page
     assert "Aucune session de widget n’a encore été créée depuis ce navigateur." in page
+
+
+def test_on_files_the_deliveries_of_a_day_ago_go(app):
+    from widget.playground.webhooks import received  # noqa: PLC0415
+
+    with app.app_context():
+        kept = received()
+        kept.add("a" * 43, {"event_id": "ev_00000001_9f2c4e1a0b7d3e55"})
+        old = [entry.path for entry in os.scandir(kept.files.folder) if entry.name[0] != "."][0]
+        os.utime(old, (time.time() - 2 * 24 * 3600,) * 2)
+        os.utime(os.path.join(kept.files.folder, ".swept"), (time.time() - 7200,) * 2)
+        kept.add("b" * 43, {"event_id": "ev_00000001_9f2c4e1a0b7d3e55"})
+        assert kept.of("a" * 43) == [] and len(kept.of("b" * 43)) == 1

@@ -36,6 +36,21 @@ class Received:
             pipe.execute()
         else:
             self.files.append(key, [json.dumps(kept)], KEPT)
+            self._forget_old_files()
+
+    def _forget_old_files(self):
+        """Files have no TTL: those untouched for KEPT_SECONDS go, checked once an hour."""
+        marker = os.path.join(self.files.folder, ".swept")
+        try:
+            if time.time() - os.stat(marker).st_mtime < 3600:
+                return
+        except FileNotFoundError:
+            pass
+        with open(marker, "w", encoding="ascii"):
+            pass
+        now = time.time()
+        self.files.sweep(lambda name: name.startswith(PREFIX) and now - os.stat(
+            os.path.join(self.files.folder, name)).st_mtime > KEPT_SECONDS)
 
     def of(self, session_id):
         key = PREFIX + stored_name(session_id)
