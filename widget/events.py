@@ -4,7 +4,8 @@ A session's events are an append-only list beside its record (a Redis list, or a
 inside it: every request reads and rewrites the record, and a record carrying up to 500 events
 (each search adds one) grew to tens of kilobytes. The record keeps only what is new: the events
 of this request until the store saves them (`PENDING`), and those no page has handed to the
-Client's window yet (`UNDELIVERED`, widget/parent_messages.py).
+Client's window yet (`UNDELIVERED`, widget/parent_messages.py). Each event has an `event_id`
+numbered per session (`SEQUENCE`); a Client's webhook gets them too (widget/webhooks/).
 """
 import hashlib
 import json
