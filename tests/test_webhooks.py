@@ -67,6 +67,7 @@ def test_a_bad_webhook_entry_is_named_at_start_up(entry, problem):
         settle_settings({"SANDBOX": True, "WIDGET_CLIENTS": {"c": entry}, "SANDBOX_FAULTS": {}})
     assert "WIDGET_CLIENTS" in str(refused.value) and problem in str(refused.value)
     assert "'c'" in str(refused.value)
+    assert str(entry.get("webhook_secret")) not in str(refused.value)  # a secret is not echoed
 
 
 def test_http_on_loopback_is_accepted():
