@@ -9,10 +9,14 @@ import time
 
 import pytest
 import redis
+import requests
 from rq import Queue
 
-from tests.procfile_server import CLEAN_ENV, ROOT
+from tests.client_backend import CLIENT
+from tests.credential_bursts import at_the_credential_form
+from tests.procfile_server import CLEAN_ENV, ROOT, ProcfileServer
 from tests.session_stores import REDIS_URL, make_app, redis_available
+from tests.waiting_screen import new_user
 from tests.webhook_receiver import Receiver
 from widget.config import settle_settings
 from widget.events import track
@@ -156,27 +160,40 @@ def test_delivery_logs_name_no_secret_and_no_session_id(tmp_path, caplog):
     assert not any(session_id in line or SECRET in line or "v1=" in line for line in lines)
 
 
+def worker_line():
+    with open(os.path.join(ROOT, "Procfile"), encoding="utf-8") as fh:
+        return next(line for line in fh if line.startswith("worker:"))[7:].strip()
+
+
 def worker(tmp_path, receiver_url):
     env = {**CLEAN_ENV, "SANDBOX": "0", "REDIS_URL": REDIS_URL, "SECRET_KEY": "t",
            "SESSION_ENCRYPTION_KEYS": KEYS, "API_BASE_URL": "http://127.0.0.1:9/api",
            "AUTH_BASE_URL": "http://127.0.0.1:9/auth", "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
            "INSTANCE_PATH": str(tmp_path), "WIDGET_CLIENTS": json.dumps(clients(receiver_url)),
            "WEBHOOK_RETRY_BASE_SECONDS": "0.2", "WEBHOOK_TIMEOUT_SECONDS": "1"}
-    with open(os.path.join(ROOT, "Procfile"), encoding="utf-8") as fh:
-        command = next(line for line in fh if line.startswith("worker:"))[7:].strip()
-    assert command == "python -m widget.webhooks.worker"
+    assert worker_line() == "python -m widget.webhooks.worker"
     return subprocess.Popen([sys.executable, "-m", "widget.webhooks.worker"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 @pytest.mark.redis
 def test_a_real_rq_worker_delivers_through_failures_timeouts_and_restarts(tmp_path):
-    """One test, one worker: the queue is shared by every app on the tests' Redis database."""
     if not redis_available():
         pytest.fail("Redis must run on 127.0.0.1:6379 for these tests")
     receiver = Receiver(SECRET, ["fail", "fail", "slow"]).start()
     app = make_app(tmp_path, REDIS_URL=REDIS_URL, WIDGET_CLIENTS=clients(receiver.url))
     names = ["OPEN", "SELECT_PROVIDER", "SESSION_FINISHED"]
+    with one_worker_at_a_time():
+        phases(tmp_path, receiver, app, names)
+
+
+def one_worker_at_a_time():
+    """The tests' workers share one queue: two at once would take each other's jobs."""
+    return redis.Redis.from_url(REDIS_URL).lock("tests-webhook-worker", timeout=600,
+                                                 blocking_timeout=600)
+
+
+def phases(tmp_path, receiver, app, names):
     process = None
     try:
         with app.app_context():
@@ -277,3 +294,37 @@ def test_the_redis_outbox_is_sealed_and_saved_with_the_events(tmp_path):
     assert not any(session_id.encode() in value or b"OPEN" in value for value in sealed)
     opened = [Delivery.opened(store.cipher, value) for value in sealed]
     assert [json.loads(d.body)["name"] for d in opened] == ["OPEN", "SELECT_PROVIDER"]
+
+
+@pytest.mark.redis
+def test_the_procfile_s_web_and_worker_deliver_a_widget_run_to_the_playground(tmp_path):
+    """The path a deployment takes: both Procfile lines, Redis, the sandbox's demo client."""
+    if not redis_available():
+        pytest.fail("Redis must run on 127.0.0.1:6379 for these tests")
+    settings = {"REDIS_URL": REDIS_URL, "SECRET_KEY": "procfile-webhooks",
+                "INSTANCE_PATH": str(tmp_path / "instance"), "WEB_CONCURRENCY": "1",
+                "SANDBOX_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
+    with one_worker_at_a_time(), ProcfileServer(ROOT, **settings) as web:
+        env = {k: v for k, v in web.env.items() if k != "GUNICORN_CMD_ARGS"}
+        worker_process = subprocess.Popen(["sh", "-c", "exec " + worker_line()], cwd=ROOT, env=env,
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            with requests.Session() as http:
+                tokens = new_user(web.url, http)
+                session_id, form = at_the_credential_form(web.url, http, tokens)
+                http.post(web.url + "/widget/cancel", data=form, timeout=30)
+                events = http.get(web.url + "/widget_session/%s/events" % session_id,
+                                  auth=CLIENT, timeout=30).json()
+            assert events[-1]["name"] == "SESSION_FINISHED"
+            assert events[-1]["data"]["result"] == "cancelled"
+            kept = redis.Redis.from_url(REDIS_URL)
+            key = "playground-webhooks:" + stored_name(session_id)
+            deadline = time.monotonic() + 60
+            while kept.llen(key) < len(events) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            received = [json.loads(value) for value in kept.lrange(key, 0, -1)]
+            assert [r["event_id"] for r in received] == [e["event_id"] for e in events]
+        finally:
+            worker_process.terminate()
+            worker_process.wait(30)
+        assert "Traceback" not in web.log()
