@@ -18,6 +18,8 @@ TEST_SETTINGS = {
     # A cheap hash keeps the suite fast; production keeps werkzeug's scrypt.
     "SANDBOX_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     "SANDBOX_FAULT_INJECTION": True,
+    # The demo client's webhooks only where a test receives them (tests/test_webhooks.py).
+    "SANDBOX_WEBHOOKS": False,
 }
 
 

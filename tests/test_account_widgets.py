@@ -76,7 +76,7 @@ def test_professional_accounts_are_saved_with_their_company(app, client, user):
     assert saved[first]["company_name"] == "Boulangerie Dupont"
     assert saved[second]["usage"] == "PERSONAL"  # the sandbox's `pro` account, unticked
     names = [e["name"] for e in events(client, w.session_id)]
-    assert "PROFESSIONAL_ACCOUNTS_SAVED" in names and names[-1] == "REDIRECT"
+    assert "PROFESSIONAL_ACCOUNTS_SAVED" in names and names[-2:] == ["REDIRECT", "SESSION_FINISHED"]
 
 
 @pytest.mark.parametrize("company, siren, field, message", [
@@ -137,7 +137,8 @@ def test_manage_accounts_says_what_changes_then_saves_and_syncs(app, client, use
     statuses = {a["id"]: a["status"] for a in accounts(app, user, connection_id)}
     assert statuses == {keep: "ACTIVE", **{d: "PENDING_CONSENT" for d in drop}}
     names = [e["name"] for e in events(client, w.session_id)]
-    assert names[-3:] == ["ACCOUNTS_UPDATED", "SYNC_STARTED", "REDIRECT"]
+    assert names[-4:] == ["ACCOUNTS_UPDATED", "SYNC_STARTED", "REDIRECT",
+                          "SESSION_FINISHED"]
 
 
 @pytest.mark.parametrize("posted, message", [

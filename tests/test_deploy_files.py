@@ -156,3 +156,19 @@ def test_health_check_paths_named_by_the_deploy_files_are_routes_of_the_app(tmp_
     named = set(re.findall(r"/(?:healthz|readyz)\b", healthcheck))
     named.add(render_web_service()["healthCheckPath"])
     assert named and named <= rules, named - rules
+
+
+def procfile_worker_command():
+    lines = (ROOT / "Procfile").read_text().splitlines()
+    return next(line.split(":", 1)[1].strip() for line in lines if line.startswith("worker:"))
+
+
+def test_every_manifest_runs_the_procfile_s_webhook_worker():
+    assert procfile_worker_command() == "python -m widget.webhooks.worker"
+    assert manifest("app.json")["formation"]["worker"]["quantity"] >= 1
+    assert manifest("scalingo.json")["formation"]["worker"]["amount"] >= 1
+    worker = next(s for s in manifest("render.yaml")["services"] if s["type"] == "worker")
+    assert worker["startCommand"] == procfile_worker_command()
+    assert worker["buildCommand"] == render_web_service()["buildCommand"]
+    web_keys = {var["key"] for var in render_web_service()["envVars"]}
+    assert {var["key"] for var in worker["envVars"]} == web_keys - {"TRUSTED_PROXIES"}

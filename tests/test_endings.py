@@ -277,7 +277,11 @@ def check_messages(payload, url, session_events):
     if session_events is not None:  # None: the session is gone, only the ending is left to say
         assert tracked, "the tracked events go with the ending"
         assert tracked == [dict(e, eventName=e["name"]) for e in session_events[-len(tracked):]]
-        assert tracked[-1]["name"] == "REDIRECT"
+        assert [m["name"] for m in tracked[-2:]] == ["REDIRECT", "SESSION_FINISHED"]
+        finished = tracked[-1]["data"]
+        assert finished["result"] == params["result"] and finished.get("state") == "st-9"
+        assert finished.get("connection_id") == params.get("connection_id")
+        assert finished.get("error") == params.get("error")
 
 
 HTMX_ENDINGS = {"success": success, "user_action_required": locked, "sync_failed": sync_failed,

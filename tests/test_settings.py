@@ -19,6 +19,9 @@ OLD_KEY = UPSTREAM["SESSION_ENCRYPTION_KEYS"]
 # One value per setting that differs from its default, and what the app reads from it.
 SAMPLES = {
     "SECRET_KEY": ("s3cret", "s3cret"),
+    "WEBHOOK_TIMEOUT_SECONDS": ("4.5", 4.5),
+    "WEBHOOK_RETRY_BASE_SECONDS": ("30", 30.0),
+    "SANDBOX_WEBHOOKS": ("0", False),
     "API_BASE_URL": ("https://api.example.com/v2.1/", "https://api.example.com/v2.1"),
     "AUTH_BASE_URL": ("https://auth.example.com", "https://auth.example.com"),
     "SANDBOX": ("1", True),

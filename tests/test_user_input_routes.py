@@ -37,7 +37,7 @@ def test_sms_code_found_at_once_then_the_sync_then_success(app, client, user, cl
                       "state": "st-9"}
     trail = events(client, w.session_id)
     assert [e["name"] for e in trail] == ["OPEN", "CHALLENGE_REQUIRED", "SUBMIT_CHALLENGE",
-                                          "SYNC_FINISHED", "REDIRECT"]
+                                          "SYNC_FINISHED", "REDIRECT", "SESSION_FINISHED"]
     assert trail[1]["data"] == {"connection_id": connection_id, "challenge_type": "SMS_CODE"}
     assert all(e["widget"] == "user_input" for e in trail)
     assert "123456" not in repr(trail)

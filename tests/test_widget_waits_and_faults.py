@@ -96,9 +96,10 @@ def test_event_trail_and_json_log_lines(client, user, clock, caplog):
     assert [e["name"] for e in events] == [
         "OPEN", "SEARCH_PROVIDER", "SELECT_PROVIDER", "SELECT_CHANNEL", "SUBMIT_CREDENTIALS",
         "CONNECTION_CREATED", "CHALLENGE_REQUIRED", "SUBMIT_CHALLENGE", "CONSENT_ACCEPTED",
-        "SYNC_STARTED", "SYNC_FINISHED", "REDIRECT"]
+        "SYNC_STARTED", "SYNC_FINISHED", "REDIRECT", "SESSION_FINISHED"]
     for event in events:
-        assert set(event) == {"name", "date", "widget", "data"} and event["date"].endswith("Z")
+        assert set(event) == {"event_id", "name", "date", "widget", "data"}
+        assert event["date"].endswith("Z")
         assert event["widget"] == "add_connection"
     formatter = JsonLineFormatter()
     lines = [json.loads(formatter.format(r)) for r in caplog.records if r.name == "passerelle.events"]

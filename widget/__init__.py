@@ -55,6 +55,10 @@ def create_app(test_config=None):
 
     init_clients(app)
 
+    from widget.webhooks import outbox
+
+    outbox.init_app(app)  # after the store and the clients: it hands the one to the other
+
     from widget.views import register_blueprints
 
     register_blueprints(app)

@@ -6,6 +6,7 @@ traceback from deep inside a request an hour later.
 import os
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 from typing import Any, Callable
 
 from widget.bank_list import origin_of
@@ -15,6 +16,7 @@ from widget.setting_values import (SettingError, base_url, fernet_keys, flag, ht
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LANGUAGES = ("fr", "en", "de", "es", "it", "nl", "pt")
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 FAULTS = ("500", "timeout", "drop", "late", "lost", "slow")
 # A configured fault, optionally for the next N matching requests only: `lost`, `lost:1`.
 FAULT_SPEC = re.compile(r"(%s)(?::([1-9][0-9]{0,5}))?" % "|".join(FAULTS))
@@ -56,6 +58,8 @@ SETTINGS = (
     Setting("READY_CACHE_SECONDS", number(float, 0), 5.0),
     Setting("SESSION_LOCK_SECONDS", number(float, 1), 10.0),
     Setting("SESSION_LOCK_WAIT_SECONDS", number(float, 0), 2.0),
+    Setting("WEBHOOK_TIMEOUT_SECONDS", number(float, 0.1), 10.0),
+    Setting("WEBHOOK_RETRY_BASE_SECONDS", number(float, 0.01), 10.0),
     Setting("PORT", number(int, 1), 5000),
     Setting("WEB_CONCURRENCY", number(int, 1), 2),
     Setting("WEB_THREADS", number(int, 1), 8),
@@ -75,6 +79,7 @@ SETTINGS = (
     Setting("SANDBOX_APP_VALIDATION_DELAY", number(float, 0), 5),
     Setting("SANDBOX_SCA_VALIDITY", number(float, 0), 300),
     Setting("SANDBOX_FAULT_INJECTION", flag, False),
+    Setting("SANDBOX_WEBHOOKS", flag, True),
     Setting("SANDBOX_FAULTS", json_object, {}),
     Setting("SANDBOX_FAULT_TIMEOUT_SECONDS", number(float, 0), 20),
     Setting("SANDBOX_PASSWORD_HASH_METHOD", text, "scrypt"),
@@ -138,7 +143,8 @@ def _check_clients(clients):
     for client_id, entry in clients.items():
         if not client_id or not isinstance(entry, dict):
             raise SettingError(name, f"client {client_id!r}: expected an object")
-        unknown = set(entry) - {"redirect_urls", "frame_ancestors"}
+        unknown = set(entry) - {"redirect_urls", "frame_ancestors", "webhook_url",
+                                "webhook_secret"}
         if unknown:
             raise SettingError(name, f"client {client_id!r}: unknown key {sorted(unknown)[0]!r}")
         for key in ("redirect_urls", "frame_ancestors"):
@@ -152,10 +158,30 @@ def _check_clients(clients):
             if browser_url(url) is None:
                 raise SettingError(name, f"client {client_id!r}: redirect URL {url!r} must be a "
                                          "plain URL (no userinfo, backslash, %2f, %5c or %25)")
+        _check_webhook(client_id, entry)
         for origin in entry.get("frame_ancestors", []):
             if any(ch.isspace() or ch in ";,'\"" for ch in origin) or "://" not in origin:
                 raise SettingError(name, f"client {client_id!r}: frame ancestor {origin!r} "
                                          "must be an origin such as https://app.example.com")
+
+
+def _check_webhook(client_id, entry):
+    name = "WIDGET_CLIENTS"
+    url, secret = entry.get("webhook_url"), entry.get("webhook_secret")
+    if url is None and secret is None:
+        return
+    if url is None or secret is None:
+        raise SettingError(name, f"client {client_id!r}: webhook_url and webhook_secret go "
+                                 "together")
+    problem = http_url_problem(url) if isinstance(url, str) else "must be a URL"
+    if not problem and urlsplit(url).scheme != "https" and \
+            urlsplit(url).hostname not in LOOPBACK_HOSTS:
+        problem = "must be https (http only on localhost, 127.0.0.1 or ::1)"
+    if problem:
+        raise SettingError(name, f"client {client_id!r}: webhook URL {url!r} {problem}")
+    if not isinstance(secret, str) or len(secret) < 32:
+        raise SettingError(name, f"client {client_id!r}: webhook_secret must be a string of at "
+                                 "least 32 characters")
 
 
 class Config:

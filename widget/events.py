@@ -4,20 +4,33 @@ A session's events are an append-only list beside its record (a Redis list, or a
 inside it: every request reads and rewrites the record, and a record carrying up to 500 events
 (each search adds one) grew to tens of kilobytes. The record keeps only what is new: the events
 of this request until the store saves them (`PENDING`), and those no page has handed to the
-Client's window yet (`UNDELIVERED`, widget/parent_messages.py).
+Client's window yet (`UNDELIVERED`, widget/parent_messages.py). Each event has an `event_id`
+numbered per session (`SEQUENCE`); a Client's webhook gets them too (widget/webhooks/).
 """
 import hashlib
+import json
+import re
+import secrets
 from datetime import datetime, timezone
+from typing import Any
 
 from widget.logs import log_event
 
 MAX_EVENTS = 500  # kept per session, oldest out
 PENDING = "events_pending"
 UNDELIVERED = "events_undelivered"
+# The last sequence number given to an event of the session, kept in its record: the record and
+# the events are saved together (one script in Redis, under the session's flock on disk), so a
+# number is never given twice, and trimming the list to MAX_EVENTS does not reset it.
+SEQUENCE = "events_sequence"
+# Records written before event ids existed lack SEQUENCE: their events (at most MAX_EVENTS) are
+# numbered up to this when read, and their new events come after it.
+LEGACY_SEQUENCE = MAX_EVENTS
+EVENT_ID = re.compile(r"ev_([0-9]{8})_[0-9a-f]{16}")
 # Only ids and codes may go in `data`: anything else is dropped before it is kept or logged.
 ALLOWED_DATA = {"provider_id", "channel_definition_id", "channel_id", "connection_id", "error",
                 "result", "account_ids", "count", "challenge_type", "search_length", "mode",
-                "version", "step", "redirect_host"}
+                "version", "step", "redirect_host", "state"}
 
 
 def utc_now_iso():
@@ -27,7 +40,10 @@ def utc_now_iso():
 def track(widget_session, session_id, name, widget, **data):
     """Record event `name` of `widget`: the store appends it to the session's events when it
     saves the session (so a request that fails records nothing), and it is logged."""
-    event = {"name": name, "date": utc_now_iso(), "widget": widget,
+    sequence = widget_session.get(SEQUENCE, LEGACY_SEQUENCE) + 1
+    widget_session[SEQUENCE] = sequence
+    event = {"event_id": "ev_%08d_%s" % (sequence, secrets.token_hex(8)),
+             "name": name, "date": utc_now_iso(), "widget": widget,
              "data": {k: v for k, v in data.items() if k in ALLOWED_DATA and v is not None}}
     widget_session.setdefault(PENDING, []).append(event)
     undelivered = widget_session.setdefault(UNDELIVERED, [])
@@ -36,3 +52,27 @@ def track(widget_session, session_id, name, widget, **data):
     # The session id grants access: the log gets a digest that correlates without granting.
     log_event({**event, "session": hashlib.sha256(session_id.encode()).hexdigest()[:16]})
     return event
+
+
+def sequence_of(event_id: object) -> int | None:
+    """The sequence number an event id carries; None when it is not an event id."""
+    match = EVENT_ID.fullmatch(event_id) if isinstance(event_id, str) else None
+    return int(match.group(1)) if match else None
+
+
+def with_ids(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Events as read, each with its id: those kept before ids existed get one now, the same at
+    every read (numbered from the newest down to LEGACY_SEQUENCE, which trimming the oldest does
+    not change, and a digest of the event as the random part)."""
+    legacy = [i for i, event in enumerate(events) if "event_id" not in event]
+    for rank, i in enumerate(reversed(legacy)):
+        digest = hashlib.sha256(json.dumps(events[i], sort_keys=True).encode()).hexdigest()
+        events[i] = {"event_id": "ev_%08d_%s" % (LEGACY_SEQUENCE - rank, digest[:16]),
+                     **events[i]}
+    return events
+
+
+def after(events: list[dict[str, Any]], event_id: str) -> list[dict[str, Any]]:
+    """The events later than `event_id` (whose sequence number is greater)."""
+    sequence = sequence_of(event_id) or 0
+    return [event for event in events if (sequence_of(event["event_id"]) or 0) > sequence]

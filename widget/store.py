@@ -23,7 +23,7 @@ from typing import Any, TypeGuard
 
 from flask import current_app
 
-from widget.events import MAX_EVENTS, PENDING
+from widget.events import MAX_EVENTS, PENDING, SEQUENCE, with_ids
 from widget.store_backend import Append, Backend, Cipher, SessionData
 from widget.store_keys import (LIVE_PREFIX, STALE_PREFIX, STATE_PREFIX, events_key, legacy_key,
                                live_key, stale_key, state_key, stored_name)
@@ -62,6 +62,8 @@ class WidgetSessionStore:
     def __init__(self, backend: Backend, cipher: Cipher) -> None:
         self.backend = backend
         self.cipher = cipher
+        # Takes each request's events for the client's webhook (widget/webhooks/outbox.py).
+        self.outbox: Any = None
 
     @staticmethod
     def new_id() -> str:
@@ -72,6 +74,7 @@ class WidgetSessionStore:
         # The filesystem store has no cron: traffic pays, now and then, for expired sessions.
         self.backend.sweep_if_due()
         session_id = self.new_id()
+        data.setdefault(SEQUENCE, 0)
         self._write(session_id, data)
         return session_id
 
@@ -93,7 +96,7 @@ class WidgetSessionStore:
         listed = [json.loads(text) for text in map(self.cipher.open, sealed) if text]
         # A record written before the events had a list of their own kept them itself.
         events: list[dict[str, Any]] = (data.get("events") or []) + listed
-        return events[-MAX_EVENTS:]
+        return with_ids(events[-MAX_EVENTS:])
 
     def peek_expired(self, session_id: object) -> SessionData | None:
         """What is left of a session that expired or ended, within its grace period."""
@@ -128,14 +131,16 @@ class WidgetSessionStore:
             before, stale_before = repr(data), repr(stale_part(data))
             yield data
             pending = data.pop(PENDING, None) or []
-            if repr(data) != before:
+            deliveries = self.outbox.deliveries(session_id, data, pending) if self.outbox else []
+            if repr(data) != before:  # always so with new events: they move its sequence
                 # The stale record is rewritten only when what it holds changed (or it is to be
                 # renamed): most requests change the run, not what an old link needs.
                 self._write(session_id, data, fence, pending,
-                            with_stale=not named or repr(stale_part(data)) != stale_before)
-            elif pending:  # new events, and a record that did not change (a search, say)
-                self.backend.write([], fence=fence, appends=self._appends(
-                    session_id, pending, data["expires_at_ts"] - time.time()))
+                            with_stale=not named or repr(stale_part(data)) != stale_before,
+                            outbox=self.outbox.appends(session_id, deliveries, self.cipher)
+                            if deliveries else [])
+            if deliveries:  # saved: a request that failed delivers nothing
+                self.outbox.saved(session_id, deliveries)
 
     def delete(self, session_id: str) -> None:
         self.backend.delete(live_key(session_id), stale_key(session_id), events_key(session_id),
@@ -181,8 +186,10 @@ class WidgetSessionStore:
         return self.cipher.seal(json.dumps(data))
 
     def _write(self, session_id: str, data: SessionData, fence: Any = None,
-               pending: list[SessionData] | None = None, with_stale: bool = True) -> None:
-        """Save the record (and the stale one), with the events of this request (`pending`)."""
+               pending: list[SessionData] | None = None, with_stale: bool = True,
+               outbox: list[Append] | None = None) -> None:
+        """Save the record (and the stale one), with the events of this request (`pending`) and
+        their webhook deliveries (`outbox`: these go even when the session just ended)."""
         live, stale = live_key(session_id), stale_key(session_id)
         legacy = [legacy_key(LIVE_PREFIX, session_id), legacy_key(STALE_PREFIX, session_id)]
         remaining = data["expires_at_ts"] - time.time()
@@ -191,10 +198,11 @@ class WidgetSessionStore:
         if remaining > 0:
             records = [(live, self._sealed(data), remaining)]
             self.backend.write(records + ([stale_record] if with_stale else []), deletes=legacy,
-                               fence=fence, appends=self._appends(session_id, pending, remaining))
+                               fence=fence, appends=self._appends(session_id, pending, remaining)
+                               + (outbox or []))
         else:  # expired or ended: the tokens and secret go with the live record, and the events
             self.backend.write([stale_record], deletes=[live, events_key(session_id), *legacy],
-                               fence=fence)
+                               fence=fence, appends=outbox or [])
 
     def _appends(self, session_id: str, pending: list[SessionData] | None,
                  remaining: float) -> list[Append]:

@@ -11,7 +11,7 @@ bp = Blueprint("playground", __name__)
 
 # Imported for their routes, which attach themselves to `bp`.
 from widget.playground import (connections, home, hosts, page_helpers,  # noqa: E402,F401
-                               return_page, users)
+                               return_page, users, webhooks)
 
 
 def init_app(app):

@@ -44,8 +44,15 @@ def finish(ctx, outcome):
     elif outcome.result == "error":
         ctx.track("ERROR", widget, error=outcome.error, connection_id=outcome.connection_id)
     run.end(outcome)
-    if (run.options or ctx.data["options"]).get("redirect_url"):
+    options = run.options or ctx.data["options"]
+    if options.get("redirect_url"):
         ctx.track("REDIRECT", widget, result=outcome.result, connection_id=outcome.connection_id)
+    # Once per ending, whichever way the user is told (redirect or our own result page): the
+    # event a Client's webhook waits for.
+    ctx.track("SESSION_FINISHED", widget, result=outcome.result,
+              connection_id=outcome.connection_id,
+              error=(outcome.error or "upstream_error") if outcome.result == "error" else None,
+              state=options.get("state"))
     return deliver_again(ctx, outcome)
 
 

@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, g, jsonify, request
 
 from widget import upstream
 from widget.clients import client_registry
+from widget.events import after, sequence_of
 from widget.public_url import external_url
 from widget.security import new_csrf_token
 from widget.session_options import InvalidOption, parse_options, with_defaults
@@ -148,9 +149,17 @@ def _owned_session(session_id):
 @bp.get("/widget_session/<session_id>/events")
 @bp.get("/widget/widget_session/<session_id>/events")
 def session_events(session_id):
-    """The session's tracked events, oldest first, for the client that created it."""
+    """The session's tracked events, oldest first (those after `after` only), for its client."""
     error, session = _owned_session(session_id)
-    return error or jsonify(widget_sessions().events(session_id, session))
+    if error:
+        return error
+    events = widget_sessions().events(session_id, session)
+    if "after" in request.args:
+        if sequence_of(request.args["after"]) is None:
+            return api_error(400, "invalid_request",
+                             "after must be an event id such as ev_00000003_9f2c4e1a0b7d3e55")
+        events = after(events, request.args["after"])
+    return jsonify(events)
 
 
 @bp.delete("/widget_session/<session_id>")

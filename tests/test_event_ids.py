@@ -1,0 +1,104 @@
+"""Event ids (issue 13, part 4): `ev_<8-digit sequence>_<16 hex>`, numbered per session, never
+reset by the list's trimming, given on both stores with the append, and `?after=` on the API."""
+import re
+
+import pytest
+
+from tests.client_backend import CLIENT, basic
+from tests.test_session_events import STORES, new_session, track_in_requests
+from tests.session_stores import make_app, redis_available
+from tests.widget_driver import open_widget
+from widget.events import LEGACY_SEQUENCE, MAX_EVENTS, after, sequence_of, track
+from widget.store import widget_sessions
+
+EVENT_ID = re.compile(r"ev_[0-9]{8}_[0-9a-f]{16}")
+
+
+@pytest.fixture(params=STORES)
+def store(request, tmp_path):
+    if request.param and not redis_available():
+        pytest.fail("Redis must run on 127.0.0.1:6379 for these tests")
+    app = make_app(tmp_path, **request.param)
+    with app.app_context():
+        yield widget_sessions()
+
+
+def read(store, session_id):
+    return store.events(session_id, store.load(session_id))
+
+
+def test_ids_number_the_events_from_one_and_survive_the_trimming(store):
+    session_id = new_session(store)
+    track_in_requests(store, session_id, 3)
+    ids = [e["event_id"] for e in read(store, session_id)]
+    assert all(EVENT_ID.fullmatch(i) for i in ids)
+    assert [sequence_of(i) for i in ids] == [1, 2, 3]
+    assert list(read(store, session_id)[0]) == ["event_id", "name", "date", "widget", "data"]
+    track_in_requests(store, session_id, MAX_EVENTS, start=3)
+    events = read(store, session_id)
+    assert len(events) == MAX_EVENTS
+    assert [sequence_of(e["event_id"]) for e in events] == list(range(4, MAX_EVENTS + 4))
+    assert len({e["event_id"] for e in events}) == MAX_EVENTS
+
+
+def test_several_events_of_one_request_and_a_failed_request(store):
+    session_id = new_session(store)
+    with store.transaction(session_id) as data:
+        track(data, session_id, "OPEN", "add_connection")
+        track(data, session_id, "SELECT_PROVIDER", "add_connection")
+    with pytest.raises(RuntimeError):
+        with store.transaction(session_id) as data:
+            track(data, session_id, "SEARCH_PROVIDER", "add_connection")
+            raise RuntimeError("the view failed")
+    track_in_requests(store, session_id, 1)
+    assert [sequence_of(e["event_id"]) for e in read(store, session_id)] == [1, 2, 3]
+
+
+def test_events_of_the_previous_release_get_the_same_ids_at_every_read(store):
+    session_id = new_session(store)
+    old = [{"name": name, "date": "2026-12-03T10:00:00.000Z", "widget": "add_connection",
+            "data": {}} for name in ("OPEN", "SEARCH_PROVIDER")]
+    with store.transaction(session_id) as data:
+        data["events"] = old
+        del data["events_sequence"]  # a record of the previous release has none
+    track_in_requests(store, session_id, 1)
+    first, second = read(store, session_id), read(store, session_id)
+    assert first == second
+    assert [sequence_of(e["event_id"]) for e in first] == \
+        [LEGACY_SEQUENCE - 1, LEGACY_SEQUENCE, LEGACY_SEQUENCE + 1]
+    assert [e["name"] for e in first] == ["OPEN", "SEARCH_PROVIDER", "SEARCH_PROVIDER"]
+    assert all(EVENT_ID.fullmatch(e["event_id"]) for e in first)
+    assert [e["event_id"] for e in after(first, first[0]["event_id"])] == \
+        [e["event_id"] for e in first[1:]]
+
+
+@pytest.mark.parametrize("value", ["", "ev_1_abc", "ev_00000001_9F2C4E1A0B7D3E55",
+                                   "ev_00000001_9f2c4e1a0b7d3e5", "00000001", "ev_0000000a_"
+                                   "9f2c4e1a0b7d3e55", "ev_00000001_9f2c4e1a0b7d3e55x", "é"])
+def test_a_malformed_after_is_a_400(client, user, value):
+    w, _ = open_widget(client, user)
+    answer = client.get("/widget_session/%s/events" % w.session_id, query_string={"after": value},
+                        headers=basic(*CLIENT))
+    assert answer.status_code == 400
+    assert answer.get_json()["error"] == "invalid_request"
+    assert "after" in answer.get_json()["error_description"]
+
+
+def test_after_gives_only_the_later_events(client, user):
+    w, _ = open_widget(client, user)
+    for term in ("caisse", "credit", "banque"):
+        w.get("/widget/add_connection/providers", q=term)
+    url = "/widget_session/%s/events" % w.session_id
+    everything = client.get(url, headers=basic(*CLIENT)).get_json()
+    assert [sequence_of(e["event_id"]) for e in everything] == [1, 2, 3, 4]
+    later = client.get(url, query_string={"after": everything[1]["event_id"]},
+                       headers=basic(*CLIENT)).get_json()
+    assert later == everything[2:]
+    assert client.get(url, query_string={"after": everything[-1]["event_id"]},
+                      headers=basic(*CLIENT)).get_json() == []
+    # An id the session never had still says where to start: its sequence number.
+    assert client.get(url, query_string={"after": "ev_00000003_0000000000000000"},
+                      headers=basic(*CLIENT)).get_json() == everything[3:]
+    assert client.get("/widget/widget_session/%s/events" % w.session_id,
+                      query_string={"after": everything[0]["event_id"]},
+                      headers=basic(*CLIENT)).get_json() == everything[1:]
