@@ -11,6 +11,7 @@
   }
 
   function parse(url) {
+    if (typeof url !== "string" || !url) return null;
     try {
       var parsed = new URL(url, global.location.href);
       if (parsed.protocol === "https:" || parsed.protocol === "http:") return parsed;
@@ -63,8 +64,8 @@
     }
     var container = typeof o.container === "string" ? document.querySelector(o.container)
       : o.container;
-    if (mode === "iframe" && !container) fail("options.container: no such element");
     if (mode !== "iframe" && mode !== "popup") fail("options.mode: iframe, popup or redirect");
+    if (mode === "iframe" && !container) fail("options.container: no such element");
 
     var origin = url.origin;
     var frame = null;
