@@ -25,6 +25,12 @@
     } catch (e) { /* storage off: resume() then needs options.url */ }
   }
 
+  function forget(id) {
+    try {
+      if (id) global.sessionStorage.removeItem(STORE + id);
+    } catch (e) { /* storage off: nothing kept */ }
+  }
+
   function remembered(id) {
     try {
       return global.sessionStorage.getItem(STORE + id);
@@ -68,6 +74,7 @@
     if (mode === "iframe" && !container) fail("options.container: no such element");
 
     var origin = url.origin;
+    var sessionId = url.searchParams.get("session_id");
     var frame = null;
     var widgetWindow = null; // the only window whose messages count
     var timer = null;
@@ -84,6 +91,7 @@
     function finish(result) {
       if (done) return;
       stop();
+      forget(sessionId); // ended: a reload of the page has nothing to resume
       var callback = o[CALLBACKS[result.result] || "onError"];
       if (typeof callback === "function") callback(result, handle);
     }
@@ -98,6 +106,7 @@
 
     function close() {
       stop();
+      forget(sessionId);
       if (frame && frame.parentNode) frame.parentNode.removeChild(frame);
       if (mode === "popup" && widgetWindow && !widgetWindow.closed) widgetWindow.close();
       frame = widgetWindow = null;
@@ -106,7 +115,7 @@
     // Listening before the widget exists: it posts OPEN as soon as it loads.
     global.addEventListener("message", listen);
     if (mode === "iframe") {
-      remember(url.searchParams.get("session_id"), url.href);
+      remember(sessionId, url.href);
       frame = document.createElement("iframe");
       frame.src = url.href;
       frame.title = o.title || "Passerelle";

@@ -200,6 +200,10 @@ def test_resume_after_a_redirect_bank_recreates_the_frame(live_app, client, page
     press(page.frame_locator(FRAME), T["agree"])
     # The events since the frame left for the bank come with the resumed frame's first page.
     assert_success(page, "bank-state", first="REDIRECT_TO_PROVIDER")
+    # Ended: the tab forgot the link, so a reload of this address has nothing to resume.
+    page.reload()
+    assert page.evaluate("window.resumed") is None
+    expect(page.locator("iframe")).to_have_count(0)
 
 
 def test_open_refuses_a_link_that_is_not_http(client, page_for):
