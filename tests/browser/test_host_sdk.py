@@ -110,16 +110,32 @@ def test_popup_mode_to_the_end_and_close_closes_the_popup(live_app, client, page
 
 def test_a_popup_closed_by_the_user_is_an_exit(live_app, client, page_for):
     page = page_for(locale="en-US")
+    page.clock.install()
     with page.expect_popup() as opened:
         open_host(page, client, session_link(live_app, client), "popup")
     popup = opened.value
     page.wait_for_function("window.calls.some(c => c[1].eventName === 'OPEN')")
     popup.close()
+    page.clock.run_for(1000)  # the SDK looks at the popup twice a second
     [result] = wait_for_call(page, "onExit")
     assert result == {"result": "cancelled", "widget": None, "connection_id": None,
                       "redirect_url": None, "error": None, "error_description": None,
                       "state": None}
     assert calls(page, "onSuccess") == [] and calls(page, "onError") == []
+
+
+def test_close_before_the_end_closes_the_popup_and_calls_nothing(live_app, client, page_for):
+    page = page_for(locale="en-US")
+    page.clock.install()  # the SDK's watch on the popup runs on time this test moves
+    with page.expect_popup() as opened:
+        open_host(page, client, session_link(live_app, client), "popup")
+    popup = opened.value
+    page.wait_for_function("window.calls.some(c => c[1].eventName === 'OPEN')")
+    with popup.expect_event("close"):
+        page.evaluate("window.handle.close()")
+    page.clock.run_for(5000)  # ten looks at the popup, had close() not stopped them
+    assert [name for name, _ in page.evaluate("window.calls")
+            if name != "onEvent"] == []
 
 
 def test_an_exit_from_the_widget_calls_on_exit(live_app, client, page_for):
