@@ -100,8 +100,11 @@
       if (event.origin !== origin || !widgetWindow || event.source !== widgetWindow) return;
       var message = event.data;
       if (!message || typeof message !== "object" || Array.isArray(message)) return;
-      if (typeof o.onEvent === "function") o.onEvent(message, handle);
-      if (message.eventName === "redirect_to") finish(outcome(message));
+      try {
+        if (typeof o.onEvent === "function") o.onEvent(message, handle);
+      } finally { // an onEvent that throws never swallows the ending
+        if (message.eventName === "redirect_to") finish(outcome(message));
+      }
     }
 
     function close() {

@@ -5,7 +5,8 @@ from the widget's server: what an integrator writes from the README's "Embedding
 `Passerelle.open`; on load it calls `Passerelle.resume`, so it is also the session's
 `aspsp_callback_uri`. What the SDK reports goes to `window.calls` as `[callback, payload]`; every
 message the page receives, from anywhere, goes to `window.seen` (`mine`: from the SDK's window).
-`/return.html` is the redirect URL.
+With `throw=1`, the page's onEvent throws after noting each message. `/return.html` is the
+redirect URL.
 """
 from werkzeug.wrappers import Request, Response
 
@@ -27,9 +28,14 @@ window.handle = null;
 function record(name) {
   return function (payload) { window.calls.push([name, payload]); };
 }
+var throwing = new URLSearchParams(window.location.search).get("throw") === "1";
+function onEvent(message) {
+  window.calls.push(["onEvent", message]);
+  if (throwing) throw new Error("a bug in the Client's onEvent");
+}
 function options(url, mode) {
   return {url: url, mode: mode, container: "#widget", title: "Bank connection",
-          onEvent: record("onEvent"), onSuccess: record("onSuccess"),
+          onEvent: onEvent, onSuccess: record("onSuccess"),
           onExit: record("onExit"), onError: record("onError")};
 }
 window.addEventListener("message", function (event) {

@@ -33,8 +33,8 @@ def session_link(app, client, **options):
     return widget_link(app, user, **options)
 
 
-def open_host(page, client, link, mode):
-    page.goto(client.url + "/host.html?" + urlencode({"url": link, "mode": mode}))
+def open_host(page, client, link, mode, **query):
+    page.goto(client.url + "/host.html?" + urlencode({"url": link, "mode": mode, **query}))
     page.get_by_role("button", name="Connect a bank").click()
 
 
@@ -138,9 +138,10 @@ def test_close_before_the_end_closes_the_popup_and_calls_nothing(live_app, clien
             if name != "onEvent"] == []
 
 
-def test_an_exit_from_the_widget_calls_on_exit(live_app, client, page_for):
+def test_an_exit_from_the_widget_calls_on_exit_even_after_a_throwing_on_event(live_app, client,
+                                                                            page_for):
     page = page_for(locale="en-US")
-    open_host(page, client, session_link(live_app, client, state="left"), "iframe")
+    open_host(page, client, session_link(live_app, client, state="left"), "iframe", throw="1")
     widget = page.frame_locator(FRAME)
     expect(widget.get_by_role("button", name=T["accept"])).to_be_visible()
     widget.get_by_role("button", name="Exit").click()
