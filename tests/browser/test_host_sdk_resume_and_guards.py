@@ -1,7 +1,7 @@
 """static/passerelle.js in a real browser, on a Client's page of another origin: the resume after
 a REDIRECT bank, messages from another origin or another window ignored, bad options refused."""
 import re
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -91,3 +91,26 @@ def test_open_refuses_a_link_that_is_not_http(client_site, page_for):
     }""")
     assert error == "Passerelle: options.mode: iframe, popup or redirect"
     expect(page.locator("iframe")).to_have_count(0)
+
+
+def test_resume_in_a_tab_that_never_opened_the_session_needs_its_link(live_app, client_site,
+                                                                       page_for):
+    page = page_for(locale="en-US")
+    link = session_link(live_app, client_site)
+    session_id = parse_qs(urlsplit(link).query)["session_id"][0]
+    # The bank's app came back in a new tab: nothing kept there, so the page resumes nothing
+    # by itself, and a link of another session is not taken for this one.
+    page.goto(client_site.url + "/host.html?" + urlencode({"session_id": session_id,
+                                                          "state": "s"}))
+    assert page.evaluate("window.resumed") is None
+    expect(page.locator("iframe")).to_have_count(0)
+    other = session_link(live_app, client_site)
+    resume = """url => {
+        window.handle = Passerelle.resume({url: url, container: "#widget", title: "Bank connection",
+                                          onEvent: m => window.calls.push(["onEvent", m])});
+        return window.handle && window.handle.resumed;
+    }"""
+    assert page.evaluate(resume, other) is None
+    assert page.evaluate(resume, link) == {"session_id": session_id, "state": "s"}
+    expect(page.locator(FRAME)).to_have_attribute("src", link)
+    widget_loaded(page)
