@@ -99,55 +99,59 @@
     if (moveFocus) document.getElementById("widget-result-title").focus();
   }
 
+  // The widget itself comes from static/passerelle.js, the SDK a Client's page uses: this
+  // page only logs what it reports.
   function startHost(host) {
     var mode = host.getAttribute("data-mode");
     var widgetUrl = host.getAttribute("data-widget-url");
-    var widgetOrigin = host.getAttribute("data-widget-origin");
     var key = STORE_PREFIX + host.getAttribute("data-session-id");
     var log = document.getElementById("message-log");
     var empty = document.getElementById("message-log-empty");
     var entries = loadLog(key);
-    var source = null; // the widget's window: the frame's, or the popup
 
-    function add(entry, live) {
+    function add(entry) {
       log.appendChild(entryElement(entry));
       log.scrollTop = log.scrollHeight; // the newest in view
       empty.hidden = true;
-      if (isMessage(entry.data) && entry.data.eventName === "redirect_to") {
-        showResult(entry.data, live);
-      }
     }
 
-    entries.forEach(function (entry) { add(entry, false); });
-
-    // Listening before the widget exists: its first messages come as soon as it loads.
-    window.addEventListener("message", function (event) {
-      if (event.origin !== widgetOrigin || !source || event.source !== source) return;
-      var entry = {received: new Date().toISOString(), data: event.data};
-      entries.push(entry);
-      saveLog(key, entries);
-      add(entry, true);
+    entries.forEach(function (entry) {
+      add(entry);
+      if (isMessage(entry.data) && entry.data.eventName === "redirect_to") {
+        showResult(entry.data, false);
+      }
     });
 
-    if (mode === "iframe") {
-      var frame = document.createElement("iframe");
-      frame.className = "widget-frame";
-      frame.title = host.getAttribute("data-frame-title");
-      frame.src = widgetUrl;
-      host.appendChild(frame);
-      source = frame.contentWindow;
-    } else if (mode === "popup") {
-      var opener = host.querySelector(".needs-script");
-      var blocked = document.getElementById("popup-blocked");
-      opener.hidden = false;
-      document.getElementById("open-popup").addEventListener("click", function () {
-        var popup = window.open(widgetUrl, host.getAttribute("data-popup-name"),
-                                "popup,width=480,height=760");
-        blocked.hidden = Boolean(popup);
-        if (popup) {
-          source = popup;
-          popup.focus();
+    function shown(result) { showResult(result, true); }
+    var options = {
+      url: widgetUrl, mode: mode, container: host, className: "widget-frame",
+      title: host.getAttribute("data-frame-title"), popupName: host.getAttribute("data-popup-name"),
+      onEvent: function (message) {
+        var entry = {received: new Date().toISOString(), data: message};
+        entries.push(entry);
+        saveLog(key, entries);
+        add(entry);
+      },
+      onSuccess: shown, onExit: shown,
+      onError: function (result) {
+        if (result.error === "popup_blocked") {
+          document.getElementById("popup-blocked").hidden = false;
+        } else {
+          shown(result);
         }
+      }
+    };
+
+    if (mode === "iframe") {
+      // Back from a REDIRECT bank (aspsp_callback_uri), or the first time: the same frame.
+      if (!window.Passerelle.resume(options)) window.Passerelle.open(options);
+    } else if (mode === "popup") {
+      var handle = null;
+      host.querySelector(".needs-script").hidden = false;
+      document.getElementById("open-popup").addEventListener("click", function () {
+        document.getElementById("popup-blocked").hidden = true;
+        if (handle) handle.close();
+        handle = window.Passerelle.open(options);
       });
     }
   }

@@ -63,3 +63,12 @@ def test_every_worker_serves_the_same_names(server):
     names = {tuple(ASSET_URL.findall(fetch_raw(server.url, "/").body.decode())) for _ in range(20)}
     assert len(names) == 1
     assert "Traceback" not in server.log()
+
+
+def test_the_host_sdk_over_real_http_as_a_client_page_loads_it(server):
+    # A Client's page links the plain name (docs: Embedding): short-lived, compressed, < 3 kB.
+    answer = fetch_raw(server.url, "/static/passerelle.js", headers={"Accept-Encoding": "gzip"})
+    assert answer.status == 200 and answer.header("Content-Encoding") == "gzip"
+    assert answer.header("Cache-Control") == "public, max-age=60"
+    assert len(answer.body) < 3000
+    assert gzip.decompress(answer.body) == source_of("/static/passerelle.js")

@@ -2,6 +2,7 @@
 import pytest
 from playwright.sync_api import sync_playwright
 
+from tests.browser.client_page import client_server
 from tests.live_server import build_app
 
 CHROMIUM = "/usr/bin/chromium"
@@ -45,3 +46,11 @@ def page_for(browser):
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def client_site(live_app):
+    """A Client's own pages on another origin, using the host SDK (tests/browser/client_page.py)."""
+    server = client_server(live_app.live_url)
+    yield server
+    server.stop()

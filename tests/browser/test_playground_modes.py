@@ -183,3 +183,16 @@ def test_without_javascript_iframe_mode_offers_a_full_page_link(live_app, page_f
     expect(page.locator("iframe")).to_have_count(0)
     page.get_by_role("link", name="Open the widget in full page").click()
     expect(page.get_by_role("button", name=T["accept"])).to_be_visible()
+
+
+def test_a_popup_closed_by_the_user_shows_that_the_user_left(live_app, page_for):
+    page = page_for(locale="en-US")
+    page.clock.install()  # the SDK looks at the popup twice a second, on this clock
+    start_from_playground(page, live_app, "Popup")
+    popup = open_the_popup(page)
+    popup.close()
+    page.clock.run_for(1000)
+    result = page.locator("#widget-result")
+    expect(result.get_by_text("The user left the widget.")).to_be_visible()
+    expect(result.locator("[data-result-field=result]")).to_have_text("cancelled")
+    expect(page.locator("#widget-result-title")).to_be_focused()

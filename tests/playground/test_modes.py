@@ -126,12 +126,13 @@ def test_host_page_hands_the_widget_link_to_its_script(client, app, mode):
     assert response.headers["Referrer-Policy"] == "no-referrer"
     link = "%s/widget/add_connection?session_id=%s" % (app.live_url, SESSION_ID)
     assert 'data-widget-url="%s"' % link in page
-    assert 'data-widget-origin="%s"' % app.live_url in page
     assert 'data-mode="%s"' % mode in page
-    assert re.search(r'<script src="/static/playground\.[0-9a-f]{12}\.js"></script>', page)
+    # The host SDK a Client's page uses, then the playground's log around it.
+    assert re.search(r'<script src="/static/passerelle\.[0-9a-f]{12}\.js"></script>\s*'
+                     r'<script src="/static/playground\.[0-9a-f]{12}\.js"></script>', page)
     # No inline script or style (CSP). Without JavaScript the page says so and links to the
     # widget in full page; the script hides that note (class "js" on <html>, playground.css).
-    assert len(re.findall(r"<script", page)) == 1 and "style=" not in page and "<style" not in page
+    assert len(re.findall(r"<script", page)) == 2 and "style=" not in page and "<style" not in page
     assert re.search(r'<p class="message message-error without-js">[^<]*<a href="%s">'
                      % re.escape(link.replace("&", "&amp;")), page)
     assert 'role="log"' in page and 'aria-live="polite"' in page

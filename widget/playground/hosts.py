@@ -1,7 +1,7 @@
 """The pages that host the widget as a Client's front end does: in an iframe, or in a popup.
 
-Both log every message the widget posts (static/playground.js) and show the result when
-`redirect_to` arrives. The iframe page is also the session's `aspsp_callback_uri`: after a
+Both run the widget through the host SDK a Client's page uses (static/passerelle.js), log
+every message it reports (static/playground.js) and show the result when the widget ends. The iframe page is also the session's `aspsp_callback_uri`: after a
 bank's redirect, the widget sends the top window back here with `session_id` and `state`
 added, and the page opens the same widget link again, which resumes the run.
 """
