@@ -1,0 +1,147 @@
+"""docs/openapi.yaml (issue 13 part 3): a valid OpenAPI 3.1 document, served at /openapi.json,
+naming every route of the session API, and true of the live app (schemathesis against the
+Procfile's command finds no server error and no answer the document does not describe)."""
+import copy
+import os
+import subprocess
+import sys
+from types import SimpleNamespace
+
+import jsonschema
+import pytest
+import requests
+import yaml
+from openapi_spec_validator import OpenAPIV31SpecValidator, validate
+
+from tests.client_backend import CLIENT, sandbox_user
+from tests.procfile_server import ROOT, ProcfileServer
+
+SPEC_PATH = os.path.join(ROOT, "docs", "openapi.yaml")
+# Event ids (`event_id`, `?after=`) land with the `hooks` branch: remove this marker when
+# merging it (strict, so the test fails as a reminder once events carry their ids).
+EVENT_IDS_PENDING = pytest.mark.xfail(strict=True, reason="event_id comes with the hooks branch")
+# Each operation's generated cases (a bound per phase): enough to reach every documented answer
+# (about 1,300 requests), few enough for a loaded machine (under 20 s with the server's start).
+MAX_EXAMPLES = int(os.environ.get("OPENAPI_MAX_EXAMPLES", "25"))
+CHECKS = ("not_a_server_error,status_code_conformance,content_type_conformance,"
+          "response_headers_conformance,response_schema_conformance")
+
+
+def load_spec():
+    with open(SPEC_PATH, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def test_the_contract_is_a_valid_openapi_3_1_document():
+    spec = load_spec()
+    assert spec["openapi"].startswith("3.1.")
+    validate(spec, cls=OpenAPIV31SpecValidator)
+
+
+def test_every_route_of_the_session_api_and_the_health_checks_is_described(app):
+    spec = load_spec()
+    routes = {(rule.rule, method.lower()) for rule in app.url_map.iter_rules()
+              if rule.endpoint.split(".")[0] in ("session_api", "health", "api_contract")
+              for method in rule.methods - {"HEAD", "OPTIONS"}}
+    described = {(path.replace("{", "<").replace("}", ">"), method)
+                 for path, item in spec["paths"].items() for method in item}
+    assert routes == described
+
+
+def test_the_webhook_and_the_return_are_described():
+    spec = load_spec()
+    webhook = spec["webhooks"]["widgetEvent"]["post"]
+    headers = {p["name"] for p in webhook["parameters"] if p["in"] == "header"}
+    assert headers == {"Passerelle-Signature", "Passerelle-Event-Id"}
+    payload = spec["components"]["schemas"]["WebhookPayload"]["allOf"][1]
+    assert payload["required"] == ["widget_session_id"]
+    returned = spec["components"]["callbacks"]["WidgetReturn"]["{$request.body#/redirect_url}"]
+    names = {p["name"] for p in returned["get"]["parameters"]}
+    assert names == {"result", "widget", "connection_id", "error", "error_description", "state"}
+    assert "allow_duplicates" in spec["components"]["schemas"]["WidgetSessionRequest"]["properties"]
+
+
+def test_openapi_json_is_the_yaml_as_json_and_may_be_cached(client):
+    response = client.get("/openapi.json")
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    assert response.json == load_spec()
+    assert response.headers["Cache-Control"].startswith("public, max-age=")
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    again = client.get("/openapi.json", headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
+    assert again.get_data() == b""
+
+
+def test_pages_other_than_the_contract_stay_out_of_caches(client):
+    client.get("/openapi.json")  # the contract's permission must not outlive its own request
+    assert client.get("/healthz").headers["Cache-Control"] == "no-store"
+
+
+def event_schema(spec):
+    """The Event schema, with its references resolved against the document."""
+    schema = copy.deepcopy(spec["components"]["schemas"]["Event"])
+    schema["components"] = spec["components"]
+    return schema
+
+
+@EVENT_IDS_PENDING
+def test_a_real_sessions_events_match_the_event_schema(app, client, user):
+    created = client.post("/widget_session", auth=CLIENT, data={
+        "access_token": user["access_token"], "refresh_token": user["refresh_token"]})
+    assert created.status_code == 201, created.json
+    session_id = created.json["session_id"]
+    assert client.get("/widget/add_connection?session_id=" + session_id).status_code == 200
+    events = client.get("/widget_session/%s/events" % session_id, auth=CLIENT).json
+    assert events, "opening a widget is an event"
+    schema = event_schema(load_spec())
+    for event in events:
+        jsonschema.validate(event, schema, format_checker=jsonschema.FormatChecker())
+
+
+def spec_with_live_examples(spec, base_url, access_token, session_id):
+    """The document plus examples only the live run knows (a real user's token, a session of
+    demo-client), so that the generated cases also reach the 201 and the 200/204 answers."""
+    spec = copy.deepcopy(spec)
+    body = spec["components"]["requestBodies"]["WidgetSessionRequest"]["content"]
+    example = {"access_token": access_token, "redirect_url": base_url + "/playground/return",
+               "state": "xyz", "locale": "en", "allow_duplicates": "false", "theme": "dark"}
+    for media in body.values():
+        media["example"] = example
+    spec["components"]["parameters"]["SessionId"]["example"] = session_id
+    return spec
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("openapi")
+    # Hundreds of cases in seconds: they must meet the API, not its limiter (whose 429 is
+    # described all the same).
+    unlimited = "100000 per minute"
+    server = ProcfileServer(INSTANCE_PATH=str(folder / "instance"),
+                            LIMIT_FAILED_AUTH_PER_IP=unlimited, LIMIT_SESSIONS_PER_IP=unlimited,
+                            LIMIT_SESSIONS_PER_CLIENT=unlimited)
+    server.start()
+    yield SimpleNamespace(url=server.url, folder=folder, server=server)
+    server.stop()
+
+
+def test_schemathesis_finds_the_live_app_true_to_its_contract(live):
+    user = sandbox_user(SimpleNamespace(live_url=live.url), accept_terms=True)
+    created = requests.post(live.url + "/widget_session", auth=CLIENT, timeout=30, data={
+        "access_token": user["access_token"], "refresh_token": user["refresh_token"]})
+    assert created.status_code == 201, created.text
+    spec = spec_with_live_examples(load_spec(), live.url, user["access_token"],
+                                   created.json()["session_id"])
+    spec_file = live.folder / "openapi.yaml"
+    spec_file.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    st = os.path.join(os.path.dirname(sys.executable), "st")
+    run = subprocess.run(
+        [st, "run", str(spec_file), "--url", live.url, "--auth", "%s:%s" % CLIENT,
+         "--checks", CHECKS, "--phases", "examples,coverage,fuzzing,stateful",
+         # Deterministic: the same cases every run, whatever the seed (schemathesis ignores it).
+         "--max-examples", str(MAX_EXAMPLES), "--generation-deterministic",
+         "--workers", "1", "--request-timeout", "30",
+         "--no-color", "--warnings", "off"],
+        capture_output=True, text=True, timeout=600, cwd=str(live.folder))
+    assert run.returncode == 0, run.stdout[-20000:] + run.stderr[-5000:] + live.server.log()[-5000:]
