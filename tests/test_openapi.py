@@ -23,8 +23,19 @@ EVENT_IDS_PENDING = pytest.mark.xfail(strict=True, reason="event_id comes with t
 # Each operation's generated cases (a bound per phase): enough to reach every documented answer
 # (about 1,300 requests), few enough for a loaded machine (under 20 s with the server's start).
 MAX_EXAMPLES = int(os.environ.get("OPENAPI_MAX_EXAMPLES", "25"))
-CHECKS = ("not_a_server_error,status_code_conformance,content_type_conformance,"
-          "response_headers_conformance,response_schema_conformance")
+# Every check but five, which the API's design (not a bug) fails:
+# - negative_data_rejection, positive_data_acceptance: the API is lenient where they want it
+#   strict (an empty field is an absent one; `state: 5` in JSON is "5"), and strict where a
+#   schema cannot say (an unregistered redirect_url is a documented 400);
+# - allow_header_conformance, unsupported_method: `/widget/<name>` (the widgets' pages) also
+#   answers GET /widget/widget_session, with the widget's own 404 page, and OPTIONS lists GET;
+#   405 and Allow elsewhere are tests/test_bad_input.py's (this run found Allow missing);
+# - ensure_resource_availability: the /widget/ aliases reach the same sessions, so a session
+#   that a scenario ended through one path is gone at the other, which looks like a creation
+#   that did not create (use_after_free, which runs, checks that an ended session stays gone).
+CHECKS = ["--checks", "all", "--exclude-checks",
+          "negative_data_rejection,positive_data_acceptance,allow_header_conformance,"
+          "unsupported_method,ensure_resource_availability"]
 
 
 def load_spec():
@@ -138,7 +149,7 @@ def test_schemathesis_finds_the_live_app_true_to_its_contract(live):
     st = os.path.join(os.path.dirname(sys.executable), "st")
     run = subprocess.run(
         [st, "run", str(spec_file), "--url", live.url, "--auth", "%s:%s" % CLIENT,
-         "--checks", CHECKS, "--phases", "examples,coverage,fuzzing,stateful",
+         *CHECKS, "--phases", "examples,coverage,fuzzing,stateful",
          # Deterministic: the same cases every run, whatever the seed (schemathesis ignores it).
          "--max-examples", str(MAX_EXAMPLES), "--generation-deterministic",
          "--workers", "1", "--request-timeout", "30",
