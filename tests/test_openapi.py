@@ -1,11 +1,19 @@
 """docs/openapi.yaml (issue 13 part 3): a valid OpenAPI 3.1 document, served at /openapi.json,
 naming every route of the session API, and true of the live app (schemathesis against the
-Procfile's command finds no server error and no answer the document does not describe)."""
+Procfile's command finds no server error and no answer the document does not describe; real
+events, webhook deliveries and returns match their schemas)."""
 import copy
+import hashlib
+import hmac
+import http.server
+import json
 import os
 import subprocess
 import sys
+import threading
+import time
 from types import SimpleNamespace
+from urllib.parse import parse_qsl, urlsplit
 
 import jsonschema
 import pytest
@@ -14,6 +22,7 @@ import yaml
 from openapi_spec_validator import OpenAPIV31SpecValidator, validate
 
 from tests.client_backend import CLIENT, sandbox_user
+from tests.live_server import build_app
 from tests.procfile_server import ROOT, ProcfileServer
 
 SPEC_PATH = os.path.join(ROOT, "docs", "openapi.yaml")
@@ -89,9 +98,19 @@ def test_pages_other_than_the_contract_stay_out_of_caches(client):
     assert client.get("/healthz").headers["Cache-Control"] == "no-store"
 
 
+def component_schema(spec, name):
+    """A schema of the document's components, its references resolved against the document."""
+    schema = copy.deepcopy(spec["components"]["schemas"][name])
+    schema["components"] = spec["components"]
+    return schema
+
+
 def event_schema(spec):
-    """The Event schema, with its references resolved against the document."""
-    schema = copy.deepcopy(spec["components"]["schemas"]["Event"])
+    return component_schema(spec, "Event")
+
+
+def parameter_schema(spec, parameter):
+    schema = copy.deepcopy(parameter["schema"])
     schema["components"] = spec["components"]
     return schema
 
@@ -156,3 +175,100 @@ def test_schemathesis_finds_the_live_app_true_to_its_contract(live):
          "--no-color", "--warnings", "off"],
         capture_output=True, text=True, timeout=600, cwd=str(live.folder))
     assert run.returncode == 0, run.stdout[-20000:] + run.stderr[-5000:] + live.server.log()[-5000:]
+
+
+class WebhookReceiver:
+    """A Client's webhook endpoint on a real socket: answers 200 and keeps what came."""
+
+    def __init__(self):
+        self.received = []  # (headers, raw body)
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.received.append((dict(self.headers), body))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = "http://127.0.0.1:%d/hooks" % self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def wait_for(self, name, timeout=30):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if any(json.loads(body)["name"] == name for _, body in self.received):
+                return
+            time.sleep(0.1)
+        raise AssertionError("no %s delivered; received %r" % (name, self.received))
+
+
+@pytest.fixture
+def webhook_app(tmp_path):
+    receiver = WebhookReceiver()
+    secret = "whsec_" + "s" * 40
+    app, server = build_app(tmp_path, WIDGET_CLIENTS={CLIENT[0]: {
+        "redirect_urls": ["http://127.0.0.1"], "webhook_url": receiver.url,
+        "webhook_secret": secret}})
+    server.start()
+    yield SimpleNamespace(url=server.url, receiver=receiver, secret=secret)
+    server.stop()
+    receiver.server.shutdown()
+
+
+@EVENT_IDS_PENDING
+def test_a_real_webhook_and_a_real_return_match_the_contract(webhook_app):
+    """A widget opened then left: the deliveries match WebhookPayload and its headers, the
+    return's query matches the widgetReturn callback."""
+    spec = load_spec()
+    base = webhook_app.url
+    user = sandbox_user(SimpleNamespace(live_url=base), accept_terms=True)
+    created = requests.post(base + "/widget_session", auth=CLIENT, timeout=30, data={
+        "access_token": user["access_token"], "state": "xyz",
+        "redirect_url": "http://127.0.0.1:9/back?keep=1"})
+    assert created.status_code == 201, created.text
+    session_id = created.json()["session_id"]
+    page = requests.get(base + "/widget/add_connection", params={"session_id": session_id},
+                        timeout=30).text
+    csrf = page.split('name="csrf_token" value="')[1].split('"')[0]
+    left = requests.post(base + "/widget/cancel", timeout=30, allow_redirects=False,
+                         data={"session_id": session_id, "csrf_token": csrf})
+    assert left.status_code == 303, left.text
+
+    query = dict(parse_qsl(urlsplit(left.headers["Location"]).query))
+    assert query.pop("keep") == "1"
+    callback = spec["components"]["callbacks"]["WidgetReturn"]["{$request.body#/redirect_url}"]
+    parameters = {p["name"]: p for p in callback["get"]["parameters"]}
+    assert set(query) <= set(parameters)
+    for name, parameter in parameters.items():
+        if parameter.get("required"):
+            assert name in query
+        if name in query:
+            jsonschema.validate(query[name], parameter_schema(spec, parameter))
+
+    events = requests.get(base + "/widget_session/%s/events" % session_id, auth=CLIENT,
+                          timeout=30).json()
+    assert events and all("event_id" in event for event in events)  # else no webhook either
+    webhook_app.receiver.wait_for("SESSION_FINISHED")
+    webhook = spec["webhooks"]["widgetEvent"]["post"]
+    payload_schema = component_schema(spec, "WebhookPayload")
+    for headers, body in webhook_app.receiver.received:
+        payload = json.loads(body)
+        jsonschema.validate(payload, payload_schema, format_checker=jsonschema.FormatChecker())
+        assert payload["widget_session_id"] == session_id
+        assert headers["Content-Type"] == "application/json"
+        for parameter in webhook["parameters"]:
+            jsonschema.validate(headers[parameter["name"]], parameter_schema(spec, parameter))
+        assert headers["Passerelle-Event-Id"] == payload["event_id"]
+        signed = dict(part.split("=", 1) for part in headers["Passerelle-Signature"].split(","))
+        expected = hmac.new(webhook_app.secret.encode(), signed["t"].encode() + b"." + body,
+                            hashlib.sha256).hexdigest()
+        assert hmac.compare_digest(signed["v1"], expected)
+    finished = [json.loads(body) for _, body in webhook_app.receiver.received
+                if json.loads(body)["name"] == "SESSION_FINISHED"]
+    assert finished[0]["data"] == {"result": "cancelled", "state": "xyz"}
