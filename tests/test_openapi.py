@@ -99,6 +99,15 @@ def test_openapi_json_is_the_yaml_as_json_and_may_be_cached(client):
     assert again.get_data() == b""
 
 
+def test_the_contract_holds_no_secret_of_the_deployment(app, client):
+    """It is public and cacheable: no client secret, no key, no upstream address."""
+    text = client.get("/openapi.json").get_data(as_text=True)
+    secrets = [CLIENT[1], str(app.config["SECRET_KEY"]), app.live_url,
+               *map(str, app.config.get("SESSION_ENCRYPTION_KEYS") or [])]
+    for secret in secrets:
+        assert secret not in text
+
+
 def test_pages_other_than_the_contract_stay_out_of_caches(client):
     client.get("/openapi.json")  # the contract's permission must not outlive its own request
     assert client.get("/healthz").headers["Cache-Control"] == "no-store"
