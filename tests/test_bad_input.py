@@ -129,3 +129,17 @@ def test_a_session_id_ending_in_a_newline_names_no_session(client, user):
     assert theme.status_code == 200
     assert client.get("/widget/theme.css",
                       query_string={"session_id": session_id + "\n"}).status_code == 404
+
+
+@pytest.mark.parametrize("method, path, allowed", [
+    ("TRACE", "/widget_session", {"POST", "OPTIONS"}),
+    ("PUT", "/widget_session/some-id", {"DELETE", "OPTIONS"}),
+    ("POST", "/widget_session/some-id/events", {"GET", "HEAD", "OPTIONS"}),
+    ("POST", "/healthz", {"GET", "HEAD", "OPTIONS"}),
+])
+def test_a_method_a_url_does_not_take_is_405_naming_those_it_does(client, method, path, allowed):
+    """RFC 9110 15.5.6: a 405 carries Allow (schemathesis's unsupported_method check found it
+    missing: the error handlers built a new response without werkzeug's headers)."""
+    response = client.open(path, method=method)
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) == allowed

@@ -121,3 +121,10 @@ def test_the_procfile_server_keeps_no_token_in_clear_and_logs_no_session_id(depl
         assert not [content for content in contents if secret.encode() in content], secret
     assert '"name": "OPEN"' in deployed.log()  # the event lines are in this log
     assert session_id not in deployed.log()
+
+
+def test_the_api_contract_is_served_from_a_fresh_copy(deployed):
+    """docs/openapi.yaml ships with the tree and is read with what requirements.txt installs."""
+    contract = requests.get(deployed.url + "/openapi.json", timeout=10)
+    assert contract.status_code == 200
+    assert contract.json()["openapi"].startswith("3.1.")

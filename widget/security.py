@@ -54,8 +54,9 @@ def set_security_headers(response):
     response.headers.update(FIXED_HEADERS)
     if request.is_secure:  # over https (directly, or as a trusted proxy says): stay on https
         response.headers["Strict-Transport-Security"] = HSTS
-    if not request.path.startswith("/static/"):
-        # Session ids travel in URLs: no page may be kept by a browser or a proxy.
+    if not request.path.startswith("/static/") and not g.get("cacheable"):
+        # Session ids travel in URLs: no page may be kept by a browser or a proxy (except a
+        # public document whose view says so: /openapi.json).
         response.headers["Cache-Control"] = "no-store"
     return response
 

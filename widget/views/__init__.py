@@ -3,11 +3,12 @@
 
 def register_blueprints(app):
     from widget.views import (
-        account_widgets, add_connection, errors, health, registry, session_api, user_input,
-        widgets,
+        account_widgets, add_connection, api_contract, errors, health, registry, session_api,
+        user_input, widgets,
     )
 
     app.register_blueprint(health.bp)
+    app.register_blueprint(api_contract.bp)
     app.register_blueprint(session_api.bp)
     app.register_blueprint(widgets.bp)
     app.register_blueprint(add_connection.bp)

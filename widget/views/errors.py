@@ -74,8 +74,12 @@ def handle_http_error(error):
         response = jsonify({"error": error.name.lower().replace(" ", "_"),
                             "error_description": error.description})
         response.status_code = error.code
-        return response
-    return render_screen("widget/screens/http_error.html", status=error.code, ctx=None, code=error.code)
+    else:
+        response = render_screen("widget/screens/http_error.html", status=error.code, ctx=None,
+                                 code=error.code)
+    if getattr(error, "valid_methods", None):  # a 405 says what the URL accepts (RFC 9110)
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    return response
 
 
 def handle_unexpected(error):
