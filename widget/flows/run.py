@@ -79,6 +79,7 @@ class Run:
     event_cursor: Id | None = None
     progress: dict[str, Any] = field(default_factory=dict)
     polled_at: float = 0.0
+    quiet_polls: int = 0  # looks at a sync in a row that found it where it was
     wait_until: float | None = None
 
     @classmethod
