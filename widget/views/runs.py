@@ -7,7 +7,7 @@ import functools
 import time
 
 from flask import current_app, g, make_response, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, refresh
 
 from widget import upstream
 from widget.clients import client_registry
@@ -132,8 +132,8 @@ def widget_request(post=False, session_id_from=None):
                         if data is not None:
                             return answer(WidgetContext(session_id, data, unlocked=True),
                                           post, view, *args, **kwargs)
-                except NeedsLock:
-                    pass  # it asks the API, or changes the session: again, with the lock
+                except NeedsLock:  # it asks the API, or changes the session: again, locked
+                    refresh()  # the language is chosen again, from the data read afresh
             try:
                 # A poll never waits: the next one comes soon enough.
                 with sessions.transaction(session_id, wait=0 if polling else None) as data:
