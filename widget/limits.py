@@ -4,6 +4,8 @@ challenge answers, and the sandbox's token and user endpoints. Each limit is a s
 Counts live in Redis when `REDIS_URL` is set (shared by every process), else in this process's
 memory. /healthz and /readyz carry no limit.
 """
+import functools
+
 from flask import current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -84,6 +86,11 @@ def init_app(app):
               limiter.limit(_setting("LIMIT_SANDBOX_USERS_PER_IP"), scope="sandbox-users"))
 
 
+# Every widget request's flow has a ChallengeAttempts: parsing its setting each time was a
+# tenth of a poll's own work.
+parsed_limit = functools.lru_cache(maxsize=16)(parse)
+
+
 class ChallengeAttempts:
     """Wrong challenge answers of one widget session, counted against LIMIT_CHALLENGE_ANSWERS.
 
@@ -94,7 +101,7 @@ class ChallengeAttempts:
         limiter = current_app.extensions["passerelle_limiter"]
         self.enabled = limiter.enabled
         self.strategy = limiter.limiter if limiter.enabled else None
-        self.item = parse(current_app.config["LIMIT_CHALLENGE_ANSWERS"])
+        self.item = parsed_limit(current_app.config["LIMIT_CHALLENGE_ANSWERS"])
         self.key = (current_app.config.get("RATELIMIT_KEY_PREFIX", "passerelle-limits"),
                     "wrong-challenge-answers", session_id)
 

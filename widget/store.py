@@ -39,6 +39,10 @@ class SessionBusy(Exception):
     """Another request of the same session holds its lock (or took it over from this one)."""
 
 
+class NeedsLock(Exception):
+    """A request read without the session's lock would change it: it goes again with the lock."""
+
+
 class StoreUnavailable(Exception):
     """The session store cannot be reached or refuses writes (Redis down, a full disk)."""
 
@@ -103,6 +107,22 @@ class WidgetSessionStore:
         if not is_session_id(session_id) or self.load(session_id) is not None:
             return None
         return self._read(STALE_PREFIX, session_id)
+
+    @contextlib.contextmanager
+    def unlocked(self, session_id: object) -> Iterator[SessionData | None]:
+        """The session's data read without its lock (no lock, no write), for a request that most
+        often changes nothing, such as a poll within its interval. NeedsLock if it changed the
+        data: the caller, who must not have acted outside it yet, goes again in `transaction`.
+        A record is replaced whole, so this reads a version some request saved. None if unknown.
+        """
+        data = self.load(session_id)
+        if data is None:
+            yield None
+            return
+        before = repr(data)
+        yield data
+        if repr(data) != before:
+            raise NeedsLock()
 
     @contextlib.contextmanager
     def transaction(self, session_id: object,

@@ -79,6 +79,7 @@ class Run:
     event_cursor: Id | None = None
     progress: dict[str, Any] = field(default_factory=dict)
     polled_at: float = 0.0
+    quiet_polls: int = 0  # looks at a sync in a row that found it where it was
     wait_until: float | None = None
 
     @classmethod
@@ -134,12 +135,12 @@ class Run:
         version this code does not know): the widget then starts afresh or says it is stale."""
         if not isinstance(record, dict) or record.get("v", VERSION) != VERSION:
             return None
-        hints = _hints(cls)
+        kinds = _kinds(cls)
         values: dict[str, Any] = {}
         for spec in _fields(cls):
             if spec.name not in record or record[spec.name] is None:
                 continue
-            value = _parsed(record[spec.name], hints[spec.name])
+            value = _parsed(record[spec.name], kinds[spec.name])
             if value is _INVALID:
                 return None
             values[spec.name] = value
@@ -159,14 +160,17 @@ def _fields(cls: type) -> Any:
     return _described(cls)[0]
 
 
-def _hints(cls: type) -> dict[str, Any]:
+def _kinds(cls: type) -> dict[str, Any]:
     return _described(cls)[1]
 
 
 def _described(cls: type) -> tuple[Any, dict[str, Any]]:
     described = _FIELDS.get(cls)
     if described is None:
-        described = _FIELDS[cls] = (fields(cls), typing.get_type_hints(cls))
+        # Each field's hint as the types it may hold (a union's members), for `_parsed`.
+        kinds = {name: typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+                 for name, hint in typing.get_type_hints(cls).items()}
+        described = _FIELDS[cls] = (fields(cls), kinds)
     return described
 
 
@@ -174,12 +178,11 @@ def _default(spec: Any) -> Any:
     return spec.default_factory() if callable(spec.default_factory) else spec.default
 
 
-def _parsed(value: object, hint: Any) -> object:
-    """`value` as a field of type `hint` holds it; _INVALID if it cannot be one.
+def _parsed(value: object, kinds: tuple[Any, ...]) -> object:
+    """`value` as a field of one of the types `kinds` holds it; _INVALID if it cannot be one.
 
     A step this code does not know (an older or a tampered record) reads as no step.
     """
-    kinds = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
     for kind in kinds:
         if kind is Step:
             return Step(value) if isinstance(value, str) and value in Step._value2member_map_ \

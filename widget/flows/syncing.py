@@ -10,6 +10,10 @@ from widget.flows.sync_watch import SyncWatch
 
 # No user's waiting screen asks the API more often than this, however many tabs poll.
 POLL_INTERVAL_SECONDS = 1.0
+# While a sync's progress stays where it was, each look at it waits this many times longer than
+# the last, up to the cap: a slow bank's sync then costs a look every 5 s, not every poll.
+QUIET_GROWTH = 1.5
+QUIET_CAP_SECONDS = 5.0
 
 
 class Sync:
@@ -33,17 +37,29 @@ class Sync:
         self.along.track("SYNC_STARTED", connection_id=connection_id)
         if not options.get("captive_mode", True):
             return Finish("success", connection_id=connection_id)
-        self.run.step = Step.SYNCING
+        self.follow()
         return self.screen()
+
+    def follow(self) -> None:
+        """The run waits on the sync now, and looks at it again after the shortest interval."""
+        self.run.step = Step.SYNCING
+        self.run.quiet_polls = 0
 
     def screen(self, changed: bool = True) -> Screen:
         return Screen("syncing", {"progress": self.run.progress,
                                   "provider_name": self.run.provider_name}, changed=changed)
 
+    def interval(self) -> float:
+        """How long after a look at the API the next may be: 1 s, and while a sync does not
+        move, 1.5 times longer at each look, up to 5 s (a challenge's wait stays at 1 s)."""
+        if self.run.step != Step.SYNCING:
+            return POLL_INTERVAL_SECONDS
+        return min(QUIET_CAP_SECONDS, POLL_INTERVAL_SECONDS * QUIET_GROWTH ** self.run.quiet_polls)
+
     def due(self) -> float | None:
         """The time of this poll if it may ask the API now (it is then the last poll), else None."""
         now = self.along.clock()
-        if now - self.run.polled_at < POLL_INTERVAL_SECONDS:
+        if now - self.run.polled_at < self.interval():
             return None
         self.run.polled_at = now
         return now
@@ -53,6 +69,10 @@ class Sync:
         connection_id = self.run.connection_id
         before = dict(self.run.progress)
         news = SyncWatch(self.along.api, self.run).read(connection_id)
+        if news or self.run.progress != before:
+            self.run.quiet_polls = 0
+        elif self.interval() < QUIET_CAP_SECONDS:  # counted up to the cap, no further
+            self.run.quiet_polls += 1
         if news == "success":
             self.along.track("SYNC_FINISHED", connection_id=connection_id, result="success")
             return Finish("success", connection_id=connection_id)

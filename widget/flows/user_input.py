@@ -123,7 +123,7 @@ class UserInputFlow(Flow):
         connection_id = self.run.connection_id
         if not self.options.get("captive_mode", True):
             return Finish("success", connection_id=connection_id)
-        self.run.step = Step.SYNCING
+        self.sync.follow()
         if connection.get("status") == "RUNNING":
             return self.sync.screen()
         # No sync goes on: it is over already (its end is in the queue), or there was none.

@@ -65,6 +65,9 @@ SPECS = (
 BY_NAME = {spec.name: spec for spec in SPECS}
 BY_PATH = {spec.path: spec for spec in SPECS}
 POLLERS = {poller.id: poller for spec in SPECS for poller in spec.pollers}
+# The pollers of the widgets' waiting screens, whose answers are read in the session's data
+# (not the busy screen's: it waits for the lock).
+SCREEN_POLLERS = frozenset(POLLERS)
 POLLERS[IN_PROGRESS.id] = IN_PROGRESS
 # The widgets whose steps are add_connection's routes (edit_credentials connects a channel too).
 CONNECTING = tuple(spec.name for spec in SPECS if spec.endpoints is CONNECTING_STEPS)

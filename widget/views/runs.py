@@ -7,7 +7,7 @@ import functools
 import time
 
 from flask import current_app, g, make_response, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, refresh
 
 from widget import upstream
 from widget.clients import client_registry
@@ -18,21 +18,23 @@ from widget.htmx import render_screen
 from widget.limits import ChallengeAttempts
 from widget.returns import result_params
 from widget.security import csrf_valid
-from widget.store import SessionBusy, widget_sessions
+from widget.store import NeedsLock, SessionBusy, widget_sessions
 from widget.views.endings import leave
 from widget.views.outcomes import respond
-from widget.views.registry import BY_NAME, BY_PATH, POLLERS
+from widget.views.registry import BY_NAME, BY_PATH, POLLERS, SCREEN_POLLERS
 
 
 class WidgetContext:
     """One request's view of a widget session: its data, its run (None before the first), its
     API client."""
 
-    def __init__(self, session_id, data):
+    def __init__(self, session_id, data, unlocked=False):
         self.session_id = session_id
         self.data = data
         self.run = stored_run(data.get("run"))
         self._api = None
+        # Read without the session's lock: anything beyond reading the data needs it first.
+        self.unlocked = unlocked
 
     def begin(self, run):
         """`run` replaces the session's: a widget opened, or an ending without a run."""
@@ -46,11 +48,15 @@ class WidgetContext:
 
     @property
     def api(self):
+        if self.unlocked:
+            raise NeedsLock()
         if self._api is None:
             self._api = upstream.api_for(self.data)
         return self._api
 
     def track(self, name, widget=None, **data):
+        if self.unlocked:
+            raise NeedsLock()
         return track(self.data, self.session_id, name, widget or (self.run and self.run.widget),
                      **data)
 
@@ -64,11 +70,23 @@ class WidgetContext:
         def track(event, **data):
             self.track(event, name, **data)
 
-        flow = BY_NAME[name].flow(self.api, self.run, track, locale=str(get_locale()))
+        api = UNTIL_LOCKED if self.unlocked else self.api
+        flow = BY_NAME[name].flow(api, self.run, track, locale=str(get_locale()))
         flow.clock = current_app.config.get("WIDGET_CLOCK") or time.time
         flow.config = current_app.config
         flow.challenge_attempts = ChallengeAttempts(self.session_id)
         return flow
+
+
+class UntilLocked:
+    """The Accounts API for a flow read without the lock: the first call sends the request
+    back to go again with it, before anything is asked (a token refresh, say)."""
+
+    def __getattr__(self, name):
+        raise NeedsLock()
+
+
+UNTIL_LOCKED = UntilLocked()
 
 
 def stored_run(record):
@@ -104,26 +122,42 @@ def widget_request(post=False, session_id_from=None):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
             session_id = session_id_from() if session_id_from else request.values.get("session_id")
-            polling = request.headers.get("HX-Trigger", "") in POLLERS
+            trigger = request.headers.get("HX-Trigger", "")
+            polling = trigger in POLLERS
+            sessions = widget_sessions()
+            # Most polls of a waiting screen change nothing: they need neither lock nor write.
+            if trigger in SCREEN_POLLERS:
+                try:
+                    with sessions.unlocked(session_id) as data:
+                        if data is not None:
+                            return answer(WidgetContext(session_id, data, unlocked=True),
+                                          post, view, *args, **kwargs)
+                except NeedsLock:  # it asks the API, or changes the session: again, locked
+                    refresh()  # the language is chosen again, from the data read afresh
             try:
                 # A poll never waits: the next one comes soon enough.
-                with widget_sessions().transaction(session_id, wait=0 if polling else None) as data:
+                with sessions.transaction(session_id, wait=0 if polling else None) as data:
                     if data is None:
                         return session_missing(session_id)
-                    ctx = WidgetContext(session_id, data)
-                    g.frame_ancestors = client_registry().frame_ancestors(data["client_id"])
-                    g.run_locale = (ctx.run and ctx.run.locale) or data["options"].get("locale")
-                    if post and not csrf_valid(data):
-                        return respond(ctx, Screen("csrf_error", status=400))
-                    response = respond(ctx, guarded(ctx, view, *args, **kwargs))
-                    ctx.keep_run()
-                    return response
+                    return answer(WidgetContext(session_id, data), post, view, *args, **kwargs)
             except SessionBusy:
                 return still_in_progress(session_id, polling)
 
         return wrapper
 
     return decorate
+
+
+def answer(ctx, post, view, *args, **kwargs):
+    """The view's response; the session's data then holds what the request changed."""
+    data = ctx.data
+    g.frame_ancestors = client_registry().frame_ancestors(data["client_id"])
+    g.run_locale = (ctx.run and ctx.run.locale) or data["options"].get("locale")
+    if post and not csrf_valid(data):
+        return respond(ctx, Screen("csrf_error", status=400))
+    response = respond(ctx, guarded(ctx, view, *args, **kwargs))
+    ctx.keep_run()
+    return response
 
 
 def still_in_progress(session_id, polling):
