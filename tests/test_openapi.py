@@ -232,6 +232,7 @@ def webhook_app(tmp_path):
     yield SimpleNamespace(url=server.url, receiver=receiver, secret=secret)
     server.stop()
     receiver.server.shutdown()
+    receiver.server.server_close()  # else its socket is left to the GC, and warns in another test
 
 
 def test_a_real_webhook_and_a_real_return_match_the_contract(webhook_app):
