@@ -113,7 +113,7 @@ def test_every_record_opens_with_the_configured_key_only(tmp_path):
     with app.app_context():
         session_id = widget_sessions().create({"expires_at_ts": time.time() + 60, "marker": "m"})
         state = "s" * 43
-        widget_sessions().bind_state(state, session_id, time.time() + 60)
+        widget_sessions().bank_states.bind(state, session_id, time.time() + 60)
         backend = widget_sessions().backend
         records = [backend.get(key) for key in (live_key(session_id),
                                                 stale_key(session_id),
@@ -164,13 +164,13 @@ def test_a_record_no_key_opens_reads_as_missing(tmp_path, store_config):
     app = make_app(tmp_path, SESSION_ENCRYPTION_KEYS=KEY_A, **store_config)
     with app.app_context():
         session_id = widget_sessions().create({"expires_at_ts": time.time() + 60})
-        widget_sessions().bind_state("t" * 43, session_id, time.time() + 60)
+        widget_sessions().bank_states.bind("t" * 43, session_id, time.time() + 60)
     other = make_app(tmp_path, SESSION_ENCRYPTION_KEYS=KEY_C, **store_config)
     with other.app_context():
         store = widget_sessions()
         assert store.load(session_id) is None
         assert store.peek_expired(session_id) is None
-        assert store.state_record("t" * 43) is None
+        assert store.bank_states.record("t" * 43) is None
         with store.transaction(session_id) as data:
             assert data is None
 

@@ -141,12 +141,12 @@ def test_a_session_written_under_its_id_by_the_previous_release_goes_on(store_ap
                          ("widget-bank-state:" + state,
                           store._sealed({"session_id": session_id}), 60)])
     assert store.load(session_id)["n"] == 1
-    assert store.state_record(state) == {"session_id": session_id}
+    assert store.bank_states.record(state) == {"session_id": session_id}
     with store.transaction(session_id) as loaded:
         loaded["n"] = 2
     assert store.backend.get("widget:" + session_id) is None  # renamed
     assert store.backend.get(live_key(session_id)) is not None
     assert store.load(session_id)["n"] == 2
-    store.spend_state(state, session_id, time.time() + 60)
-    assert store.state_record(state)["spent"] is True  # the old, unspent record is gone
+    store.bank_states.spend(state, session_id, time.time() + 60)
+    assert store.bank_states.record(state)["spent"] is True  # the old, unspent record is gone
     assert store.backend.get("widget-bank-state:" + state) is None

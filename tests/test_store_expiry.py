@@ -164,7 +164,7 @@ def test_every_redis_key_of_a_session_expires(tmp_path):
         state = store.new_id()
         with store.transaction(sid) as data:
             data["n"] = 1
-            store.bind_state(state, sid, expires_at)
+            store.bank_states.bind(state, sid, expires_at)
             assert 0 < raw.pttl("widget-lock:" + stored_name(sid)) <= 60_000
         assert not list(raw.scan_iter(match="*" + sid + "*"))  # no key names the id
         assert not list(raw.scan_iter(match="*" + state + "*"))

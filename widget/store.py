@@ -23,10 +23,11 @@ from typing import Any, TypeGuard
 
 from flask import current_app
 
+from widget.bank_states import BankStates
 from widget.events import MAX_EVENTS, PENDING, SEQUENCE, with_ids
 from widget.store_backend import Append, Backend, Cipher, SessionData
-from widget.store_keys import (LIVE_PREFIX, STALE_PREFIX, STATE_PREFIX, events_key, legacy_key,
-                               live_key, stale_key, state_key, stored_name)
+from widget.store_keys import (LIVE_PREFIX, STALE_PREFIX, events_key, legacy_key, live_key,
+                               stale_key, stored_name)
 
 SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{43}$")
 # An expired session's stale record is kept this long so its link still sends the user back
@@ -68,6 +69,9 @@ class WidgetSessionStore:
         self.cipher = cipher
         # Takes each request's events for the client's webhook (widget/webhooks/outbox.py).
         self.outbox: Any = None
+        # The bank `state` records, kept in the same backend, sealed the same way.
+        self.bank_states = BankStates(backend, self._read, self._sealed, is_session_id,
+                                      EXPIRED_GRACE_SECONDS)
 
     @staticmethod
     def new_id() -> str:
@@ -175,20 +179,6 @@ class WidgetSessionStore:
             data.update(expires_at_ts=time.time(), ended=True)
         return True
 
-    def bind_state(self, state: str, session_id: str, expires_at_ts: float) -> None:
-        """Remember that the bank `state` was issued for `session_id`."""
-        self._put_state(state, {"session_id": session_id}, expires_at_ts)
-
-    def state_record(self, state: object) -> SessionData | None:
-        """{"session_id", "spent"} of a bank `state` this service issued, or None."""
-        if not is_session_id(state):
-            return None
-        return self._read(STATE_PREFIX, state)
-
-    def spend_state(self, state: str, session_id: str, expires_at_ts: float) -> None:
-        """The bank's answer with this `state` was used: a replay is recognised, never accepted."""
-        self._put_state(state, {"session_id": session_id, "spent": True}, expires_at_ts)
-
     def ping(self) -> None:
         """Raise StoreUnavailable unless the backend answers (a folder we can write, Redis PING)."""
         self.backend.ping()
@@ -231,12 +221,6 @@ class WidgetSessionStore:
             return []
         return [(events_key(session_id), [self._sealed(e) for e in pending], remaining,
                  MAX_EVENTS)]
-
-    def _put_state(self, state: str, record: SessionData, expires_at_ts: float) -> None:
-        ttl = max(1, expires_at_ts - time.time()) + EXPIRED_GRACE_SECONDS
-        # Sealed too: it names the session, and a session id is enough to drive its widget.
-        self.backend.write([(state_key(state), self._sealed(record), ttl)],
-                           deletes=[legacy_key(STATE_PREFIX, state)])
 
 
 def widget_sessions() -> WidgetSessionStore:

@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 from tests.browser.axe_journeys import SYNC_SECONDS, WEB, widget_link
 from tests.browser.page_steps import click, fill, press, search_banks
 from tests.client_backend import sandbox_user
+from widget.bank_states import BankStates
 from widget.store import SessionBusy, StoreUnavailable, WidgetSessionStore
 from widget.store_keys import stored_name
 
@@ -79,7 +80,7 @@ def busy_sessions(audit):
         audit.goto(link)  # opened again, in another tab say, while a request is at work
         audit.screen("in_progress")
     audit.wait("providers")
-    with patch.object(WidgetSessionStore, "state_record", side_effect=SessionBusy):
+    with patch.object(BankStates, "record", side_effect=SessionBusy):
         audit.goto(app.live_url + "/widget/add_connection/callback?state=" + "s" * 43)
         audit.screen("busy")
     with patch.object(WidgetSessionStore, "transaction", side_effect=StoreUnavailable):

@@ -69,13 +69,13 @@ def go_to_bank(ctx):
         return stale()
     outcome = flow.go_to_bank(widget_sessions().new_id(), _callback_uri(), ctx.run.locale)
     if ctx.run.bank_state:
-        widget_sessions().bind_state(ctx.run.bank_state, ctx.session_id, ctx.data["expires_at_ts"])
+        widget_sessions().bank_states.bind(ctx.run.bank_state, ctx.session_id, ctx.data["expires_at_ts"])
     return outcome
 
 
 def _session_of_state():
     """The session waiting for the callback's `state`; None for a spent, unknown or foreign one."""
-    record = widget_sessions().state_record(request.args.get("state")) or {}
+    record = widget_sessions().bank_states.record(request.args.get("state")) or {}
     claimed = request.args.get("session_id")
     if record.get("spent") or (claimed and claimed != record.get("session_id")):
         record = {}  # used already, or issued for another session than the one named
@@ -96,7 +96,7 @@ def bank_callback():
     """The bank sends the user back here with `code` (or `error`) and the `state` it was given."""
     g.bank_session_id = _session_of_state()
     if not g.bank_session_id:
-        record = widget_sessions().state_record(request.args.get("state")) or {}
+        record = widget_sessions().bank_states.record(request.args.get("state")) or {}
         _language_of_session(request.args.get("session_id"), record.get("session_id"))
         return render_screen("widget/screens/bank_callback_invalid.html", status=400)
     return _bank_callback()
@@ -110,7 +110,7 @@ def _bank_callback(ctx):
                                           request.args.get("error", "")[:200], _callback_uri())
     if outcome is None:
         return Screen("bank_callback_invalid", status=400)
-    widget_sessions().spend_state(state, ctx.session_id, ctx.data["expires_at_ts"])
+    widget_sessions().bank_states.spend(state, ctx.session_id, ctx.data["expires_at_ts"])
     # Never a page on this URL: a reload would replay the code. The widget resumes instead,
     # inside the Client's page when it hosts the widget in an iframe (DESIGN.md section 6).
     options = ctx.run.options
