@@ -67,6 +67,9 @@ class AddConnectionFlow(ConnectingFlow):
         except ProviderUnavailable:
             self.run.provider_id = provider_id
             return self.channel.provider_down()
+        if provider.get("status") == "DOWN":  # reported down though it answered: same screen
+            self.run.provider_id = provider_id
+            return self.channel.provider_down()
         self.track("SELECT_PROVIDER", provider_id=provider["id"])
         definitions = ordered_definitions(provider)
         wanted = self.options.get("channel_definition_id")
@@ -75,6 +78,8 @@ class AddConnectionFlow(ConnectingFlow):
         if not definitions:
             return Finish("error", "invalid_channel")
         self.run.provider_id, self.run.provider_name = provider["id"], provider["name"]
+        # The bank's screens say it may be slow or fail (templates/.../_provider_status.html).
+        self.run.provider_degraded = provider.get("status") == "DEGRADED"
         self.run.queue = []
         if self.options.get("select_channel") and len(definitions) > 1:
             return self.channel.offer(definitions)

@@ -58,6 +58,7 @@ class Run:
     # The bank, its channels, the connection
     provider_id: Id | None = None
     provider_name: str | None = None
+    provider_degraded: bool = False  # the API reports the bank DEGRADED (issue 13, part 6)
     connection_id: Id | None = None
     channel_id: Id | None = None
     choices: list[dict[str, Any]] = field(default_factory=list)
