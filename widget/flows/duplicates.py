@@ -12,7 +12,8 @@ def existing_connection(connections: Any, provider: dict[str, Any]) -> dict[str,
     for connection in connections or []:
         if str(connection.get("provider_id")) == str(provider["id"]) \
                 and renewable_channel(provider, connection):
-            return connection
+            found: dict[str, Any] = connection
+            return found
     return None
 
 
