@@ -79,3 +79,28 @@ def test_an_unknown_choice_is_refused():
     flow.choose_provider("web")
     assert flow.answer_duplicate("").status == 422
     assert flow.answer_duplicate("delete").context["error"] == "invalid_choice"
+
+
+def connected_at_demo_by_its_portal(**options):
+    """The user's connection c1 at `demo` has its REDIRECT channel (payment accounts) only."""
+    flow, api, run, events = already_connected(**options)
+    api.provider_id, api.channels[0]["channel_definition_id"] = "demo", "demo-redirect"
+    return flow, api, run, events
+
+
+def test_the_same_channel_is_a_duplicate_and_the_update_renews_it_at_the_bank():
+    flow, api, run, _ = connected_at_demo_by_its_portal()
+    flow.start()
+    assert flow.choose_provider("demo").name == "duplicate"
+    assert flow.answer_duplicate("update").name == "bank_notice"
+    assert run.renew_channel_id == "ch1" and run.connection_id == "c1"
+
+
+def test_a_declination_the_connection_lacks_is_not_a_duplicate():
+    # select_channel offers savings (EMBEDDED) too, which c1 lacks: the user may add them.
+    flow, _, _, _ = connected_at_demo_by_its_portal(select_channel=True)
+    flow.start()
+    assert flow.choose_provider("demo").name == "channel_choice"
+    flow, _, _, _ = connected_at_demo_by_its_portal(channel_definition_id="demo-embedded")
+    flow.start()
+    assert flow.choose_provider("demo").name == "credentials"

@@ -84,18 +84,27 @@ class AddConnectionFlow(ConnectingFlow):
         self.run.provider_id, self.run.provider_name = provider["id"], provider["name"]
         # The bank's screens say it may be slow or fail (templates/.../_provider_status.html).
         self.run.provider_degraded = provider.get("status") == "DEGRADED"
-        existing = existing_connection(self.api.connections(), provider)
+        existing = existing_connection(self.api.connections(), provider, self.offered(provider))
         if existing is not None:
             self.run.step, self.run.existing_connection_id = Step.DUPLICATE, existing["id"]
             return self.duplicate_screen()
         return self.connect_to(provider)
 
-    def connect_to(self, provider: dict[str, Any]) -> Outcome:
-        """A new connection to `provider`: its channel, chosen or the first."""
+    def definitions(self, provider: dict[str, Any]) -> list[dict[str, Any]]:
+        """The provider's channel definitions this run may use (channel_definition_id)."""
         definitions = ordered_definitions(provider)
         wanted = self.options.get("channel_definition_id")
-        if wanted:
-            definitions = [d for d in definitions if d.get("id") == wanted]
+        return [d for d in definitions if d.get("id") == wanted] if wanted else definitions
+
+    def offered(self, provider: dict[str, Any]) -> list[dict[str, Any]]:
+        """The channels the user may connect first: all of them with select_channel, else the
+        first (multiple_channels' others come after it, on the same connection)."""
+        definitions = self.definitions(provider)
+        return definitions if self.options.get("select_channel") else definitions[:1]
+
+    def connect_to(self, provider: dict[str, Any]) -> Outcome:
+        """A new connection to `provider`: its channel, chosen or the first."""
+        definitions = self.definitions(provider)
         if not definitions:
             return Finish("error", "invalid_channel")
         self.run.queue = []
@@ -138,7 +147,7 @@ class AddConnectionFlow(ConnectingFlow):
             return self.choose_provider(str(self.run.provider_id))
         except ProviderUnavailable:
             return self.channel.provider_down()
-        renewable = renewable_channel(provider, connection)
+        renewable = renewable_channel(self.offered(provider), connection)
         if renewable is None:
             return self.connect_to(provider)
         channel, definition = renewable
