@@ -112,12 +112,28 @@ class ScriptedApi:
         self._new_channel(definition_id, auth)
         return self.connection(connection_id)
 
+    def update_credentials(self, connection_id, channel_id, idempotency_key=None, **auth):
+        self.calls.append(("update_credentials", channel_id))
+        self.keys.append(("update_credentials", idempotency_key))
+        if auth.get("credentials", {}).get("password") == "wrong":
+            raise Forbidden("auth_failed")
+        next(c for c in self.channels if c["id"] == channel_id).update(status="SUCCESS")
+        return self.connection(connection_id)
+
+    def connections(self):
+        """The user's connections: `c1` once it has a channel. Not in `calls` (every bank
+        choice asks it; the tests that count calls are about other steps)."""
+        return [self.connection_record()] if self.channels else []
+
+    def connection_record(self):
+        return {"id": "c1", "provider_id": self.provider_id, "status": self.status,
+                "channels": [dict(c) for c in self.channels]}
+
     def connection(self, connection_id):
         self.calls.append(("connection", connection_id))
         if connection_id != "c1":
             raise NotFound("not_found")
-        return {"id": "c1", "provider_id": self.provider_id, "status": self.status,
-                "channels": [dict(c) for c in self.channels]}
+        return self.connection_record()
 
     def answer_challenge(self, connection_id, channel_id, challenge_id, answer,
                          idempotency_key=None):

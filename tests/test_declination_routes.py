@@ -156,11 +156,11 @@ def test_select_accounts_needs_at_least_one(client, user, locale, message):
 
 def test_select_accounts_refuses_an_account_of_another_connection(app, client, user):
     with requests.post(app.live_url + "/sandbox/api/v2.1/connections", timeout=10, json={
-            "provider_id": "web", "channel_definition_id": "web-embedded",
+            "provider_id": "demo", "channel_definition_id": "demo-embedded",
             "credentials": {"login": "demo", "password": "pw"}},
             headers={"Authorization": "Bearer " + user["access_token"]}) as created:
         assert created.status_code == 201
-        other = created.json()["id"]
+        other = created.json()["id"]  # at another bank: web's would be a duplicate (issue 13)
     w, _ = selecting(client, user)
     foreign = accounts(app, user, other)[0]["id"]
     page = w.post("/widget/add_connection/consent", account_id=foreign)

@@ -82,6 +82,7 @@ def test_make_run_runs_the_procfile_command():
     ({"SANDBOX": "0", "API_BASE_URL": "https://api.example.com",
       "AUTH_BASE_URL": "https://auth.example.com"}, "PUBLIC_BASE_URL"),
     ({"PUBLIC_BASE_URL": "widget.example.com"}, "PUBLIC_BASE_URL"),
+    ({"SANDBOX_PROVIDER_STATUS": "12:BROKEN"}, "SANDBOX_PROVIDER_STATUS"),
 ])
 def test_a_bad_setting_stops_the_command_with_one_line_naming_it(tmp_path, env, named):
     finished = run_command(INSTANCE_PATH=str(tmp_path), **env)

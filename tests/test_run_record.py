@@ -125,5 +125,6 @@ def test_a_tampered_run_is_stale_or_starts_afresh_never_a_failure(client, user, 
     assert page.status_code == 409 and 'data-screen="stale"' in text(page)
     assert w.get("/widget/resume").status_code == 409
     page = w.get("/widget/add_connection")
-    # provider_id=web: a fresh start, at the bank's credential form
-    assert page.status_code == 200 and 'data-screen="credentials"' in text(page)
+    # provider_id=web: a fresh start at that bank, where the connection made before the
+    # tampering now exists: the duplicate screen (issue 13 part 5) offers to update it
+    assert page.status_code == 200 and 'data-screen="duplicate"' in text(page)

@@ -1,6 +1,7 @@
 import pytest
 
-from widget.session_options import InvalidOption, parse_bool, parse_options, with_defaults
+from widget.session_options import (OVERRIDABLE, InvalidOption, parse_bool, parse_options,
+                                     with_defaults)
 
 
 def allow_local(url):
@@ -37,6 +38,18 @@ def test_bad_options_are_refused(values, message):
         parse_options(values, allow_local)
 
 
+@pytest.mark.parametrize("raw, parsed", [("true", True), ("1", True), ("false", False)])
+def test_allow_duplicates_is_a_boolean_and_a_link_may_override_it(raw, parsed):
+    assert parse_options({"allow_duplicates": raw}, allow_local) == {"allow_duplicates": parsed}
+    assert parse_options({"allow_duplicates": raw}, allow_local, only=OVERRIDABLE) == {
+        "allow_duplicates": parsed}
+
+
+def test_a_bad_allow_duplicates_is_refused():
+    with pytest.raises(InvalidOption, match="allow_duplicates must be true, false, 1 or 0"):
+        parse_options({"allow_duplicates": "sometimes"}, allow_local)
+
+
 def test_good_options_and_defaults():
     options = with_defaults(parse_options({
         "redirect_uri": "http://localhost:5000/r", "lng": "EN", "state": "s1",
@@ -45,7 +58,7 @@ def test_good_options_and_defaults():
     assert options == {
         "redirect_url": "http://localhost:5000/r", "locale": "en", "state": "s1",
         "captive_mode": False, "select_accounts": False, "multiple_channels": False,
-        "select_channel": False, "auto_sync": True, "font_color": "#abc",
+        "select_channel": False, "auto_sync": True, "allow_duplicates": False, "font_color": "#abc",
         "elements_color": "#A1B2C3", "font": "Open Sans", "provider_id": "web", "theme": "dark"}
 
 

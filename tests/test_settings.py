@@ -68,6 +68,8 @@ SAMPLES = {
                        {"/sandbox/api/v2.1/providers": "500"}),
     "SANDBOX_FAULT_TIMEOUT_SECONDS": ("2", 2.0),
     "SANDBOX_PASSWORD_HASH_METHOD": ("pbkdf2:sha256:1000", "pbkdf2:sha256:1000"),
+    "SANDBOX_PROVIDER_STATUS": ("12:DOWN, bank-014:degraded,down:UP",
+                                {"12": "DOWN", "bank-014": "DEGRADED", "down": "UP"}),
 }
 
 
@@ -165,6 +167,10 @@ def test_the_sandbox_is_on_without_an_upstream_and_off_with_one():
     ({"SANDBOX_FAULTS": '{"/sandbox/api": "lost:0"}'}, "SANDBOX_FAULTS", "expected"),
     ({"SANDBOX_FAULTS": '{"/sandbox/api": "lost:"}'}, "SANDBOX_FAULTS", "expected"),
     ({"SANDBOX_FAULTS": '{"/sandbox/api": "late\\n"}'}, "SANDBOX_FAULTS", "expected"),
+    ({"SANDBOX_PROVIDER_STATUS": "12:BROKEN"}, "SANDBOX_PROVIDER_STATUS", "12:DOWN"),
+    ({"SANDBOX_PROVIDER_STATUS": "12"}, "SANDBOX_PROVIDER_STATUS", "UP|DEGRADED|DOWN"),
+    ({"SANDBOX_PROVIDER_STATUS": ":DOWN"}, "SANDBOX_PROVIDER_STATUS", "expected"),
+    ({"SANDBOX_PROVIDER_STATUS": "12:DOWN,,14:UP"}, "SANDBOX_PROVIDER_STATUS", "expected"),
     ({"SANDBOX": "0", "API_BASE_URL": "https://api.example.com",
       "AUTH_BASE_URL": "https://auth.example.com"}, "PUBLIC_BASE_URL", "required"),
     ({"API_BASE_URL": "https://api.example.com", "PUBLIC_BASE_URL": "https://w.example.com"},

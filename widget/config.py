@@ -12,7 +12,8 @@ from typing import Any, Callable
 from widget.bank_list import origin_of
 from widget.redirect_urls import browser_url
 from widget.setting_values import (SettingError, base_url, fernet_keys, flag, http_url_problem,
-                                   json_object, number, origins, rate, redis_url, text)
+                                   json_object, number, origins, provider_statuses, rate,
+                                   redis_url, text)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LANGUAGES = ("fr", "en", "de", "es", "it", "nl", "pt")
@@ -83,6 +84,7 @@ SETTINGS = (
     Setting("SANDBOX_FAULTS", json_object, {}),
     Setting("SANDBOX_FAULT_TIMEOUT_SECONDS", number(float, 0), 20),
     Setting("SANDBOX_PASSWORD_HASH_METHOD", text, "scrypt"),
+    Setting("SANDBOX_PROVIDER_STATUS", provider_statuses, {}),
 )
 
 
@@ -126,6 +128,9 @@ def settle_settings(config):
     elif isinstance(config["LOGO_ORIGINS"], str):  # a test's own config, as the variable
         config["LOGO_ORIGINS"] = origins("LOGO_ORIGINS", config["LOGO_ORIGINS"])
     _check_clients(config.get("WIDGET_CLIENTS"))
+    if isinstance(config.get("SANDBOX_PROVIDER_STATUS"), str):  # a test's own, as the variable
+        config["SANDBOX_PROVIDER_STATUS"] = provider_statuses(
+            "SANDBOX_PROVIDER_STATUS", config["SANDBOX_PROVIDER_STATUS"])
     faults = config.get("SANDBOX_FAULTS")
     if not isinstance(faults, dict) or not all(
             isinstance(path, str) and path.startswith("/sandbox/")

@@ -11,10 +11,14 @@ BOOLEAN_DEFAULTS = {
     "multiple_channels": False,
     "select_channel": False,
     "auto_sync": True,
+    # Issue 13 part 5: a bank the user is already connected to offers to update that
+    # connection; only with this may the user add a second one anyway.
+    "allow_duplicates": False,
 }
 # Options a widget link's query string may override for one run (DESIGN.md section 4).
 OVERRIDABLE = ("provider_id", "channel_definition_id", "captive_mode", "select_accounts",
-               "multiple_channels", "select_channel", "locale", "redirect_url", "theme")
+               "multiple_channels", "select_channel", "allow_duplicates", "locale",
+               "redirect_url", "theme")
 # Used with fullmatch: `$` would also match before a final newline ("Arial\n").
 COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 FONT = re.compile(r"[A-Za-z0-9 -]{1,40}")

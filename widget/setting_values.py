@@ -109,3 +109,19 @@ def rate(name, raw):
     except ValueError:
         raise SettingError(name, f"expected a rate such as \"30 per minute\", got {raw!r}") from None
     return raw.strip()
+
+
+PROVIDER_STATUSES = ("UP", "DEGRADED", "DOWN")
+
+
+def provider_statuses(name, raw):
+    """`<provider id>:<UP|DEGRADED|DOWN>` pairs separated by commas: `12:DOWN,14:DEGRADED`."""
+    found = {}
+    for item in raw.split(","):
+        provider_id, colon, status = item.strip().rpartition(":")
+        provider_id, status = provider_id.strip(), status.strip().upper()
+        if not colon or not provider_id or status not in PROVIDER_STATUSES:
+            raise SettingError(name, f"expected <provider id>:UP|DEGRADED|DOWN pairs separated "
+                                     f"by commas, such as 12:DOWN,14:DEGRADED; got {item.strip()!r}")
+        found[provider_id] = status
+    return found

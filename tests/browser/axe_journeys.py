@@ -191,3 +191,17 @@ def terms(audit):
     audit.screen("terms")
     click(audit.page, "button.primary")
     audit.screen("result", "success")
+
+
+def duplicate(audit):
+    """Issue 13 parts 5 and 6: the list with a bank disrupted and one down (the case's
+    SANDBOX_PROVIDER_STATUS), a bank the user is already connected to, and its update."""
+    page = audit.page
+    user = sandbox_user(audit.app, accept_terms=True)
+    bank_connection(audit.app, user)
+    audit.goto(widget_link(audit, user, allow_duplicates="true"))
+    audit.screen("providers", "banks disrupted and down")
+    click(page, 'button.provider[value="web"]')
+    audit.screen("duplicate")
+    click(page, 'button[value="update"]')
+    audit.screen("credentials", "update, bank disrupted")

@@ -45,7 +45,8 @@ def test_every_option_is_accepted_by_the_widget(client, app, signed_in):
     form = session_form(client, app, locale="en", provider_id="demo", country="fr",
                         channel_definition_id="demo-embedded", captive_mode="false",
                         select_accounts="true", multiple_channels="true", select_channel="false",
-                        auto_sync="false", font="Georgia", font_color="#123",
+                        auto_sync="false", allow_duplicates="true", font="Georgia",
+                        font_color="#123",
                         elements_color="#1f5fbf", theme="light",
                         aspsp_callback_uri=app.live_url + "/playground/return",
                         send_refresh_token=None)

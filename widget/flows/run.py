@@ -23,6 +23,7 @@ class Step(StrEnum):
     PROVIDERS = "providers"
     CHANNEL_CHOICE = "channel_choice"
     EDIT_CHOICE = "edit_choice"
+    DUPLICATE = "duplicate"  # the user already has a connection to the bank they picked
     BANK_NOTICE = "bank_notice"
     BANK = "bank"
     CREDENTIALS = "credentials"
@@ -58,7 +59,9 @@ class Run:
     # The bank, its channels, the connection
     provider_id: Id | None = None
     provider_name: str | None = None
+    provider_degraded: bool = False  # the API reports the bank DEGRADED (issue 13, part 6)
     connection_id: Id | None = None
+    existing_connection_id: Id | None = None  # DUPLICATE: the connection the user has there
     channel_id: Id | None = None
     choices: list[dict[str, Any]] = field(default_factory=list)
     edit_choices: list[dict[str, Any]] = field(default_factory=list)

@@ -25,6 +25,7 @@ BOOLEAN_OPTIONS = {
     "multiple_channels": (_l("Aggregate every channel"), False),
     "select_channel": (_l("Let the user choose the channel"), False),
     "auto_sync": (_l("Synchronise automatically"), True),
+    "allow_duplicates": (_l("Allow a second connection to a bank"), False),
 }
 TEXT_OPTIONS = ("redirect_url", "state", "provider_id", "channel_definition_id", "country",
                 "font", "font_color", "elements_color", "aspsp_callback_uri")

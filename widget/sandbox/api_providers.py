@@ -1,7 +1,7 @@
 """Accounts API: the provider catalogue and the bank portal's authorize URL."""
 from urllib.parse import urlencode, urlsplit
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 
 from widget.countries import country_code
 from widget.public_url import external_url
@@ -13,19 +13,25 @@ from widget.sandbox.api import (
 from widget.sandbox.clock import now
 from widget.sandbox.db import get_db
 from widget.sandbox.providers import (
-    find_definition, find_provider, providers_json, search_providers,
+    find_definition, find_provider, provider_status, providers_json, search_providers,
 )
 from widget.sandbox.texts import LANGUAGES
 
 bp = Blueprint("providers", __name__)
 
 
+def statuses():
+    """SANDBOX_PROVIDER_STATUS: the providers marked UP, DEGRADED or DOWN by the setting."""
+    return current_app.config.get("SANDBOX_PROVIDER_STATUS") or {}
+
+
 def available_provider(db, provider_id):
-    """The provider, or 404 when unknown and 503 when it is down (the `down` test bank)."""
+    """The provider, or 404 when unknown and 503 when it is DOWN (the `down` test bank, and
+    any the setting marks so): a bank said to be down does not answer either."""
     provider = find_provider(db, provider_id) if isinstance(provider_id, str) else None
     if provider is None:
         raise not_found()
-    if not provider["available"]:
+    if provider_status(provider, statuses()) == "DOWN":
         raise ApiError(503, "provider_unavailable", "The bank does not answer.")
     return provider
 
@@ -63,7 +69,7 @@ def list_providers():
     country = country_filter()
     db = get_db()
     matches = search_providers(db, request.args.get("search", ""), limit, offset, country)
-    response = list_response(providers_json(db, matches.rows, logo_url), matches.total)
+    response = list_response(providers_json(db, matches.rows, logo_url, statuses()), matches.total)
     if matches.more:
         response.headers["X-Total-Count-Capped"] = "true"
     return response
@@ -74,7 +80,8 @@ def list_providers():
 def get_provider(provider_id):
     """One provider with its channel definitions."""
     db = get_db()
-    return jsonify(providers_json(db, [available_provider(db, provider_id)], logo_url)[0])
+    return jsonify(providers_json(db, [available_provider(db, provider_id)], logo_url,
+                                  statuses())[0])
 
 
 @bp.post("/providers/<provider_id>/channel_definitions/<definition_id>/authorize_url")

@@ -104,9 +104,15 @@ def _phrase(text):
     return '"' + text.replace('"', '""') + '"'
 
 
-def providers_json(db, rows, logo_url):
+def provider_status(row, statuses):
+    """UP, DEGRADED or DOWN: `statuses` (SANDBOX_PROVIDER_STATUS) first, else DOWN for a
+    provider seeded unavailable (Banque Panne), else UP."""
+    return statuses.get(row["id"]) or ("UP" if row["available"] else "DOWN")
+
+
+def providers_json(db, rows, logo_url, statuses=None):
     """Providers with their channel definitions, in one query for the whole page;
-    `logo_url(name)` is the address of the logo file `name`."""
+    `logo_url(name)` is the address of the logo file `name`; `statuses` as provider_status's."""
     ids = [row["id"] for row in rows]
     definitions = {provider_id: [] for provider_id in ids}
     if ids:
@@ -124,6 +130,7 @@ def providers_json(db, rows, logo_url):
             "city": row["city"],
             "country": row["country"],
             "popularity_rank": row["popularity_rank"],
+            "status": provider_status(row, statuses or {}),
             "logo_url": logo_url(row["logo"]) if row["logo"] else None,
             "channel_definitions": definitions[row["id"]],
         }

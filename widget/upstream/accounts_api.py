@@ -170,6 +170,10 @@ class AccountsApi:
         body = {"provider_id": provider_id, "channel_definition_id": definition_id, **auth}
         return self.request("POST", "/connections", json=body, idempotency_key=idempotency_key)[0]
 
+    def connections(self) -> Json:
+        """The user's connections (the first 100: more to one bank is not a case to page for)."""
+        return self._get("/connections", limit=100)
+
     def connection(self, connection_id: object) -> Json:
         return self._get("/connections/%s" % _segment(connection_id))
 

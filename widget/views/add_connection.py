@@ -39,6 +39,15 @@ def select_provider(flow):
     return flow.choose_provider(request.form.get("provider_id", "")[:200])
 
 
+@bp.post("/duplicate")
+@flow_step(*CONNECTING)
+def answer_duplicate(flow):
+    """The user, already connected to the bank, chose to update that connection or add one."""
+    if not hasattr(flow, "answer_duplicate"):  # edit_credentials never asks
+        return flow.resume()
+    return flow.answer_duplicate(request.form.get("choice", "")[:20])
+
+
 @bp.post("/back")
 @flow_step(*CONNECTING)
 def back_to_providers(flow):
