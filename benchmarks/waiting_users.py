@@ -196,7 +196,10 @@ def widget_run(folder, args):
                             # N users all come from one loopback address here, not from N
                             # addresses: the per-IP limits would refuse the set-up. (The polls
                             # measured are GETs, which no limit counts.)
-                            RATELIMIT_ENABLED="0").start()
+                            RATELIMIT_ENABLED="0",
+                            # The playground's webhook receiver runs in these processes; a
+                            # Client's runs on the Client's servers.
+                            SANDBOX_WEBHOOKS="0").start()
     try:
         started = time.monotonic()
         with ThreadPoolExecutor(args.setup_threads) as pool:
