@@ -24,7 +24,7 @@ from widget.setting_values import SettingError
 from widget.store import widget_sessions
 from widget.store_keys import stored_name
 from widget.webhooks.delivery import Delivery
-from widget.webhooks.queue import QUEUE, outbox_key
+from widget.webhooks.queue import LOCK_PREFIX, QUEUE, SessionOutbox, outbox_key
 from widget.webhooks.signing import signature, verified
 
 SECRET = "whsec_" + "k" * 40
@@ -328,3 +328,30 @@ def test_the_procfile_s_web_and_worker_deliver_a_widget_run_to_the_playground(tm
             worker_process.terminate()
             worker_process.wait(30)
         assert "Traceback" not in web.log()
+
+
+@pytest.mark.redis
+def test_a_job_whose_lock_another_job_took_over_neither_delivers_nor_frees_it(tmp_path):
+    """Its lock expired (a stalled worker) and another job holds it now: the stalled job must not
+    send, remove from the outbox, or release the other's lock."""
+    if not redis_available():
+        pytest.fail("Redis must run on 127.0.0.1:6379 for these tests")
+    receiver = Receiver(SECRET).start()
+    app = make_app(tmp_path, REDIS_URL=REDIS_URL, WIDGET_CLIENTS=clients(receiver.url))
+    try:
+        with app.app_context():
+            store = widget_sessions()
+            session_id = tracked_session(store, ["OPEN"])
+            key = stored_name(session_id)
+            client = store.backend.client
+            stalled = SessionOutbox(client, key, store.cipher,
+                                    app.extensions["webhook_secret_for"], app.config)
+            client.set(LOCK_PREFIX + key, "another-job", px=60_000)
+            stalled._deliver_while_accepted()
+            stalled._unlock()
+            assert client.get(LOCK_PREFIX + key) == b"another-job"
+            assert client.llen(outbox_key(key)) == 1
+            client.delete(LOCK_PREFIX + key, outbox_key(key))
+    finally:
+        receiver.stop()
+    assert receiver.received == []

@@ -24,6 +24,12 @@ QUEUE = "webhooks"
 OUTBOX_PREFIX = "webhook-outbox:"
 LOCK_PREFIX = "webhook-lock:"
 RETRY_PREFIX = "webhook-retry:"
+# Renew or release the delivery lock only while this job holds it: a GET then a PEXPIRE or DEL
+# could act on the lock of the job that took it over meanwhile (ours expired in between).
+_RENEW = ("if redis.call('get', KEYS[1]) == ARGV[1] then "
+          "return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0")
+_RELEASE = ("if redis.call('get', KEYS[1]) == ARGV[1] then "
+            "return redis.call('del', KEYS[1]) end return 0")
 # The most deliveries an outbox keeps (the oldest go first): a receiver down for a day, with
 # a session tracking an event a second, stays below it.
 OUTBOX_MOST = 100_000
@@ -80,7 +86,8 @@ class SessionOutbox:
                 return
             delivery = Delivery.opened(self.cipher, head)
             secret = self.secret_for(delivery.client_id) if delivery else None
-            self.client.pexpire(LOCK_PREFIX + self.key, self.lock_ms)
+            if not self.client.eval(_RENEW, 1, LOCK_PREFIX + self.key, self.token, self.lock_ms):
+                return  # the lock expired and another job holds it now: the outbox is its own
             accepted = delivery is not None and secret is not None and \
                 attempt(delivery, secret, self.timeout)
             retry = self._retry()
@@ -112,5 +119,4 @@ class SessionOutbox:
         return bool(self.client.set(LOCK_PREFIX + self.key, self.token, nx=True, px=self.lock_ms))
 
     def _unlock(self) -> None:
-        if self.client.get(LOCK_PREFIX + self.key) == self.token.encode():
-            self.client.delete(LOCK_PREFIX + self.key)
+        self.client.eval(_RELEASE, 1, LOCK_PREFIX + self.key, self.token)
