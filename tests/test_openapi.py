@@ -5,13 +5,10 @@ events, webhook deliveries and returns match their schemas)."""
 import copy
 import hashlib
 import hmac
-import http.server
 import json
 import os
 import subprocess
 import sys
-import threading
-import time
 from types import SimpleNamespace
 from urllib.parse import parse_qsl, urlsplit
 
@@ -24,6 +21,7 @@ from openapi_spec_validator import OpenAPIV31SpecValidator, validate
 from tests.client_backend import CLIENT, sandbox_user
 from tests.live_server import build_app
 from tests.procfile_server import ROOT, ProcfileServer
+from tests.webhook_receiver import Receiver
 
 SPEC_PATH = os.path.join(ROOT, "docs", "openapi.yaml")
 # Event ids (`event_id`, `?after=`) land with the `hooks` branch: remove this marker when
@@ -190,49 +188,17 @@ def test_schemathesis_finds_the_live_app_true_to_its_contract(live):
     assert run.returncode == 0, run.stdout[-20000:] + run.stderr[-5000:] + live.server.log()[-5000:]
 
 
-class WebhookReceiver:
-    """A Client's webhook endpoint on a real socket: answers 200 and keeps what came."""
-
-    def __init__(self):
-        self.received = []  # (headers, raw body)
-        receiver = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.received.append((dict(self.headers), body))
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = "http://127.0.0.1:%d/hooks" % self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def wait_for(self, name, timeout=30):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if any(json.loads(body)["name"] == name for _, body in self.received):
-                return
-            time.sleep(0.1)
-        raise AssertionError("no %s delivered; received %r" % (name, self.received))
-
-
 @pytest.fixture
 def webhook_app(tmp_path):
-    receiver = WebhookReceiver()
     secret = "whsec_" + "s" * 40
+    receiver = Receiver(secret).start()
     app, server = build_app(tmp_path, WIDGET_CLIENTS={CLIENT[0]: {
         "redirect_urls": ["http://127.0.0.1"], "webhook_url": receiver.url,
         "webhook_secret": secret}})
     server.start()
     yield SimpleNamespace(url=server.url, receiver=receiver, secret=secret)
     server.stop()
-    receiver.server.shutdown()
-    receiver.server.server_close()  # else its socket is left to the GC, and warns in another test
+    receiver.stop()
 
 
 def test_a_real_webhook_and_a_real_return_match_the_contract(webhook_app):
@@ -267,10 +233,10 @@ def test_a_real_webhook_and_a_real_return_match_the_contract(webhook_app):
     events = requests.get(base + "/widget_session/%s/events" % session_id, auth=CLIENT,
                           timeout=30).json()
     assert events and all("event_id" in event for event in events)  # else no webhook either
-    webhook_app.receiver.wait_for("SESSION_FINISHED")
+    received = webhook_app.receiver.wait_for_name("SESSION_FINISHED")
     webhook = spec["webhooks"]["widgetEvent"]["post"]
     payload_schema = component_schema(spec, "WebhookPayload")
-    for headers, body in webhook_app.receiver.received:
+    for headers, body in received:
         payload = json.loads(body)
         jsonschema.validate(payload, payload_schema, format_checker=jsonschema.FormatChecker())
         assert payload["widget_session_id"] == session_id
@@ -282,6 +248,6 @@ def test_a_real_webhook_and_a_real_return_match_the_contract(webhook_app):
         expected = hmac.new(webhook_app.secret.encode(), signed["t"].encode() + b"." + body,
                             hashlib.sha256).hexdigest()
         assert hmac.compare_digest(signed["v1"], expected)
-    finished = [json.loads(body) for _, body in webhook_app.receiver.received
+    finished = [json.loads(body) for _, body in received
                 if json.loads(body)["name"] == "SESSION_FINISHED"]
     assert finished[0]["data"] == {"result": "cancelled", "state": "xyz"}

@@ -13,6 +13,7 @@ class Receiver:
         self.secret = secret
         self.answers = list(answers)  # "fail", "slow", then "ok" for ever
         self.received = []  # (answer given, event id header, body as JSON, signature verified)
+        self.raw = []  # (every header, the body's bytes) of each request, for checks of their own
         self.slow_seconds = 3
         self._lock = threading.Lock()
         receiver = self
@@ -25,6 +26,7 @@ class Receiver:
                 good = verified(receiver.secret, self.headers.get("Passerelle-Signature", ""),
                                 body)
                 with receiver._lock:  # in the order they came (a slow answer goes out later)
+                    receiver.raw.append((dict(self.headers), body))
                     receiver.received.append((answer, self.headers.get("Passerelle-Event-Id"),
                                               json.loads(body), good,
                                               self.headers.get("Content-Type")))
@@ -52,6 +54,16 @@ class Receiver:
     def accepted(self):
         with self._lock:
             return [body for answer, _, body, good, _ in self.received if answer == "ok" and good]
+
+    def wait_for_name(self, name, within=60):
+        """Every request's (headers, raw body) once an event named `name` came (accepted or not)."""
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline:
+            with self._lock:
+                if any(body["name"] == name for _, _, body, _, _ in self.received):
+                    return list(self.raw)
+            time.sleep(0.05)
+        raise AssertionError("no %s delivered; received %r" % (name, self.received))
 
     def wait_for(self, count, within=60):
         """The accepted bodies once there are `count` (a generous bound: the machine is busy)."""
