@@ -4,7 +4,7 @@ import json
 import pytest
 
 from tests.widget_driver import RETURN, create_session, open_widget, text
-from widget.events import track
+from widget.events import NUMBERS, EventNumbers, track
 from widget.parent_messages import parent_messages, target_origin
 
 
@@ -19,8 +19,13 @@ def test_messages_go_to_the_redirect_urls_origin_only(redirect_url, origin):
     assert target_origin({"redirect_url": redirect_url}) == origin
 
 
+def numbered_session():
+    """A session's data as the store's transaction hands it to a view (it numbers the events)."""
+    return {NUMBERS: EventNumbers(lambda: 0)}
+
+
 def test_each_event_is_handed_to_one_page_only():
-    session = {}
+    session = numbered_session()
     options = {"redirect_url": "https://app.example/return"}
     track(session, "sid", "OPEN", "add_connection")
     track(session, "sid", "SELECT_PROVIDER", "add_connection", provider_id="web")
@@ -43,7 +48,7 @@ def test_a_record_of_the_previous_release_hands_over_what_it_had_not():
 
 
 def test_without_a_redirect_url_nothing_is_posted():
-    session = {}
+    session = numbered_session()
     track(session, "sid", "OPEN", "add_connection")
     assert parent_messages(session, {}, {"eventName": "redirect_to"}) is None
 

@@ -1,5 +1,6 @@
 """Event ids (issue 13, part 4): `ev_<8-digit sequence>_<16 hex>`, numbered per session, never
 reset by the list's trimming, given on both stores with the append, and `?after=` on the API."""
+import json
 import re
 
 import pytest
@@ -9,7 +10,11 @@ from tests.test_session_events import STORES, new_session, track_in_requests
 from tests.session_stores import make_app, redis_available
 from tests.widget_driver import open_widget
 from widget.events import LEGACY_SEQUENCE, MAX_EVENTS, after, sequence_of, track
+from widget.parent_messages import parent_messages
 from widget.store import widget_sessions
+from widget.store_keys import events_key, live_key, stored_name
+
+HTMX_SEARCH = {"HX-Request": "true", "HX-Target": "provider-results"}
 
 EVENT_ID = re.compile(r"ev_[0-9]{8}_[0-9a-f]{16}")
 
@@ -60,7 +65,7 @@ def test_events_of_the_previous_release_get_the_same_ids_at_every_read(store):
             "data": {}} for name in ("OPEN", "SEARCH_PROVIDER")]
     with store.transaction(session_id) as data:
         data["events"] = old
-        del data["events_sequence"]  # a record of the previous release has none
+        data.pop("events_sequence", None)  # a record of a release before ids has none
     track_in_requests(store, session_id, 1)
     first, second = read(store, session_id), read(store, session_id)
     assert first == second
@@ -102,3 +107,70 @@ def test_after_gives_only_the_later_events(client, user):
     assert client.get("/widget/widget_session/%s/events" % w.session_id,
                       query_string={"after": everything[0]["event_id"]},
                       headers=basic(*CLIENT)).get_json() == everything[1:]
+
+
+def test_an_event_handed_over_at_once_is_appended_and_the_record_left_alone(store):
+    """A search's only news is its event, which its own answer hands to the page: the record
+    (sealed afresh, so different bytes, whenever it is written) is not written at all."""
+    session_id = new_session(store)
+    track_in_requests(store, session_id, 2)
+    with store.transaction(session_id) as data:
+        parent_messages(data, {})  # the page hands the two over
+    sealed = store.backend.get(live_key(session_id))
+    for _ in range(3):
+        with store.transaction(session_id) as data:
+            track(data, session_id, "SEARCH_PROVIDER", "add_connection")
+            parent_messages(data, {})
+    assert store.backend.get(live_key(session_id)) == sealed
+    assert [sequence_of(e["event_id"]) for e in read(store, session_id)] == [1, 2, 3, 4, 5]
+
+
+def test_searches_leave_the_record_alone(app, client, user):
+    w, _ = open_widget(client, user)
+    w.get("/widget/add_connection/providers", q="caisse", headers=HTMX_SEARCH)
+    with app.app_context():
+        sealed = widget_sessions().backend.get(live_key(w.session_id))
+    for term in ("credit", "banque", "lyon"):
+        answer = w.get("/widget/add_connection/providers", q=term, headers=HTMX_SEARCH)
+        assert answer.status_code == 200
+    with app.app_context():
+        assert widget_sessions().backend.get(live_key(w.session_id)) == sealed
+    events = client.get("/widget_session/%s/events" % w.session_id,
+                        headers=basic(*CLIENT)).get_json()
+    assert [e["name"] for e in events] == ["OPEN"] + ["SEARCH_PROVIDER"] * 4
+    assert [sequence_of(e["event_id"]) for e in events] == [1, 2, 3, 4, 5]
+
+
+def test_numbers_go_on_after_the_newest_event_a_key_opens(store):
+    """An event sealed under a key no longer set reads as missing: the next number comes after
+    the newest one that opens, never one given before."""
+    session_id = new_session(store)
+    track_in_requests(store, session_id, 3)
+    with store.backend.lock(stored_name(session_id)) as fence:
+        store.backend.write([], appends=[(events_key(session_id), [b"sealed-under-an-old-key"],
+                                          600, MAX_EVENTS)], fence=fence)
+    track_in_requests(store, session_id, 1)
+    assert [sequence_of(e["event_id"]) for e in read(store, session_id)] == [1, 2, 3, 4]
+
+
+def test_a_record_of_the_previous_release_drops_its_counter(store):
+    """Until 2026-12-05 the record kept the last number: the list says it now."""
+    session_id = new_session(store)
+    track_in_requests(store, session_id, 2)
+    with store.transaction(session_id) as data:
+        data["run"] = {"widget": "add_connection"}
+    record = json.loads(store.cipher.open(store.backend.get(live_key(session_id))))
+    record["events_sequence"] = 2
+    with store.backend.lock(stored_name(session_id)) as fence:
+        store.backend.write([(live_key(session_id), store.cipher.seal(json.dumps(record)), 600)],
+                            fence=fence)
+    track_in_requests(store, session_id, 1)
+    with store.transaction(session_id) as data:
+        data["run"] = {"widget": "add_connection", "step": "providers"}
+    assert "events_sequence" not in store.load(session_id)
+    assert [sequence_of(e["event_id"]) for e in read(store, session_id)] == [1, 2, 3]
+
+
+def test_tracking_outside_the_stores_transaction_is_refused():
+    with pytest.raises(RuntimeError):
+        track({}, "sid", "OPEN", "add_connection")

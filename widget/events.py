@@ -5,13 +5,15 @@ inside it: every request reads and rewrites the record, and a record carrying up
 (each search adds one) grew to tens of kilobytes. The record keeps only what is new: the events
 of this request until the store saves them (`PENDING`), and those no page has handed to the
 Client's window yet (`UNDELIVERED`, widget/parent_messages.py). Each event has an `event_id`
-numbered per session (`SEQUENCE`); a Client's webhook gets them too (widget/webhooks/).
+numbered per session, after the newest event of its list (`EventNumbers`); a Client's webhook
+gets them too (widget/webhooks/).
 """
 import hashlib
 import json
 import re
 import secrets
 from datetime import datetime, timezone
+from collections.abc import Callable
 from typing import Any
 
 from widget.logs import log_event
@@ -19,12 +21,14 @@ from widget.logs import log_event
 MAX_EVENTS = 500  # kept per session, oldest out
 PENDING = "events_pending"
 UNDELIVERED = "events_undelivered"
-# The last sequence number given to an event of the session, kept in its record: the record and
-# the events are saved together (one script in Redis, under the session's flock on disk), so a
-# number is never given twice, and trimming the list to MAX_EVENTS does not reset it.
+# Where a record of the release before 2026-12-05 kept its last event number (now the newest
+# event of the list says it): dropped from the record the next time it is written.
 SEQUENCE = "events_sequence"
-# Records written before event ids existed lack SEQUENCE: their events (at most MAX_EVENTS) are
-# numbered up to this when read, and their new events come after it.
+# The store's EventNumbers for the request: in the session's data while the store's transaction
+# runs, never saved.
+NUMBERS = "_event_numbers"
+# Events kept before event ids existed (at most MAX_EVENTS) are numbered up to this when read,
+# and the session's new events come after it.
 LEGACY_SEQUENCE = MAX_EVENTS
 EVENT_ID = re.compile(r"ev_([0-9]{8})_[0-9a-f]{16}")
 # Only ids and codes may go in `data`: anything else is dropped before it is kept or logged.
@@ -37,11 +41,38 @@ def utc_now_iso():
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+class EventNumbers:
+    """A session's next event numbers, under its lock: after the last one given, which `last`
+    reads (from the newest event kept) when the request's first event needs it. The number
+    lives in the events list, not in the record, so that a request whose only news is an event
+    (every search is one) appends it without rewriting the record."""
+
+    def __init__(self, last: Callable[[], int]) -> None:
+        self._last = last
+        self._given: int | None = None
+
+    def take(self) -> int:
+        self._given = (self._last() if self._given is None else self._given) + 1
+        return self._given
+
+
+def last_number(newest: dict[str, Any] | None, legacy_events: bool) -> int:
+    """The last number given in a session, from the newest event its list keeps (trimming the
+    oldest never changes it; the list goes only with the session); `legacy_events` when its
+    record still holds events of the release that kept them there."""
+    if newest is not None:
+        return sequence_of(newest.get("event_id")) or LEGACY_SEQUENCE
+    return LEGACY_SEQUENCE if legacy_events else 0
+
+
 def track(widget_session, session_id, name, widget, **data):
     """Record event `name` of `widget`: the store appends it to the session's events when it
-    saves the session (so a request that fails records nothing), and it is logged."""
-    sequence = widget_session.get(SEQUENCE, LEGACY_SEQUENCE) + 1
-    widget_session[SEQUENCE] = sequence
+    saves the session (so a request that fails records nothing), and it is logged. Only inside
+    the store's transaction, which numbers the events."""
+    numbers = widget_session.get(NUMBERS)
+    if numbers is None:
+        raise RuntimeError("events are tracked inside the session store's transaction")
+    sequence = numbers.take()
     event = {"event_id": "ev_%08d_%s" % (sequence, secrets.token_hex(8)),
              "name": name, "date": utc_now_iso(), "widget": widget,
              "data": {k: v for k, v in data.items() if k in ALLOWED_DATA and v is not None}}

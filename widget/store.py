@@ -24,8 +24,9 @@ from typing import Any, TypeGuard
 from flask import current_app
 
 from widget.bank_states import BankStates
-from widget.events import MAX_EVENTS, PENDING, SEQUENCE, with_ids
+from widget.events import NUMBERS, PENDING, SEQUENCE, EventNumbers
 from widget.store_backend import Append, Backend, Cipher, SessionData
+from widget.store_events import EventLists
 from widget.store_keys import (LIVE_PREFIX, STALE_PREFIX, events_key, legacy_key, live_key,
                                stale_key, stored_name)
 
@@ -67,6 +68,7 @@ class WidgetSessionStore:
     def __init__(self, backend: Backend, cipher: Cipher) -> None:
         self.backend = backend
         self.cipher = cipher
+        self.event_lists = EventLists(backend, cipher)
         # Takes each request's events for the client's webhook (widget/webhooks/outbox.py).
         self.outbox: Any = None
         # The bank `state` records, kept in the same backend, sealed the same way.
@@ -82,7 +84,6 @@ class WidgetSessionStore:
         # The filesystem store has no cron: traffic pays, now and then, for expired sessions.
         self.backend.sweep_if_due()
         session_id = self.new_id()
-        data.setdefault(SEQUENCE, 0)
         self._write(session_id, data)
         return session_id
 
@@ -100,11 +101,7 @@ class WidgetSessionStore:
 
     def events(self, session_id: str, data: SessionData) -> list[dict[str, Any]]:
         """The session's tracked events, oldest first (`data` is its record, as loaded)."""
-        sealed = self.backend.read_list(events_key(session_id), MAX_EVENTS)
-        listed = [json.loads(text) for text in map(self.cipher.open, sealed) if text]
-        # A record written before the events had a list of their own kept them itself.
-        events: list[dict[str, Any]] = (data.get("events") or []) + listed
-        return with_ids(events[-MAX_EVENTS:])
+        return self.event_lists.read(session_id, data)
 
     def peek_expired(self, session_id: object) -> SessionData | None:
         """What is left of a session that expired or ended, within its grace period."""
@@ -152,14 +149,22 @@ class WidgetSessionStore:
             if data is None:
                 yield None
                 return
+            data.pop(SEQUENCE, None)  # the list numbers the events now (widget/events.py)
             before, stale_before = repr(data), repr(stale_part(data))
+            legacy_events = bool(data.get("events"))
+            data[NUMBERS] = EventNumbers(
+                lambda: self.event_lists.last_number(session_id, legacy_events))
             yield data
+            data.pop(NUMBERS, None)
             pending = data.pop(PENDING, None) or []
             deliveries = self.outbox.deliveries(session_id, data, pending) if self.outbox else []
-            if repr(data) != before:  # always so with new events: they move its sequence
+            # Events alone are appended, the record left as it is (a search is an event, and
+            # hands it to the page at once); a record to rename is rewritten whatever changed.
+            changed = not named or repr(data) != before
+            if changed or pending:
                 # The stale record is rewritten only when what it holds changed (or it is to be
                 # renamed): most requests change the run, not what an old link needs.
-                self._write(session_id, data, fence, pending,
+                self._write(session_id, data, fence, pending, with_record=changed,
                             with_stale=not named or repr(stale_part(data)) != stale_before,
                             outbox=self.outbox.appends(session_id, deliveries, self.cipher)
                             if deliveries else [])
@@ -196,31 +201,26 @@ class WidgetSessionStore:
         return self.cipher.seal(json.dumps(data))
 
     def _write(self, session_id: str, data: SessionData, fence: Any = None,
-               pending: list[SessionData] | None = None, with_stale: bool = True,
-               outbox: list[Append] | None = None) -> None:
-        """Save the record (and the stale one), with the events of this request (`pending`) and
-        their webhook deliveries (`outbox`: these go even when the session just ended)."""
+               pending: list[SessionData] | None = None, with_record: bool = True,
+               with_stale: bool = True, outbox: list[Append] | None = None) -> None:
+        """Save the record (unless `with_record` is false) and the stale one, with the events
+        of this request (`pending`) and their webhook deliveries (`outbox`: these go even when
+        the session just ended)."""
         live, stale = live_key(session_id), stale_key(session_id)
         legacy = [legacy_key(LIVE_PREFIX, session_id), legacy_key(STALE_PREFIX, session_id)]
         remaining = data["expires_at_ts"] - time.time()
-        stale_record = (stale, self._sealed(stale_part(data)),
-                        max(1, remaining + EXPIRED_GRACE_SECONDS))
+        stale_ttl = max(1, remaining + EXPIRED_GRACE_SECONDS)
         if remaining > 0:
-            records = [(live, self._sealed(data), remaining)]
-            self.backend.write(records + ([stale_record] if with_stale else []), deletes=legacy,
-                               fence=fence, appends=self._appends(session_id, pending, remaining)
+            records = [(live, self._sealed(data), remaining)] if with_record else []
+            if with_stale:
+                records.append((stale, self._sealed(stale_part(data)), stale_ttl))
+            self.backend.write(records, deletes=legacy if with_record else [], fence=fence,
+                               appends=self.event_lists.appends(session_id, pending, remaining)
                                + (outbox or []))
         else:  # expired or ended: the tokens and secret go with the live record, and the events
-            self.backend.write([stale_record], deletes=[live, events_key(session_id), *legacy],
+            self.backend.write([(stale, self._sealed(stale_part(data)), stale_ttl)],
+                               deletes=[live, events_key(session_id), *legacy],
                                fence=fence, appends=outbox or [])
-
-    def _appends(self, session_id: str, pending: list[SessionData] | None,
-                 remaining: float) -> list[Append]:
-        """Events saved with the record that says they happened, or not at all."""
-        if not pending or remaining <= 0:
-            return []
-        return [(events_key(session_id), [self._sealed(e) for e in pending], remaining,
-                 MAX_EVENTS)]
 
 
 def widget_sessions() -> WidgetSessionStore:

@@ -81,16 +81,16 @@ class FileBackend:
     def write(self, records: Sequence[Record], deletes: Iterable[str] = (),
               fence: object = None, appends: Sequence[Append] = ()) -> None:
         # No fence to check: a flock is held until its holder closes it or dies, never lost.
+        # The lists before the records: the newest event numbers the next (widget/events.py),
+        # so a crash between the two keeps events of a request whose record was not saved, but
+        # never gives a number twice (to the Client's window, say, from the record).
+        for key, values, _ttl, most in appends:  # the sweep removes them with their session
+            self.lists.append(key, values, most)
         for key, value, ttl in records:
             # One second more than asked: cachelib counts in whole seconds, and the sweep must
             # never find expired a record the store still writes (the store checks expiry itself).
             if not self.cache.set(key, value, timeout=math.ceil(ttl) + 1):
                 raise StoreUnavailable("the session folder refused a write")
-        # The lists after the records: the record holds the events' last sequence number
-        # (widget/events.py), so a crash between the two loses that request's events but never
-        # gives a number twice.
-        for key, values, _ttl, most in appends:  # the sweep removes them with their session
-            self.lists.append(key, values, most)
         self.delete(*deletes)
 
     def read_list(self, key: str, most: int) -> list[bytes]:
