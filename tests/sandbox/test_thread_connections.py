@@ -106,3 +106,23 @@ def test_a_failed_request_leaves_nothing_on_the_kept_connection(user, opened, mo
     assert not connection.in_transaction
     assert user.get("/connections").json == []
     assert opened == [connection]
+
+
+def test_a_forked_child_never_uses_its_parents_connection(user, opened):
+    """SQLite forbids carrying a connection across fork (gunicorn's --preload would)."""
+    assert user.get("/events").status_code == 200
+    reading, writing = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover (the child reports through the pipe)
+        try:
+            status = user.get("/events").status_code
+            os.write(writing, f"{status} {len(opened)}".encode())
+        finally:
+            os._exit(0)
+    os.close(writing)
+    with os.fdopen(reading) as report:
+        answer = report.read()
+    os.waitpid(child, 0)
+    assert answer == "200 2"  # a connection of its own
+    assert user.get("/events").status_code == 200
+    assert len(opened) == 1  # the parent's, still kept

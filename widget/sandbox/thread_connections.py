@@ -20,17 +20,21 @@ import threading
 from widget.sandbox import db_file
 
 _local = threading.local()
+# Connections a forked child found in its thread (SQLite forbids using, or even closing, a
+# connection opened before a fork): held here, never touched again.
+_inherited = []
 
 
 class _Kept:
     """A thread's connection, the path it opened and that file's state then (None: not kept)."""
 
-    __slots__ = ("path", "connection", "seen")
+    __slots__ = ("path", "connection", "seen", "pid")
 
     def __init__(self, path, connection, seen):
         self.path = path
         self.connection = connection
         self.seen = seen
+        self.pid = os.getpid()
 
 
 def file_state(path):
@@ -49,6 +53,9 @@ def begin(path, ensure):
     that path, or when the file is no longer the one its connection opened.
     """
     kept = getattr(_local, "kept", None)
+    if kept is not None and kept.pid != os.getpid():  # this thread forked since
+        _inherited.append(kept)
+        kept = _local.kept = None
     if kept is not None and kept.connection.in_transaction:
         # Still in an outer request's transaction (an app context left open in this thread):
         # that one keeps it; this request has a connection of its own, closed at its end.
