@@ -17,7 +17,7 @@ import os
 import sqlite3
 import threading
 
-from widget.sandbox import db_file
+from widget.sandbox import db_file, write_lock
 
 _local = threading.local()
 # Connections a forked child found in its thread (SQLite forbids using, or even closing, a
@@ -86,7 +86,7 @@ def _begin(kept, path):
     try:
         # Reads decide writes (progress is materialised on read), so every request takes the
         # write lock up front: concurrent processes then never act on a stale snapshot.
-        kept.connection.execute("BEGIN IMMEDIATE")
+        write_lock.begin_immediate(kept.connection)
     except sqlite3.DatabaseError as exc:
         _close(kept.connection, getattr(_local, "kept", None))
         if db_file.is_unusable(exc):  # a file damaged since this process first opened it
