@@ -1,10 +1,10 @@
-"""SQLite storage: one connection per request, creation on first use (schema.py, upgrades.py)."""
+"""SQLite storage: a transaction per request on its thread's connection, creation on first use
+(schema.py, upgrades.py)."""
 import logging
-import sqlite3
 
 from flask import current_app, g, jsonify
 
-from widget.sandbox import db_file
+from widget.sandbox import db_file, thread_connections
 from widget.sandbox.upgrades import SCHEMA_VERSION, create_schema, upgrade_schema
 
 
@@ -24,21 +24,14 @@ def reset_database(path):
 
 
 def get_db():
-    """This request's connection, inside one write transaction ended with the request."""
+    """This request's connection, inside one write transaction ended with the request.
+
+    The thread's kept connection (thread_connections.py): the file is checked to be the one it
+    opened, and built again only when missing, not at every request.
+    """
     if "sandbox_db" not in g:
-        path = current_app.config["SANDBOX_DATABASE"]
-        ensure_database(path)
-        connection = connect(path)
-        try:
-            # Reads decide writes (progress is materialised on read), so every request takes
-            # the write lock up front: concurrent processes then never act on a stale snapshot.
-            connection.execute("BEGIN IMMEDIATE")
-        except sqlite3.DatabaseError as exc:
-            connection.close()
-            if db_file.is_unusable(exc):  # a file damaged since this process first opened it
-                raise db_file.DatabaseUnusable(path, exc) from None
-            raise
-        g.sandbox_db = connection
+        g.sandbox_db = thread_connections.begin(current_app.config["SANDBOX_DATABASE"],
+                                                ensure_database)
     return g.sandbox_db
 
 
@@ -55,18 +48,10 @@ def commit_db(response):
 
 
 def close_db(exc=None):
-    """Roll back whatever was not committed, and close."""
+    """Roll back whatever was not committed; the thread keeps the connection for its next."""
     connection = g.pop("sandbox_db", None)
-    if connection is None:
-        return
-    try:
-        if connection.in_transaction:
-            connection.execute("ROLLBACK")
-    except sqlite3.DatabaseError as exc:
-        if not db_file.is_unusable(exc):
-            raise
-    finally:
-        connection.close()
+    if connection is not None:
+        thread_connections.end(connection)
 
 
 _reported = set()
