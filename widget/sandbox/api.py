@@ -1,13 +1,15 @@
 """Shared plumbing of the Accounts API: errors, bodies, paging and the token checks."""
 import functools
 
+from authlib.oauth2 import OAuth2Error
+from authlib.oauth2.rfc6750 import InsufficientScopeError
 from flask import Blueprint, g, jsonify, make_response, request
 from werkzeug.exceptions import HTTPException
 
 from widget.sandbox import engine, idempotency
-from widget.sandbox.bearer import ScopeRefused, TokenRefused, bearer_token
 from widget.sandbox.clock import now
 from widget.sandbox.db import get_db
+from widget.sandbox.oauth import protector
 from widget.sandbox.users import find_user
 from widget.sandbox.terms import CURRENT_VERSION
 
@@ -142,10 +144,10 @@ def _response(view, args, kwargs):
 
 def _authenticated_token(scope):
     try:
-        return bearer_token(scope)
-    except ScopeRefused:
+        return protector.acquire_token([scope] if scope else None)
+    except InsufficientScopeError:
         raise ApiError(403, "insufficient_scope", f"This call needs the '{scope}' scope.") from None
-    except TokenRefused:
+    except OAuth2Error:
         raise ApiError(
             401, "invalid_token", "The access token is missing, unknown, expired or revoked.",
             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},

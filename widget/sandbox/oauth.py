@@ -1,14 +1,14 @@
-"""The sandbox Auth server: the token endpoint and the authorization page (the API's token check:
-bearer.py)."""
+"""The sandbox Auth server: the token endpoint, the authorization page and the token checks."""
 import base64
 import binascii
 import re
 
 from authlib.common.security import generate_token
-from authlib.integrations.flask_oauth2 import AuthorizationServer
+from authlib.integrations.flask_oauth2 import AuthorizationServer, ResourceProtector
 from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749.errors import InvalidClientError, InvalidScopeError
 from authlib.oauth2.rfc6749.util import list_to_scope, scope_to_list
+from authlib.oauth2.rfc6750 import BearerTokenValidator
 from flask import Blueprint, current_app, render_template, request
 
 from widget.sandbox import oauth_models as models
@@ -54,13 +54,21 @@ class SandboxAuthorizationServer(AuthorizationServer):
         return super().handle_error_response(request, error)
 
 
-# The server reads the app's config and database through flask's globals at call time, so
+class SandboxBearerTokenValidator(BearerTokenValidator):
+    def authenticate_token(self, token_string):
+        return models.find_token(access_token=token_string)
+
+
+# Both objects read the app's config and database through flask's globals at call time, so
 # one instance serves every app the process builds.
 server = SandboxAuthorizationServer(query_client=models.find_client, save_token=models.save_token)
 server.register_token_generator("default", generate_bearer_token)
 server.scopes_supported = models.ALL_SCOPES
 for grant in (ClientCredentialsGrant, PasswordGrant, RefreshTokenGrant, AuthorizationCodeGrant):
     server.register_grant(grant)
+
+protector = ResourceProtector()
+protector.register_token_validator(SandboxBearerTokenValidator())
 
 
 @bp.post("/token")
