@@ -41,3 +41,25 @@ def test_the_templates_gettext_answers_what_jinjas_would(app, locale, source):
     assert ours == theirs
     if locale == "fr" and "Choose your bank" in source:
         assert ours == "Choisissez votre banque"  # translated, not only equal
+
+
+def test_a_kept_text_follows_the_language_and_the_escaping(app):
+    """Texts without variables are kept as shown (per catalogue): each language still gets its
+    own, in the same request too, and a template that does not escape gets plain text."""
+    source = '{{ _("Choose your bank") }}|{{ current_locale() }}'
+    with app.test_request_context("/"):
+        for _ in range(2):
+            with force_locale("fr"):
+                assert render_template_string(source) == "Choisissez votre banque|fr"
+            with force_locale("en"):
+                assert render_template_string(source) == "Choose your bank|en"
+        # Kept as Markup for an escaping template, as plain text for one that does not (which
+        # `|e` escapes: "'" as &#39;).
+        apostrophe = ("this bank's service is not working normally at the moment. Connecting "
+                      "may be slow or fail; you can still try.")
+        both = app.jinja_env.from_string(
+            '{{ _(text) }}|{% autoescape false %}{{ _(text)|e }}{% endautoescape %}')
+        with force_locale("en"):
+            for _ in range(2):
+                shown, plain = both.render(text=apostrophe).split("|")
+                assert shown == apostrophe and plain == apostrophe.replace("'", "&#39;")
