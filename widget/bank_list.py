@@ -93,8 +93,10 @@ def provider_items(providers: list[Any]) -> Markup:
     if not isinstance(providers, SharedList):
         return render()
     # The host decides which logos may show (bank_logo); the language, any text an item holds.
-    # The host as the request spells it: another spelling of one origin only renders again.
-    items: Markup = providers.derived((str(get_locale()), request.host_url), render)
+    # The host as the request spells it: another spelling of one origin only renders again. What
+    # request.host_url is made of, not host_url itself, which is built anew on each request.
+    items: Markup = providers.derived(
+        (str(get_locale()), request.scheme, request.host, request.root_path), render)
     return items
 
 
