@@ -6,7 +6,8 @@ import requests
 
 from tests.client_backend import CLIENT, basic, needing_user, sandbox_user
 from tests.live_server import build_app
-from tests.widget_driver import create_session, ended, open_user_input, page_text, screen
+from tests.widget_driver import (create_session, ended, open_user_input, open_widget,
+                                 page_text, screen)
 
 ELSEWHERE = {"REMOTE_ADDR": "192.0.2.77"}
 ANSWER = "/widget/user_input/challenge"
@@ -172,3 +173,27 @@ def test_counts_are_kept_in_redis_when_configured(limited):
     import redis
     keys = redis.Redis(host="127.0.0.1", port=6379).keys("*%s*" % prefix)
     assert keys
+
+
+def test_a_view_without_limits_is_not_searched_for_any(limited, monkeypatch):
+    """Flask-Limiter looks for limits on every request; ours are all on the views that carry
+    them, so a request to any other view skips the search, and a limited one does not."""
+    app = limited(LIMIT_WIDGET_POSTS_PER_SESSION="1 per minute")
+    user = sandbox_user(app, accept_terms=True)
+    limiter = app.extensions["passerelle_limiter"]
+    searched = []
+    resolve = limiter.limit_manager.resolve_limits
+    monkeypatch.setattr(limiter.limit_manager, "resolve_limits",
+                        lambda *a, **k: searched.append(a[1]) or resolve(*a, **k))
+    client = app.test_client()
+    w, page = open_widget(client, user)
+    assert page.status_code == 200
+    assert "session_api.create_widget_session" in searched
+    searched.clear()
+    for _ in range(3):
+        assert w.get("/widget/add_connection/providers").status_code == 200
+    assert client.get("/healthz").status_code == 200
+    assert searched == []
+    assert w.post("/widget/add_connection/provider", provider_id="nope").status_code != 429
+    assert w.post("/widget/add_connection/provider", provider_id="nope").status_code == 429
+    assert set(searched) == {"add_connection.select_provider"}

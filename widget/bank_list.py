@@ -5,6 +5,7 @@ The upstream gives each provider a `logo_url`. The page's Content-Security-Polic
 from its own origin and from `image_origins()`; the list shows a logo only from one of those
 (else the bank's letter avatar), so a logo the browser would refuse is never asked for.
 """
+import functools
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -38,14 +39,23 @@ def origin_of(url: object) -> str | None:
     return f"{parts.scheme}://{parts.hostname}:{port}"
 
 
-def image_origins(config: Mapping[str, Any]) -> list[str]:
+def image_origins(config: Mapping[str, Any]) -> tuple[str, ...]:
     """The origins besides the page's own that widget pages load logos from: `LOGO_ORIGINS`,
     and with the sandbox, `PUBLIC_BASE_URL`'s (the sandbox's logos live there)."""
-    found = list(config.get("LOGO_ORIGINS") or [])
-    public = origin_of(config.get("PUBLIC_BASE_URL"))
-    if config.get("SANDBOX") and public and public not in found:
+    return _image_origins(tuple(config.get("LOGO_ORIGINS") or ()), config.get("PUBLIC_BASE_URL"),
+                          bool(config.get("SANDBOX")))
+
+
+# Every response's Content-Security-Policy names them: found once per settings, not parsed again
+# on each response (the settings are read each time: tests change them on a live app).
+@functools.lru_cache(maxsize=16)
+def _image_origins(logo_origins: tuple[str, ...], public_base_url: object,
+                   sandbox: bool) -> tuple[str, ...]:
+    found = list(logo_origins)
+    public = origin_of(public_base_url)
+    if sandbox and public and public not in found:
         found.append(public)
-    return found
+    return tuple(found)
 
 
 def bank_logo(provider: Mapping[str, Any]) -> str | None:
@@ -83,8 +93,10 @@ def provider_items(providers: list[Any]) -> Markup:
     if not isinstance(providers, SharedList):
         return render()
     # The host decides which logos may show (bank_logo); the language, any text an item holds.
-    # The host as the request spells it: another spelling of one origin only renders again.
-    items: Markup = providers.derived((str(get_locale()), request.host_url), render)
+    # The host as the request spells it: another spelling of one origin only renders again. What
+    # request.host_url is made of, not host_url itself, which is built anew on each request.
+    items: Markup = providers.derived(
+        (str(get_locale()), request.scheme, request.host, request.root_path), render)
     return items
 
 

@@ -5,24 +5,33 @@ Building a URL walks werkzeug's routing and the app's url_defaults (assets.py's 
 the provider list's page built nine, a sixth of its rendering. A URL carrying anything of the
 request or the session (a session id, a search) is still built by url_for.
 """
-from typing import Any
+from typing import Any, Callable
 
 from flask import current_app, request, url_for
 
 MAX_URLS = 256  # the templates name a few dozen; a script root comes from the request's environ
 
 
-def fixed_url(endpoint: str, **values: Any) -> str:
+def fixed_url(endpoint: str, /, **values: Any) -> str:
     """`url_for(endpoint, **values)`, built once for this app and script root."""
-    built: dict[tuple[Any, ...], str] = current_app.extensions.setdefault("fixed_urls", {})
-    key = (request.script_root, endpoint, *sorted(values.items()))
-    url = built.get(key)
-    if url is None:
-        url = url_for(endpoint, **values)
-        if len(built) < MAX_URLS:
-            built[key] = url
-    return url
+    return current_app.jinja_env.globals["fixed_url"](endpoint, **values)  # type: ignore
+
+
+def fixed_urls_of(built: dict[tuple[Any, ...], str]) -> Callable[..., str]:
+    """fixed_url keeping its URLs in `built`: the templates' own, with no lookup of the app (a
+    page calls it six times)."""
+    def fixed_url(endpoint: str, /, **values: Any) -> str:
+        # A call site names its values in one order: no sorting, one entry per order at worst.
+        key = (request.script_root, endpoint, *values.items())
+        url = built.get(key)
+        if url is None:
+            url = url_for(endpoint, **values)
+            if len(built) < MAX_URLS:
+                built[key] = url
+        return url
+
+    return fixed_url
 
 
 def init_app(app: Any) -> None:
-    app.jinja_env.globals["fixed_url"] = fixed_url
+    app.jinja_env.globals["fixed_url"] = fixed_urls_of(app.extensions.setdefault("fixed_urls", {}))

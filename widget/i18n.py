@@ -9,6 +9,8 @@ from babel import Locale
 from flask import current_app, g, request
 from flask_babel import Babel, get_locale, get_translations
 from flask_babel import lazy_gettext as _l
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from widget.config import ROOT
 
@@ -83,17 +85,62 @@ def init(lang):
     _pybabel("init", "-i", "messages.pot", "-d", "translations", "-l", lang)
 
 
+def request_locale(context):
+    """The locale get_locale() would answer, read where it keeps it in `context` (g; force_locale
+    sets it there too); get_locale() itself when it is not there yet, or no longer: a third of
+    a `_()`."""
+    return getattr(context.get("_flask_babel"), "babel_locale", None) or get_locale()
+
+
 def template_translations():
     """The request's translations, found once per request and locale: a screen calls `_()` a
     dozen times, and Flask-Babel looks its domain and catalogue up again on each call."""
     context = g._get_current_object()  # one lookup of the proxy, not five
-    # The locale get_locale() would answer, read where it keeps it (force_locale sets it there
-    # too); get_locale() itself when it is not there yet, or no longer: a third of a `_()`.
-    locale = getattr(context.get("_flask_babel"), "babel_locale", None) or get_locale()
+    locale = request_locale(context)
     found = context.get("_template_translations")
     if found is None or found[0] is not locale:  # force_locale changes the locale mid-request
         found = context._template_translations = (locale, get_translations())
     return found[1]
+
+
+def current_locale():
+    """The page's language code (`<html lang>`), as str(get_locale())."""
+    return str(request_locale(g._get_current_object()))
+
+
+# A text without variables as a template shows it, per catalogue (Flask-Babel keeps one per
+# language and app): the Markup and its `%` cost more than finding it. A few hundred texts per
+# language; emptied if ever it holds more than this, as many apps' would (the tests').
+SHOWN_TEXTS = {}
+MAX_SHOWN_TEXTS = 4096
+
+
+@pass_context
+def template_gettext(context, string, /, **variables):
+    """A template's `_()` and `gettext()`: what Jinja's newstyle gettext does (the text as
+    Markup when the template escapes, then `%` its variables, always), without its two
+    indirections, `_` calling `gettext` which calls ours: a page calls it a dozen times."""
+    translations, escaped = template_translations(), context.eval_ctx.autoescape
+    if variables:
+        text = translations.ugettext(string)
+        return (Markup(text) if escaped else text) % variables
+    key = (translations, string, escaped)
+    shown = SHOWN_TEXTS.get(key)
+    if shown is None:
+        text = translations.ugettext(string)
+        shown = (Markup(text) if escaped else text) % variables
+        if len(SHOWN_TEXTS) >= MAX_SHOWN_TEXTS:
+            SHOWN_TEXTS.clear()
+        SHOWN_TEXTS[key] = shown
+    return shown
+
+
+@pass_context
+def template_ngettext(context, singular, plural, num, /, **variables):
+    """Jinja's newstyle ngettext, `num` among the variables, in one call (template_gettext)."""
+    variables.setdefault("num", num)
+    text = template_translations().ungettext(singular, plural, num)
+    return (Markup(text) if context.eval_ctx.autoescape else text) % variables
 
 
 def init_app(app):
@@ -104,8 +151,11 @@ def init_app(app):
         pgettext=lambda c, s: template_translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: template_translations().unpgettext(c, s, p, n),
         newstyle=True)
+    # The two the templates call, direct (pgettext and npgettext stay Jinja's: none calls them).
+    app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext,
+                                 ngettext=template_ngettext)
     app.cli.add_command(translate)
-    app.jinja_env.globals.update(current_locale=lambda: str(get_locale()),
+    app.jinja_env.globals.update(current_locale=current_locale,
                                  account_type_label=account_type_label,
                                  channel_status_label=channel_status_label)
 

@@ -1,4 +1,5 @@
 """Response headers of DESIGN.md section 9, and the CSRF token bound to each widget session."""
+import functools
 import hmac
 import secrets
 
@@ -33,6 +34,13 @@ HSTS = "max-age=31536000; includeSubDomains"
 def content_security_policy(frame_ancestors=None, frame_src=None, img_src=()):
     """The policy of a page; `img_src`: origins it may load images from besides its own (the
     banks' logos, widget/bank_list.py)."""
+    return _policy(tuple(frame_ancestors or ()), tuple(frame_src or ()), tuple(img_src))
+
+
+# Every response carries one: built once per combination (the page's Client, the logos'
+# origins; a few per process), not on every response.
+@functools.lru_cache(maxsize=256)
+def _policy(frame_ancestors, frame_src, img_src):
     ancestors = " ".join(frame_ancestors or ["'self'"])
     images = " ".join(["'self'", "data:", *img_src])
     policy = (f"default-src 'self'; script-src 'self'; style-src 'self'; img-src {images}; "
