@@ -8,7 +8,7 @@ from werkzeug.exceptions import HTTPException
 
 from widget.sandbox import engine, idempotency
 from widget.sandbox.clock import now
-from widget.sandbox.db import get_db
+from widget.sandbox.db import db_for_writing, get_db
 from widget.sandbox.oauth import protector
 from widget.sandbox.users import find_user
 from widget.sandbox.terms import CURRENT_VERSION
@@ -123,7 +123,7 @@ def token_required(scope=None, user=True, terms=True):
             if user:
                 g.sandbox_user = _token_user(token, terms)
                 if terms:
-                    engine.advance_user(get_db(), g.sandbox_user["id"], now())
+                    engine.advance_user(get_db(), g.sandbox_user["id"], now(), db_for_writing)
             if idempotency.requested():
                 owner = "%s:%s" % (token.client_id, token.user_id or "")
                 return idempotency.answer_once(owner, lambda: _response(view, args, kwargs))

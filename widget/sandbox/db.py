@@ -2,7 +2,7 @@
 (schema.py, upgrades.py)."""
 import logging
 
-from flask import current_app, g, jsonify
+from flask import current_app, g, has_request_context, jsonify, request
 
 from widget.sandbox import db_file, thread_connections
 from widget.sandbox.upgrades import SCHEMA_VERSION, create_schema, upgrade_schema
@@ -30,9 +30,27 @@ def get_db():
     opened, and built again only when missing, not at every request.
     """
     if "sandbox_db" not in g:
+        g.sandbox_writes = not _reads_only()
         g.sandbox_db = thread_connections.begin(current_app.config["SANDBOX_DATABASE"],
-                                                ensure_database)
+                                                ensure_database, write=g.sandbox_writes)
     return g.sandbox_db
+
+
+def _reads_only():
+    """A GET of the Accounts API (without an Idempotency-Key): it reads, unless progress is due
+    (api.token_required then asks `db_for_writing`). Polls are such calls: most find nothing due,
+    and need not wait for the write lock of every other sandbox request."""
+    return (has_request_context() and request.method in ("GET", "HEAD")
+            and "sandbox_api" in request.blueprints and "Idempotency-Key" not in request.headers)
+
+
+def db_for_writing():
+    """This request's connection, inside a write transaction (a read-only one is upgraded)."""
+    connection = get_db()
+    if not g.sandbox_writes:
+        thread_connections.upgrade(connection)
+        g.sandbox_writes = True
+    return connection
 
 
 def commit_db(response):

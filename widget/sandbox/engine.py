@@ -115,18 +115,27 @@ DUE = """SELECT id FROM connections WHERE user_id = :user
                              <= MIN(:at, challenges.expires_at)))))"""
 
 
-def advance_user(db, user_id, at):
+def advance_user(db, user_id, at, for_writing=None):
     """Bring every connection of the user that is waiting on time up to `at`.
 
     Only those with something due are read: every call of the user's does this, and a user
     with hundreds of syncs running (the benchmark's waiting users) paid for each on each call.
+    `db` may be read-only: then `for_writing()` gives it in a write transaction, when something
+    is due (what is due is then read again, under the write lock).
     """
-    rows = db.execute(DUE, {
+    rows = _due(db, user_id, at)
+    if rows and for_writing is not None:
+        db = for_writing()
+        rows = _due(db, user_id, at)
+    for row in rows:
+        advance(db, row["id"], at)
+
+
+def _due(db, user_id, at):
+    return db.execute(DUE, {
         "user": user_id, "at": at, "steps": float(sync_timeline.STEPS_TOTAL),
         "app": APP_VALIDATION, "delay": current_app.config["SANDBOX_APP_VALIDATION_DELAY"],
     }).fetchall()
-    for row in rows:
-        advance(db, row["id"], at)
 
 
 def advance(db, connection_id, at):

@@ -48,8 +48,9 @@ def file_state(path):
     return (found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns)
 
 
-def begin(path, ensure):
-    """This thread's connection to `path`, inside a write transaction (BEGIN IMMEDIATE).
+def begin(path, ensure, write=True):
+    """This thread's connection to `path`, inside a write transaction (BEGIN IMMEDIATE), or
+    with `write` false a read-only one (BEGIN, and SQLite refuses any write: `upgrade` first).
 
     Opened (after `ensure(path)`, which builds a missing file) when the thread has none for
     that path, or when the file is no longer the one its connection opened.
@@ -61,39 +62,58 @@ def begin(path, ensure):
     if kept is not None and kept.connection.in_transaction:
         # Still in an outer request's transaction (an app context left open in this thread):
         # that one keeps it; this request has a connection of its own, closed at its end.
-        return _opened(path, ensure).connection
+        return _opened(path, ensure, write).connection
     if kept is not None:
         if kept.path == path and kept.seen is not None:
-            _begin(kept, path)
+            _begin(kept, path, write)
             if file_state(path) == kept.seen:
                 return kept.connection
         discard()
-    kept = _opened(path, ensure)
+    kept = _opened(path, ensure, write)
     _local.kept = kept
     return kept.connection
 
 
-def _opened(path, ensure):
+def _opened(path, ensure, write=True):
     """A new connection to `path` inside a write transaction, and the file's state if it stayed
     the same while the connection was opened (else None: serve one request, then close)."""
     ensure(path)
     before = file_state(path)
     kept = _Kept(path, db_file.connect(path), None)
-    _begin(kept, path)
+    _begin(kept, path, write)
     kept.seen = before if file_state(path) == before else None
     return kept
 
 
-def _begin(kept, path):
+def _begin(kept, path, write=True):
     try:
-        # Reads decide writes (progress is materialised on read), so every request takes the
-        # write lock up front: concurrent processes then never act on a stale snapshot.
-        write_lock.begin_immediate(kept.connection)
+        _transaction(kept.connection, write)
     except sqlite3.DatabaseError as exc:
         _close(kept.connection, getattr(_local, "kept", None))
         if db_file.is_unusable(exc):  # a file damaged since this process first opened it
             raise db_file.DatabaseUnusable(path, exc) from None
         raise
+
+
+def _transaction(connection, write):
+    # A write transaction takes the write lock up front: its reads decide its writes, so it
+    # must never act on a stale snapshot. A read-only one takes no lock at all (the log lets it
+    # read while another writes): SQLite is told to refuse its writes, so none slips through.
+    connection.execute("PRAGMA query_only = %d" % (not write))
+    if write:
+        write_lock.begin_immediate(connection)
+    else:
+        connection.execute("BEGIN")
+        # Its snapshot starts here, as a write one's does; a file damaged meanwhile says so here.
+        connection.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+
+
+def upgrade(connection):
+    """The request's read-only transaction becomes a write one: ended, then BEGIN IMMEDIATE, on a
+    snapshot taken now (what it read before may have changed: read it again)."""
+    if connection.in_transaction:
+        connection.execute("ROLLBACK")
+    _transaction(connection, write=True)
 
 
 def end(connection):
