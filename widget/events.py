@@ -12,8 +12,8 @@ import hashlib
 import json
 import re
 import secrets
-from datetime import datetime, timezone
 from collections.abc import Callable
+from datetime import datetime, timezone
 from typing import Any
 
 from widget.logs import log_event

@@ -24,7 +24,8 @@ def reset_database(path):
 
 
 def get_db():
-    """This request's connection, inside one write transaction ended with the request.
+    """This request's connection, inside one transaction ended with the request: a write one,
+    or for a GET of the Accounts API a read-only one (`db_for_writing` upgrades it).
 
     The thread's kept connection (thread_connections.py): the file is checked to be the one it
     opened, and built again only when missing, not at every request.
