@@ -1,11 +1,13 @@
 """The in-process transport: a requests adapter that answers like an HTTP server would."""
 import logging
 import threading
+from urllib.parse import urlsplit
 
 import pytest
 from cryptography.fernet import Fernet
 import requests
 from flask import Flask, g, jsonify, redirect, request
+from werkzeug.test import EnvironBuilder
 
 from tests.live_server import build_app
 from widget.public_url import PUBLIC_ROOT_KEY
@@ -43,6 +45,13 @@ def tiny():
         app.released.wait(10)
         app.finished.set()
         return "late"
+
+    @app.get("/cookies")
+    def cookies():
+        answer = jsonify({"k": "v"})
+        answer.set_cookie("a", "1")
+        answer.set_cookie("b", "2")
+        return answer
 
     @app.get("/boom")
     def boom():
@@ -231,3 +240,42 @@ def test_a_header_cannot_set_the_public_root(sandbox):
 def test_the_sandbox_pool_has_a_thread_for_each_server_thread_and_playground_call():
     assert in_process.upstream_threads({"WEB_THREADS": 32}) == 32 + in_process.APP_THREADS
     assert in_process.upstream_threads({}) == 8 + in_process.APP_THREADS
+
+
+def builder_environ(prepared):
+    """What werkzeug's EnvironBuilder makes of a prepared request (the transport's reference)."""
+    url = urlsplit(prepared.url)
+    builder = EnvironBuilder(
+        path=url.path or "/", query_string=url.query, base_url=f"{url.scheme}://{url.netloc}",
+        method=prepared.method, headers=list(prepared.headers.items()), data=prepared.body,
+        environ_base={"REMOTE_ADDR": "127.0.0.1"})
+    try:
+        return builder.get_environ()
+    finally:
+        builder.close()
+
+
+@pytest.mark.parametrize("method, path, options", [
+    ("GET", "/sandbox/api/v2.1/events?after=12&limit=100", {"headers": {"X-Thing": "a"}}),
+    ("GET", "/sandbox/api/v2.1/providers/caf%C3%A9%20b?search=%C3%A9+x", {}),
+    ("PUT", "/sandbox/api/v2.1/accounts/7", {"json": {"usage": "PRO", "name": "é"}}),
+    ("POST", "/sandbox/auth/token", {"data": {"grant_type": "password", "username": "a b"},
+                                     "auth": ("demo-client", "s3cret")}),
+    ("DELETE", "/sandbox/api/v2.1/connections/3", {}),
+])
+def test_the_environ_is_the_one_werkzeug_builds(method, path, options):
+    prepared = requests.Session().prepare_request(
+        requests.Request(method, INTERNAL_ORIGIN + path, **options))
+    ours, reference = in_process.wsgi_environ(prepared), builder_environ(prepared)
+    assert ours.pop("wsgi.input").read() == reference.pop("wsgi.input").read()
+    assert ours.pop("HTTP_ACCEPT_ENCODING") == "identity"
+    reference.pop("HTTP_ACCEPT_ENCODING", None)
+    assert ours == reference
+
+
+def test_repeated_headers_are_joined_as_urllib3_joins_them(tiny):
+    app, http = tiny
+    response = http.get(INTERNAL_ORIGIN + "/cookies", timeout=(1, 5))
+    assert response.headers["Set-Cookie"] == "a=1; Path=/, b=2; Path=/"
+    assert response.headers["content-type"] == "application/json"
+    assert response.encoding == "utf-8" and response.json() == {"k": "v"}
