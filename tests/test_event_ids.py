@@ -153,6 +153,41 @@ def test_numbers_go_on_after_the_newest_event_a_key_opens(store):
     assert [sequence_of(e["event_id"]) for e in read(store, session_id)] == [1, 2, 3, 4]
 
 
+def append_raw(store, session_id, entry):
+    with store.backend.lock(stored_name(session_id)) as fence:
+        store.backend.write([], appends=[(events_key(session_id), [entry], 600, MAX_EVENTS)],
+                            fence=fence)
+
+
+def test_each_entry_carries_its_number_before_the_sealed_event(store):
+    session_id = new_session(store)
+    track_in_requests(store, session_id, 2)
+    entries = store.backend.read_list(events_key(session_id), MAX_EVENTS)
+    numbers, sealed = zip(*(entry.split(b":", 1) for entry in entries))
+    assert numbers == (b"1", b"2")
+    assert [json.loads(store.cipher.open(s))["event_id"][:11] for s in sealed] == [
+        "ev_00000001", "ev_00000002"]
+
+
+def test_the_number_is_read_without_opening_the_event(store):
+    """Even an event no key opens any more numbers the next one after it (it is not read)."""
+    session_id = new_session(store)
+    track_in_requests(store, session_id, 2)
+    append_raw(store, session_id, b"7:sealed-under-an-old-key")
+    track_in_requests(store, session_id, 1)
+    assert [sequence_of(e["event_id"]) for e in read(store, session_id)] == [1, 2, 8]
+
+
+def test_entries_of_the_previous_release_are_read_and_numbered_after(store):
+    """Until 2026-12-05 an entry was the sealed event alone."""
+    session_id = new_session(store)
+    event = {"event_id": "ev_00000004_0123456789abcdef", "name": "OPEN",
+             "date": "2026-12-04T10:00:00.000Z", "widget": "add_connection", "data": {}}
+    append_raw(store, session_id, store.cipher.seal(json.dumps(event)).encode())
+    track_in_requests(store, session_id, 1)
+    assert [sequence_of(e["event_id"]) for e in read(store, session_id)] == [4, 5]
+
+
 def test_a_record_of_the_previous_release_drops_its_counter(store):
     """Until 2026-12-05 the record kept the last number: the list says it now."""
     session_id = new_session(store)

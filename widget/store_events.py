@@ -1,9 +1,16 @@
 """A session's tracked events as the store keeps them: a list beside its record (widget/events.py
-says why), sealed like the record, read oldest first, and numbered from its newest event."""
+says why), sealed like the record, read oldest first, and numbered from its newest event.
+
+Each entry is `<number>:<the event, sealed>`. The number is no secret (it is in the event's id,
+which the Client's page gets) and the next event's comes from it: written beside the event, it
+is read without opening the event (2 % of a provider search's instructions), and an event that
+no key set now opens still numbers the next. Entries written before 2026-12-05 are the sealed
+event alone: still read, and opened to number the next.
+"""
 import json
 from typing import Any
 
-from widget.events import MAX_EVENTS, last_number, with_ids
+from widget.events import MAX_EVENTS, last_number, sequence_of, with_ids
 from widget.store_backend import Append, Backend, Cipher, SessionData
 from widget.store_keys import events_key
 
@@ -24,9 +31,12 @@ class EventLists:
 
     def last_number(self, session_id: str, legacy_events: bool) -> int:
         """The last event number given in the session: its newest event's (one value read)."""
-        sealed = self.backend.read_list(events_key(session_id), 1)
-        newest = self._opened(sealed)
-        if sealed and not newest:  # sealed under a key no longer set: the newest one opens
+        entries = self.backend.read_list(events_key(session_id), 1)
+        number = _split(entries[-1])[0] if entries else None
+        if number is not None:  # even when no key set now opens that event
+            return number
+        newest = self._opened(entries)
+        if entries and not newest:  # sealed under a key no longer set: the newest one opens
             newest = self._opened(self.backend.read_list(events_key(session_id), MAX_EVENTS))
         return last_number(newest[-1] if newest else None, legacy_events)
 
@@ -36,8 +46,23 @@ class EventLists:
         all)."""
         if not pending or remaining <= 0:
             return []
-        return [(events_key(session_id), [self.cipher.seal(json.dumps(e)) for e in pending],
-                 remaining, MAX_EVENTS)]
+        return [(events_key(session_id), [_entry(e, self.cipher.seal(json.dumps(e)))
+                                          for e in pending], remaining, MAX_EVENTS)]
 
-    def _opened(self, sealed: list[bytes]) -> list[dict[str, Any]]:
-        return [json.loads(text) for text in map(self.cipher.open, sealed) if text]
+    def _opened(self, entries: list[bytes]) -> list[dict[str, Any]]:
+        texts = (self.cipher.open(_split(entry)[1]) for entry in entries)
+        return [json.loads(text) for text in texts if text]
+
+
+def _entry(event: dict[str, Any], sealed: str) -> str:
+    number = sequence_of(event.get("event_id"))
+    return sealed if number is None else "%d:%s" % (number, sealed)
+
+
+def _split(entry: bytes | str) -> tuple[int | None, str | bytes]:
+    """(the entry's number, or None for an entry of the earlier release; the sealed event)."""
+    colon = b":" if isinstance(entry, bytes) else ":"
+    head, found, sealed = entry.partition(colon)  # type: ignore[arg-type]
+    if found and head.isdigit():
+        return int(head), sealed
+    return None, entry
