@@ -10,7 +10,7 @@ from flask import Flask, g, jsonify, redirect, request
 from werkzeug.test import EnvironBuilder
 
 from tests.live_server import build_app
-from widget.public_url import PUBLIC_ROOT_KEY
+from widget.public_url import IN_PROCESS_KEY, PUBLIC_ROOT_KEY
 from widget.upstream import in_process
 from widget.upstream.in_process import INTERNAL_ORIGIN, CallPool, InProcessAdapter, mount
 
@@ -223,6 +223,16 @@ def test_answers_are_not_compressed_in_process(sandbox):
     assert "Content-Encoding" not in answer.headers and len(answer.json()) == 50
 
 
+def test_answers_in_process_carry_no_header_meant_for_browsers(sandbox):
+    """No browser or proxy reads them: no security headers, no Vary; over HTTP they are there."""
+    app, http = sandbox
+    in_process = http.get(api("/providers"), timeout=(1, 5))
+    over_http = app.test_client().get("/sandbox/api/v2.1/providers")
+    assert in_process.status_code == over_http.status_code == 401
+    for header in ("Content-Security-Policy", "X-Content-Type-Options", "Cache-Control"):
+        assert header in over_http.headers and header not in in_process.headers, header
+
+
 def test_a_header_cannot_set_the_public_root(sandbox):
     app, _ = sandbox
     with app.test_client() as client:
@@ -269,6 +279,7 @@ def test_the_environ_is_the_one_werkzeug_builds(method, path, options):
     ours, reference = in_process.wsgi_environ(prepared), builder_environ(prepared)
     assert ours.pop("wsgi.input").read() == reference.pop("wsgi.input").read()
     assert ours.pop("HTTP_ACCEPT_ENCODING") == "identity"
+    assert ours.pop(IN_PROCESS_KEY) is True  # its answer reaches no browser
     reference.pop("HTTP_ACCEPT_ENCODING", None)
     assert ours == reference
 

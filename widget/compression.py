@@ -12,6 +12,8 @@ import gzip
 import brotli
 from flask import request
 
+from widget.public_url import IN_PROCESS_KEY
+
 COMPRESSIBLE = {"text/html", "application/json"}
 MIN_SIZE = 1024  # below this the headers cost more than the bytes saved
 BROTLI_QUALITY = 5  # about gzip's speed, a fifth smaller on these pages
@@ -22,6 +24,8 @@ ENCODERS = {
 
 
 def compress_response(response):
+    if request.environ.get(IN_PROCESS_KEY):  # read by our own code: no byte travels
+        return response
     if (response.mimetype not in COMPRESSIBLE or response.direct_passthrough
             or response.is_streamed or "Content-Encoding" in response.headers
             or response.status_code in (204, 304)):

@@ -5,6 +5,9 @@ from flask import current_app, request, url_for
 # sandbox: the public root of the request that made the call. Not an HTTP_* key, so no header
 # can set it.
 PUBLIC_ROOT_KEY = "passerelle.public_root"
+# Set by the in-process transport on every call it passes to the app: the answer goes back to our
+# own code, never to a browser or a proxy. Not an HTTP_* key either.
+IN_PROCESS_KEY = "passerelle.in_process"
 
 
 def public_base_url() -> str:

@@ -37,7 +37,7 @@ from requests.utils import get_encoding_from_headers
 from urllib3 import Timeout
 from werkzeug.test import run_wsgi_app
 
-from widget.public_url import PUBLIC_ROOT_KEY, public_base_url
+from widget.public_url import IN_PROCESS_KEY, PUBLIC_ROOT_KEY, public_base_url
 from widget.upstream.call_pools import APP_THREADS, CallPool, upstream_threads
 
 # https although no byte leaves the process: an Auth server made with Authlib refuses plain
@@ -104,6 +104,7 @@ def wsgi_environ(request: requests.PreparedRequest,
         "wsgi.multiprocess": False,
         "wsgi.run_once": False,
         "REMOTE_ADDR": "127.0.0.1",
+        IN_PROCESS_KEY: True,
     }
     if body is not None:
         environ["CONTENT_LENGTH"] = str(len(body))
