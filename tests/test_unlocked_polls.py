@@ -131,3 +131,24 @@ def test_the_store_says_when_a_read_without_the_lock_changed_the_data(tmp_path, 
         assert store.load(session_id)["n"] == 0  # never written without the lock
         with store.unlocked("y" * 43) as data:
             assert data is None
+
+
+@pytest.mark.parametrize("change, changed", [
+    (lambda data: data.update(run={"step": "syncing", "progress": {"step": 1}}), False),  # equal
+    (lambda data: data["run"]["progress"].update(step=2), True),  # deep inside
+    (lambda data: data.update(extra=None), True),
+    (lambda data: data.update(run=object()), True),  # what JSON cannot hold: a change
+])
+def test_a_change_is_told_from_the_text_the_record_was_read_from(tmp_path, change, changed):
+    app = make_app(tmp_path)
+    with app.app_context():
+        store = widget_sessions()
+        session_id = store.create({"expires_at_ts": time.time() + 600,
+                                   "run": {"step": "syncing", "progress": {"step": 1}}})
+        try:
+            with store.unlocked(session_id) as data:
+                change(data)
+        except NeedsLock:
+            assert changed
+        else:
+            assert not changed
