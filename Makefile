@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app app
 
-.PHONY: run test bench bench-wait bench-locks kill-sandbox wrk install install-dev lock chromium axe npm accessibility screenshots translations
+.PHONY: run test bench bench-instructions bench-wait bench-locks kill-sandbox wrk install install-dev lock chromium axe npm accessibility screenshots translations
 # The Procfile's web line, as a PaaS runs it (gunicorn, not Flask's development server).
 run: install
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" sh -c "$$(sed -n 's/^web: *//p' Procfile)"
@@ -32,6 +32,11 @@ bench: install-dev wrk
 	$(PY) benchmarks/widget_journey.py --runs $${RUNS:-20}
 	$(PY) benchmarks/first_screen_bytes.py
 	$(PY) benchmarks/ratios.py
+
+# Instructions per request under callgrind (repeatable; valgrind from Debian's packages).
+bench-instructions: install-dev
+	command -v valgrind >/dev/null || apt-get install -y -q valgrind
+	$(PY) benchmarks/instructions.py $(KINDS)
 
 # 100 bursts of 20 identical credential submissions across two processes sharing Redis, with a
 # slow upstream: each must make exactly one connection.

@@ -33,11 +33,11 @@ def new_user(base, http):
     return tokens
 
 
-def create_widget_session(base, http, tokens):
+def create_widget_session(base, http, tokens, redirect_url=None):
     """POST /widget_session as the demo Client: the 201 answer's JSON."""
     created = http.post(base + "/widget_session", auth=CLIENT, timeout=30, data={
         "access_token": tokens["access_token"], "refresh_token": tokens["refresh_token"],
-        "redirect_url": base + "/playground/return", "captive_mode": "true",
+        "redirect_url": redirect_url or base + "/playground/return", "captive_mode": "true",
         # One user's many sessions each add a connection at the same bank (issue 13 part 5).
         "allow_duplicates": "true"})
     assert created.status_code == 201, (created.status_code, created.text[:300])
