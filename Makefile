@@ -35,7 +35,9 @@ bench: install-dev wrk
 
 # Instructions per request under callgrind (repeatable; valgrind from Debian's packages).
 bench-instructions: install-dev
-	command -v valgrind >/dev/null || apt-get install -y -q valgrind
+	@command -v valgrind >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq valgrind; }
 	$(PY) benchmarks/instructions.py $(KINDS)
 
 # 100 bursts of 20 identical credential submissions across two processes sharing Redis, with a

@@ -229,7 +229,7 @@ def test_answers_in_process_carry_no_header_meant_for_browsers(sandbox):
     in_process = http.get(api("/providers"), timeout=(1, 5))
     over_http = app.test_client().get("/sandbox/api/v2.1/providers")
     assert in_process.status_code == over_http.status_code == 401
-    for header in ("Content-Security-Policy", "X-Content-Type-Options", "Cache-Control"):
+    for header in ("Content-Security-Policy", "X-Content-Type-Options", "Cache-Control", "Vary"):
         assert header in over_http.headers and header not in in_process.headers, header
 
 

@@ -125,7 +125,8 @@ def test_a_widget_flow_on_redis(tmp_path):
             assert '"OPEN"' not in cipher.open(stored)  # events are a list beside the record
             events = server_redis.lrange(events_key(session_id), 0, -1)
             assert [e.split(b":", 1)[0] for e in events] == [b"1"]  # its number, then sealed
-            assert [json.loads(cipher.open(e.split(b":", 1)[1]))["name"] for e in events] == ["OPEN"]
+            opened = [json.loads(cipher.open(e.split(b":", 1)[1])) for e in events]
+            assert [event["name"] for event in opened] == ["OPEN"]
             assert server_redis.pttl(events_key(session_id)) > 0  # it expires with the session
         assert not list((tmp_path / "instance").glob("sessions/*"))  # nothing on the filesystem
     finally:
