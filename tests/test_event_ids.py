@@ -32,6 +32,13 @@ def read(store, session_id):
     return store.events(session_id, store.load(session_id))
 
 
+def append_raw(store, session_id, entry):
+    """An entry written into the session's events list as it is (another release's, a key's)."""
+    with store.backend.lock(stored_name(session_id)) as fence:
+        store.backend.write([], appends=[(events_key(session_id), [entry], 600, MAX_EVENTS)],
+                            fence=fence)
+
+
 def test_ids_number_the_events_from_one_and_survive_the_trimming(store):
     session_id = new_session(store)
     track_in_requests(store, session_id, 3)
@@ -146,17 +153,9 @@ def test_numbers_go_on_after_the_newest_event_a_key_opens(store):
     the newest one that opens, never one given before."""
     session_id = new_session(store)
     track_in_requests(store, session_id, 3)
-    with store.backend.lock(stored_name(session_id)) as fence:
-        store.backend.write([], appends=[(events_key(session_id), [b"sealed-under-an-old-key"],
-                                          600, MAX_EVENTS)], fence=fence)
+    append_raw(store, session_id, b"sealed-under-an-old-key")
     track_in_requests(store, session_id, 1)
     assert [sequence_of(e["event_id"]) for e in read(store, session_id)] == [1, 2, 3, 4]
-
-
-def append_raw(store, session_id, entry):
-    with store.backend.lock(stored_name(session_id)) as fence:
-        store.backend.write([], appends=[(events_key(session_id), [entry], 600, MAX_EVENTS)],
-                            fence=fence)
 
 
 def test_each_entry_carries_its_number_before_the_sealed_event(store):
