@@ -3,7 +3,7 @@ from collections.abc import Callable
 from typing import Any
 
 from widget.flows.flow import Along, Next, Outcome
-from widget.flows.run import Step
+from widget.flows.run import Run, Step
 from widget.flows.step_keys import attempt
 from widget.flows.steps import Finish, Screen
 from widget.flows.sync_watch import SyncWatch
@@ -14,6 +14,19 @@ POLL_INTERVAL_SECONDS = 1.0
 # the last, up to the cap: a slow bank's sync then costs a look every 5 s, not every poll.
 QUIET_GROWTH = 1.5
 QUIET_CAP_SECONDS = 5.0
+
+
+def interval(run: Run) -> float:
+    """How long after a look at the API the next may be: 1 s, and while a sync does not move,
+    1.5 times longer at each look, up to 5 s (a challenge's wait stays at 1 s)."""
+    if run.step != Step.SYNCING:
+        return POLL_INTERVAL_SECONDS
+    return min(QUIET_CAP_SECONDS, POLL_INTERVAL_SECONDS * QUIET_GROWTH ** run.quiet_polls)
+
+
+def next_look_at(run: Run) -> float:
+    """When a waiting screen's poll of `run` may next ask the API."""
+    return run.polled_at + interval(run)
 
 
 class Sync:
@@ -50,11 +63,7 @@ class Sync:
                                   "provider_name": self.run.provider_name}, changed=changed)
 
     def interval(self) -> float:
-        """How long after a look at the API the next may be: 1 s, and while a sync does not
-        move, 1.5 times longer at each look, up to 5 s (a challenge's wait stays at 1 s)."""
-        if self.run.step != Step.SYNCING:
-            return POLL_INTERVAL_SECONDS
-        return min(QUIET_CAP_SECONDS, POLL_INTERVAL_SECONDS * QUIET_GROWTH ** self.run.quiet_polls)
+        return interval(self.run)
 
     def due(self) -> float | None:
         """The time of this poll if it may ask the API now (it is then the last poll), else None."""

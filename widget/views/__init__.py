@@ -3,8 +3,8 @@
 
 def register_blueprints(app):
     from widget.views import (
-        account_widgets, add_connection, api_contract, errors, health, registry, session_api,
-        user_input, widgets,
+        account_widgets, add_connection, api_contract, errors, health, look_hints, registry,
+        session_api, user_input, widgets,
     )
 
     app.register_blueprint(health.bp)
@@ -16,3 +16,4 @@ def register_blueprints(app):
     app.register_blueprint(user_input.bp)
     registry.init_app(app)
     errors.init_app(app)
+    look_hints.init_app(app)

@@ -20,6 +20,7 @@ from widget.returns import result_params
 from widget.security import csrf_valid
 from widget.store import NeedsLock, SessionBusy, widget_sessions
 from widget.views.endings import leave
+from widget.views.look_hints import look_hints
 from widget.views.outcomes import respond
 from widget.views.registry import BY_NAME, BY_PATH, POLLERS, SCREEN_POLLERS
 
@@ -72,7 +73,7 @@ class WidgetContext:
 
         api = UNTIL_LOCKED if self.unlocked else self.api
         flow = BY_NAME[name].flow(api, self.run, track, locale=str(get_locale()))
-        flow.clock = current_app.config.get("WIDGET_CLOCK") or time.time
+        flow.clock = widget_clock()
         flow.config = current_app.config
         flow.challenge_attempts = ChallengeAttempts(self.session_id)
         return flow
@@ -87,6 +88,11 @@ class UntilLocked:
 
 
 UNTIL_LOCKED = UntilLocked()
+
+
+def widget_clock():
+    """The flows' clock: `WIDGET_CLOCK` (a test's) or `time.time`."""
+    return current_app.config.get("WIDGET_CLOCK") or time.time
 
 
 def stored_run(record):
@@ -125,13 +131,17 @@ def widget_request(post=False, session_id_from=None):
             trigger = request.headers.get("HX-Trigger", "")
             polling = trigger in POLLERS
             sessions = widget_sessions()
+            hints = look_hints() if trigger in SCREEN_POLLERS else None
             # Most polls of a waiting screen change nothing: they need neither lock nor write.
-            if trigger in SCREEN_POLLERS:
+            # One this process knows must ask the API goes to the lock at once.
+            if hints and not hints.due(session_id, widget_clock()()):
                 try:
                     with sessions.unlocked(session_id) as data:
                         if data is not None:
-                            return answer(WidgetContext(session_id, data, unlocked=True),
-                                          post, view, *args, **kwargs)
+                            ctx = WidgetContext(session_id, data, unlocked=True)
+                            response = answer(ctx, post, view, *args, **kwargs)
+                            hints.remember(session_id, ctx.run)
+                            return response
                 except NeedsLock:  # it asks the API, or changes the session: again, locked
                     refresh()  # the language is chosen again, from the data read afresh
             try:
@@ -139,7 +149,11 @@ def widget_request(post=False, session_id_from=None):
                 with sessions.transaction(session_id, wait=0 if polling else None) as data:
                     if data is None:
                         return session_missing(session_id)
-                    return answer(WidgetContext(session_id, data), post, view, *args, **kwargs)
+                    ctx = WidgetContext(session_id, data)
+                    response = answer(ctx, post, view, *args, **kwargs)
+                if hints:  # saved: the next poll's hint is the run's as saved
+                    hints.remember(session_id, ctx.run)
+                return response
             except SessionBusy:
                 return still_in_progress(session_id, polling)
 

@@ -1,0 +1,125 @@
+"""A waiting screen's poll that this process knows must ask the API goes to the session's lock
+at once, instead of reading the session unlocked first only to start again (issue 11); a hint
+that turned out wrong costs a locked read, never a missed or a second look."""
+import pytest
+
+from tests.test_unlocked_polls import STORES, saved_run, syncing
+from tests.client_backend import sandbox_user
+from tests.live_server import build_app
+from widget.flows.run import Run, Step
+from widget.store import widget_sessions
+from widget.upstream.accounts_api import AccountsApi
+from widget.views.look_hints import LookHints
+
+
+@pytest.fixture(params=STORES, ids=["files", "redis"])
+def app(tmp_path, clock, request):
+    app, server = build_app(tmp_path, SANDBOX_CLOCK=clock, WIDGET_CLOCK=clock, **request.param)
+    server.start()
+    app.live_url = server.url
+    yield app
+    server.stop()
+
+
+@pytest.fixture
+def user(app):
+    return sandbox_user(app, accept_terms=True)
+
+
+@pytest.fixture
+def calls(app, monkeypatch):
+    """What the polls did: 'unlocked' reads, 'lock's, 'write's and API 'ask's, in order."""
+    store, done = app.extensions["widget_sessions"], []
+
+    def spy(owner, name, label):
+        original = getattr(owner, name)
+
+        def spied(*args, **kwargs):
+            done.append(label)
+            return original(*args, **kwargs)
+        monkeypatch.setattr(owner, name, spied)
+
+    spy(store, "unlocked", "unlocked")
+    spy(store.backend, "lock", "lock")
+    spy(store.backend, "write", "write")
+    original_request = AccountsApi.request
+
+    def asking(self, method, path, **options):
+        done.append("ask")
+        return original_request(self, method, path, **options)
+    monkeypatch.setattr(AccountsApi, "request", asking)
+    return done
+
+
+def test_a_poll_known_to_be_due_takes_the_lock_without_reading_unlocked_first(
+        client, user, clock, calls):
+    w = syncing(client, user)
+    clock.advance(1)
+    calls.clear()
+    assert w.poll("sync-progress").status_code == 204
+    # No hint yet (this process never saw this session poll): read unlocked, then again locked.
+    assert calls[:2] == ["unlocked", "lock"] and "ask" in calls
+    calls.clear()
+    clock.advance(0.5)  # within the interval (1.5 s after a look that found nothing new)
+    assert w.poll("sync-progress").status_code == 204
+    assert calls == ["unlocked"]
+    calls.clear()
+    clock.advance(1)  # 1.5 s since the look: due, and known to be
+    assert w.poll("sync-progress").status_code == 204
+    assert calls[0] == "lock" and "unlocked" not in calls and "ask" in calls
+
+
+def test_a_wrong_hint_costs_a_locked_read_and_nothing_else(app, client, user, clock, calls):
+    w = syncing(client, user)
+    clock.advance(1)
+    w.poll("sync-progress")  # looks: the hint says the next look is due in 1.5 s
+    clock.advance(2)
+    # Meanwhile the session's other process looked (another tab's poll, the other worker).
+    with app.app_context():
+        with widget_sessions().transaction(w.session_id) as data:
+            data["run"]["polled_at"] = clock.now
+    calls.clear()
+    assert w.poll("sync-progress").status_code == 204
+    assert calls == ["lock"]  # went locked on the hint, found nothing due: no look, no write
+    assert saved_run(app, w.session_id)["polled_at"] == clock.now
+    calls.clear()
+    clock.advance(0.1)
+    assert w.poll("sync-progress").status_code == 204
+    assert calls == ["unlocked"]  # the hint now knows the other look
+
+
+def test_the_poll_that_ends_the_run_forgets_its_session(app, client, user, clock):
+    w = syncing(client, user, login="demo")
+    clock.advance(60)
+    w.poll("sync-progress")
+    assert w.session_id not in app.extensions["look_hints"]._times
+
+
+def run_at(step, polled_at=100.0, quiet_polls=0):
+    run = Run("add_connection", step=step)
+    run.polled_at, run.quiet_polls = polled_at, quiet_polls
+    return run
+
+
+@pytest.mark.parametrize("run, now, due", [
+    (run_at(Step.SYNCING), 100.5, False),
+    (run_at(Step.SYNCING), 101.0, True),
+    (run_at(Step.SYNCING, quiet_polls=9), 104.9, False),  # the interval's cap: 5 s
+    (run_at(Step.SYNCING, quiet_polls=9), 105.0, True),
+    (run_at(Step.CHALLENGE, quiet_polls=9), 101.0, True),  # a challenge's wait stays at 1 s
+    (run_at(Step.WAITING), 101.0, True),
+    (run_at(Step.ACCOUNTS), 1000.0, False),  # no look to wait for: forgotten
+    (None, 1000.0, False),
+])
+def test_when_a_hint_says_a_look_is_due(run, now, due):
+    hints = LookHints()
+    hints.remember("s", run)
+    assert hints.due("s", now) is due
+    assert hints.due("unknown", now) is False
+
+
+def test_hints_are_bounded_and_the_longest_unchanged_go_first():
+    hints = LookHints(most=2)
+    for name, polled_at in (("a", 0), ("b", 0), ("a", 1), ("c", 0)):  # "a" looked again
+        hints.remember(name, run_at(Step.SYNCING, polled_at=polled_at))
+    assert [hints.due(name, 10) for name in "abc"] == [True, False, True]
