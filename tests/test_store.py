@@ -11,6 +11,7 @@ from tests.client_backend import sandbox_user
 from tests.live_server import build_app
 from tests.session_stores import REDIS_URL, make_app, redis_available
 from tests.widget_driver import create_session
+from widget.events import NUMBERS, SEQUENCE
 from widget.store import SESSION_ID, widget_sessions
 from widget.store_keys import events_key, live_key, stale_key
 
@@ -60,6 +61,38 @@ def test_the_stale_record_is_written_only_when_what_it_holds_changes(store_app, 
     assert written == [[live_key(sid)], [live_key(sid), stale_key(sid)]]
     store.end(sid)
     assert store.peek_expired(sid)["run"] == {"widget": "add_connection", "connection_id": "7"}
+
+
+@pytest.mark.parametrize("change, rewritten", [
+    (lambda data: None, False),
+    (lambda data: data.update(run={"step": "syncing", "progress": {"step": 1}}), False),  # equal
+    (lambda data: data["run"]["progress"].update(step=2), True),  # deep inside
+    (lambda data: data.update(extra=None), True),
+    (lambda data: data.pop("run"), True),
+])
+def test_a_transaction_rewrites_the_record_only_when_its_data_changed(
+        store_app, monkeypatch, change, rewritten):
+    store = widget_sessions()
+    sid = store.create({"expires_at_ts": time.time() + 60,
+                        "run": {"step": "syncing", "progress": {"step": 1}}})
+    written = []
+    write = store.backend.write
+    monkeypatch.setattr(store.backend, "write", lambda records, *args, **kwargs: (
+        written.append([key for key, _value, _ttl in records]), write(records, *args, **kwargs)))
+    with store.transaction(sid) as data:
+        expected = json.loads(json.dumps({k: v for k, v in data.items() if k != NUMBERS}))
+        change(data)
+        change(expected)
+    assert (written == [[live_key(sid)]]) is rewritten and written in ([], [[live_key(sid)]])
+    assert store.load(sid) == expected
+
+
+def test_a_record_that_still_holds_an_event_counter_is_rewritten_without_it(store_app):
+    store = widget_sessions()
+    sid = store.create({"expires_at_ts": time.time() + 60, SEQUENCE: 4})
+    with store.transaction(sid) as data:
+        assert SEQUENCE not in data
+    assert SEQUENCE not in store.load(sid)
 
 
 def test_expired_session_is_kept_for_its_redirect(store_app):

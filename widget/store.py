@@ -150,12 +150,14 @@ class WidgetSessionStore:
             yield None
             return
         with self.backend.lock(stored_name(session_id), wait) as fence:
-            data = self.load(session_id)
+            data, text = self._live(session_id)
             if data is None:
                 yield None
                 return
-            data.pop(SEQUENCE, None)  # the list numbers the events now (widget/events.py)
-            before, stale_before = repr(data), repr(stale_part(data))
+            # The list numbers the events now (widget/events.py): a record that still holds a
+            # counter is rewritten without it.
+            data.pop(SEQUENCE, None)
+            stale_before = repr(stale_part(data))
             legacy_events = bool(data.get("events"))
             data[NUMBERS] = EventNumbers(
                 lambda: self.event_lists.last_number(session_id, legacy_events))
@@ -165,11 +167,14 @@ class WidgetSessionStore:
             deliveries = self.outbox.deliveries(session_id, data, pending) if self.outbox else []
             # Events alone are appended, the record left as it is (a search is an event, and
             # hands it to the page at once); a record to rename is rewritten whatever changed.
-            changed = not named or repr(data) != before
+            # Changed when it no longer encodes to the text it was read from (as `unlocked`
+            # tells): the encoding is then the one sealed.
+            serialised = _serialised(data)
+            changed = not named or serialised != text
             if changed or pending:
                 # The stale record is rewritten only when what it holds changed (or it is to be
                 # renamed): most requests change the run, not what an old link needs.
-                self._write(session_id, data, fence, pending, with_record=changed,
+                self._write(session_id, data, fence, pending, with_record=changed, text=serialised,
                             with_stale=not named or repr(stale_part(data)) != stale_before,
                             outbox=self.outbox.appends(session_id, deliveries, self.cipher)
                             if deliveries else [])
@@ -205,22 +210,23 @@ class WidgetSessionStore:
         data: SessionData | None = json.loads(text) if text else None
         return data, text
 
-    def _sealed(self, data: SessionData) -> Any:
+    def _sealed(self, data: SessionData, text: str | None = None) -> Any:
         # Always under the first key: a record written under an old one is re-encrypted here.
-        return self.cipher.seal(json.dumps(data))
+        return self.cipher.seal(text if text is not None else json.dumps(data))
 
     def _write(self, session_id: str, data: SessionData, fence: Any = None,
                pending: list[SessionData] | None = None, with_record: bool = True,
-               with_stale: bool = True, outbox: list[Append] | None = None) -> None:
+               with_stale: bool = True, outbox: list[Append] | None = None,
+               text: str | None = None) -> None:
         """Save the record (unless `with_record` is false) and the stale one, with the events
         of this request (`pending`) and their webhook deliveries (`outbox`: these go even when
-        the session just ended)."""
+        the session just ended). `text`, when given, is `data` already encoded."""
         live, stale = live_key(session_id), stale_key(session_id)
         legacy = [legacy_key(LIVE_PREFIX, session_id), legacy_key(STALE_PREFIX, session_id)]
         remaining = data["expires_at_ts"] - time.time()
         stale_ttl = max(1, remaining + EXPIRED_GRACE_SECONDS)
         if remaining > 0:
-            records = [(live, self._sealed(data), remaining)] if with_record else []
+            records = [(live, self._sealed(data, text), remaining)] if with_record else []
             if with_stale:
                 records.append((stale, self._sealed(stale_part(data)), stale_ttl))
             self.backend.write(records, deletes=legacy if with_record else [], fence=fence,
