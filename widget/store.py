@@ -35,6 +35,7 @@ SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{43}$")
 # with result=expired instead of a dead end.
 EXPIRED_GRACE_SECONDS = 24 * 3600
 STALE_RUN_KEYS = ("widget", "options", "locale", "connection_id")
+UNREAD = object()  # a record not read yet, where None is one read and found missing
 
 
 class SessionBusy(Exception):
@@ -91,11 +92,19 @@ class WidgetSessionStore:
         """The session's data, or None when the id is malformed, unknown or expired."""
         return self._live(session_id)[0]
 
-    def _live(self, session_id: object) -> tuple[SessionData | None, str | None]:
-        """`load`'s data, and the JSON text it was read from."""
+    def sealed(self, session_id: object) -> Any:
+        """The session's record as stored, unopened (None when the id is malformed or unknown):
+        two equal ones hold the same data. Whether it expired is the caller's to tell."""
+        if not is_session_id(session_id):
+            return None
+        return self._stored(LIVE_PREFIX, session_id)
+
+    def _live(self, session_id: object,
+              sealed: Any = UNREAD) -> tuple[SessionData | None, str | None]:
+        """`load`'s data, and the JSON text it was read from (from `sealed` when it was read)."""
         if not is_session_id(session_id):
             return None, None
-        data, text = self._read_text(LIVE_PREFIX, session_id)
+        data, text = self._read_text(LIVE_PREFIX, session_id, sealed)
         if data and data.get("expires_at_ts", 0) > time.time():
             return data, text
         if data:  # expired, and still on disk: its tokens and secret go now
@@ -114,13 +123,14 @@ class WidgetSessionStore:
         return self._read(STALE_PREFIX, session_id)
 
     @contextlib.contextmanager
-    def unlocked(self, session_id: object) -> Iterator[SessionData | None]:
+    def unlocked(self, session_id: object, sealed: Any = UNREAD) -> Iterator[SessionData | None]:
         """The session's data read without its lock (no lock, no write), for a request that most
         often changes nothing, such as a poll within its interval. NeedsLock if it changed the
         data: the caller, who must not have acted outside it yet, goes again in `transaction`.
         A record is replaced whole, so this reads a version some request saved. None if unknown.
+        `sealed` is the record if the caller just read it (`sealed()`).
         """
-        data, text = self._live(session_id)
+        data, text = self._live(session_id, sealed)
         if data is None:
             yield None
             return
@@ -202,13 +212,18 @@ class WidgetSessionStore:
         """A record's data; None when it is missing or no key opens it (unknown key, tampered)."""
         return self._read_text(prefix, public_id)[0]
 
-    def _read_text(self, prefix: str, public_id: str) -> tuple[SessionData | None, str | None]:
-        """`_read`'s data, and its JSON text."""
-        sealed = self.backend.get(prefix + stored_name(public_id)) or \
-            self.backend.get(legacy_key(prefix, public_id))
+    def _read_text(self, prefix: str, public_id: str,
+                   sealed: Any = UNREAD) -> tuple[SessionData | None, str | None]:
+        """`_read`'s data, and its JSON text (opened from `sealed` when it was read)."""
+        if sealed is UNREAD:
+            sealed = self._stored(prefix, public_id)
         text = self.cipher.open(sealed) if sealed else None
         data: SessionData | None = json.loads(text) if text else None
         return data, text
+
+    def _stored(self, prefix: str, public_id: str) -> Any:
+        return self.backend.get(prefix + stored_name(public_id)) or \
+            self.backend.get(legacy_key(prefix, public_id))
 
     def _sealed(self, data: SessionData, text: str | None = None) -> Any:
         # Always under the first key: a record written under an old one is re-encrypted here.

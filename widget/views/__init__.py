@@ -3,7 +3,7 @@
 
 def register_blueprints(app):
     from widget.views import (
-        account_widgets, add_connection, api_contract, errors, health, look_hints, registry,
+        account_widgets, add_connection, api_contract, errors, health, poll_hints, registry,
         session_api, user_input, widgets,
     )
 
@@ -16,4 +16,4 @@ def register_blueprints(app):
     app.register_blueprint(user_input.bp)
     registry.init_app(app)
     errors.init_app(app)
-    look_hints.init_app(app)
+    poll_hints.init_app(app)

@@ -20,7 +20,7 @@ from widget.returns import result_params
 from widget.security import csrf_valid
 from widget.store import NeedsLock, SessionBusy, widget_sessions
 from widget.views.endings import leave
-from widget.views.look_hints import look_hints
+from widget.views.poll_hints import QuietAnswer, poll_hints
 from widget.views.outcomes import respond
 from widget.views.registry import BY_NAME, BY_PATH, POLLERS, SCREEN_POLLERS
 
@@ -131,17 +131,23 @@ def widget_request(post=False, session_id_from=None):
             trigger = request.headers.get("HX-Trigger", "")
             polling = trigger in POLLERS
             sessions = widget_sessions()
-            hints = look_hints() if trigger in SCREEN_POLLERS else None
-            # Most polls of a waiting screen change nothing: they need neither lock nor write.
-            # One this process knows must ask the API goes to the lock at once.
+            hints = poll_hints() if trigger in SCREEN_POLLERS else None
+            # Most polls of a waiting screen change nothing: they need neither lock nor write,
+            # and one whose record is as when this process last answered it 204 gets that 204
+            # again. One this process knows must ask the API goes to the lock at once.
             if hints and not hints.due(session_id, widget_clock()()):
+                sealed = sessions.sealed(session_id)
+                known = hints.quiet(session_id, sealed, time.time())
+                if known:
+                    return known.replay()
                 try:
-                    with sessions.unlocked(session_id) as data:
+                    with sessions.unlocked(session_id, sealed) as data:
                         if data is not None:
                             ctx = WidgetContext(session_id, data, unlocked=True)
                             response = answer(ctx, post, view, *args, **kwargs)
-                            hints.remember(session_id, ctx.run)
-                            return response
+                    if data is not None:  # and nothing changed: `unlocked` said so
+                        hints.remember(session_id, ctx.run, QuietAnswer.of(response, sealed, data))
+                        return response
                 except NeedsLock:  # it asks the API, or changes the session: again, locked
                     refresh()  # the language is chosen again, from the data read afresh
             try:

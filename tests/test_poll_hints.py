@@ -1,6 +1,11 @@
 """A waiting screen's poll that this process knows must ask the API goes to the session's lock
-at once, instead of reading the session unlocked first only to start again (issue 11); a hint
-that turned out wrong costs a locked read, never a missed or a second look."""
+at once, instead of reading the session unlocked first only to start again; one within its
+interval whose record is as when this process last answered it 204 gets that 204 again without
+opening the record (issue 11). A hint that turned out wrong costs a locked read, never a missed
+or a second look, and a quiet answer is never given for a record, a poller or a time it was not
+made for."""
+import time
+
 import pytest
 
 from tests.test_unlocked_polls import STORES, saved_run, syncing
@@ -9,7 +14,7 @@ from tests.live_server import build_app
 from widget.flows.run import Run, Step
 from widget.store import widget_sessions
 from widget.upstream.accounts_api import AccountsApi
-from widget.views.look_hints import LookHints
+from widget.views.poll_hints import PollHints
 
 
 @pytest.fixture(params=STORES, ids=["files", "redis"])
@@ -40,6 +45,7 @@ def calls(app, monkeypatch):
         monkeypatch.setattr(owner, name, spied)
 
     spy(store, "unlocked", "unlocked")
+    spy(store.cipher, "open", "open")
     spy(store.backend, "lock", "lock")
     spy(store.backend, "write", "write")
     original_request = AccountsApi.request
@@ -58,11 +64,11 @@ def test_a_poll_known_to_be_due_takes_the_lock_without_reading_unlocked_first(
     calls.clear()
     assert w.poll("sync-progress").status_code == 204
     # No hint yet (this process never saw this session poll): read unlocked, then again locked.
-    assert calls[:2] == ["unlocked", "lock"] and "ask" in calls
+    assert calls[:3] == ["unlocked", "open", "lock"] and "ask" in calls
     calls.clear()
     clock.advance(0.5)  # within the interval (1.5 s after a look that found nothing new)
     assert w.poll("sync-progress").status_code == 204
-    assert calls == ["unlocked"]
+    assert calls == ["unlocked", "open"]
     calls.clear()
     clock.advance(1)  # 1.5 s since the look: due, and known to be
     assert w.poll("sync-progress").status_code == 204
@@ -80,19 +86,19 @@ def test_a_wrong_hint_costs_a_locked_read_and_nothing_else(app, client, user, cl
             data["run"]["polled_at"] = clock.now
     calls.clear()
     assert w.poll("sync-progress").status_code == 204
-    assert calls == ["lock"]  # went locked on the hint, found nothing due: no look, no write
+    assert calls == ["lock", "open"]  # locked on the hint, found nothing due: no look, no write
     assert saved_run(app, w.session_id)["polled_at"] == clock.now
     calls.clear()
     clock.advance(0.1)
     assert w.poll("sync-progress").status_code == 204
-    assert calls == ["unlocked"]  # the hint now knows the other look
+    assert calls == ["unlocked", "open"]  # the hint now knows the other look
 
 
 def test_the_poll_that_ends_the_run_forgets_its_session(app, client, user, clock):
     w = syncing(client, user, login="demo")
     clock.advance(60)
     w.poll("sync-progress")
-    assert w.session_id not in app.extensions["look_hints"]._times
+    assert w.session_id not in app.extensions["poll_hints"]._hints
 
 
 def run_at(step, polled_at=100.0, quiet_polls=0):
@@ -112,14 +118,80 @@ def run_at(step, polled_at=100.0, quiet_polls=0):
     (None, 1000.0, False),
 ])
 def test_when_a_hint_says_a_look_is_due(run, now, due):
-    hints = LookHints()
+    hints = PollHints()
     hints.remember("s", run)
     assert hints.due("s", now) is due
     assert hints.due("unknown", now) is False
 
 
 def test_hints_are_bounded_and_the_longest_unchanged_go_first():
-    hints = LookHints(most=2)
+    hints = PollHints(most=2)
     for name, polled_at in (("a", 0), ("b", 0), ("a", 1), ("c", 0)):  # "a" looked again
         hints.remember(name, run_at(Step.SYNCING, polled_at=polled_at))
     assert [hints.due(name, 10) for name in "abc"] == [True, False, True]
+
+
+def quiet_poll(w, clock, calls):
+    """A poll within the interval after one that made a quiet answer: what it did."""
+    clock.advance(1)
+    w.poll("sync-progress")  # looks (the interval is 1.5 s after it)
+    clock.advance(0.2)
+    assert w.poll("sync-progress").status_code == 204  # opened: makes the quiet answer
+    calls.clear()
+    clock.advance(0.2)
+
+
+def test_the_same_record_s_poll_gets_the_same_204_without_opening_it(client, user, clock, calls):
+    w = syncing(client, user)
+    clock.advance(1)
+    w.poll("sync-progress")
+    clock.advance(0.2)
+    first = w.poll("sync-progress")
+    calls.clear()
+    clock.advance(0.2)
+    again = w.poll("sync-progress")
+    assert calls == [] and again.status_code == first.status_code == 204
+    assert sorted(again.headers.items()) == sorted(first.headers.items())  # CSP, no-store...
+    assert "frame-ancestors http://localhost:*" in again.headers["Content-Security-Policy"]
+    clock.advance(2)  # the look is due: asked, locked
+    w.poll("sync-progress")
+    assert calls[0] == "lock" and "ask" in calls
+
+
+def test_a_record_changed_meanwhile_is_opened_again(app, client, user, clock, calls):
+    w = syncing(client, user)
+    quiet_poll(w, clock, calls)
+    with app.app_context():  # another request changed the session (still within the interval)
+        with widget_sessions().transaction(w.session_id) as data:
+            data["run"]["provider_name"] = "Banque en Ligne (renamed)"
+    calls.clear()
+    answer = w.poll("sync-progress")
+    assert calls == ["unlocked", "open"]
+    assert answer.status_code == 204
+
+
+def test_another_poller_of_the_session_is_not_given_the_sync_s_answer(client, user, clock, calls):
+    w = syncing(client, user)
+    quiet_poll(w, clock, calls)
+    answer = w.poll("challenge-wait")  # the run is syncing: not that screen's poll any more
+    assert calls[:2] == ["unlocked", "open"]
+    assert answer.status_code == 200
+
+
+def test_a_session_that_expired_since_is_not_answered_204(
+        client, user, clock, calls, monkeypatch):
+    w = syncing(client, user)
+    quiet_poll(w, clock, calls)
+    later = time.time() + 3 * 3600  # past the session's lifetime; its record unchanged
+    monkeypatch.setattr(time, "time", lambda: later)
+    answer = w.poll("sync-progress")
+    assert "unlocked" in calls and answer.status_code != 204
+
+
+def test_an_ended_session_is_not_answered_204(app, client, user, clock, calls):
+    w = syncing(client, user)
+    quiet_poll(w, clock, calls)
+    with app.app_context():
+        widget_sessions().end(w.session_id)
+    answer = w.poll("sync-progress")
+    assert answer.status_code != 204

@@ -1,0 +1,119 @@
+"""What this process knows of each session's waiting-screen polls: when the next one may ask the
+API, and the `204 No Content` the last one within its interval answered.
+
+A poll whose look is due found that out only after reading, decrypting and parsing the session
+and building its flow, then did all of it again under the lock: a sixth of a look's work. A poll
+this process knows to be due goes to the lock at once.
+
+A poll within its interval reads the session's record without the lock; when the record is the
+one (byte for byte) from which this process last answered that same poll 204, the answer is the
+same, and it is given again without opening the record: a 204 depends on the record, the
+request's poller and the time, and the time is checked (the next look, the session's expiry).
+
+A hint only ever takes a shortcut to what the full path would do: a wrong one (the other
+worker looked meanwhile) costs that poll a locked read that finds nothing to do.
+"""
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, Response, current_app, g, request
+
+from widget.flows.run import Run, Step
+from widget.flows.syncing import next_look_at
+
+# Steps whose poll may ask the API once its interval is over (widget/flows/syncing.py).
+LOOKING_STEPS = frozenset({Step.SYNCING, Step.CHALLENGE, Step.WAITING})
+# Sessions remembered per process: those whose hint is the longest unchanged (every look
+# changes it) are forgotten first; their next poll takes the full path, as without a hint.
+MOST_SESSIONS = 20_000
+
+
+def record_digest(sealed: Any) -> bytes:
+    """Names a sealed record: equal digests, equal records (and so equal data)."""
+    raw = sealed.encode("ascii") if isinstance(sealed, str) else bytes(sealed)
+    return hashlib.blake2b(raw, digest_size=16).digest()
+
+
+def poll_asked() -> tuple[str, ...]:
+    """What of the request a poll's answer depends on: the URL, the poller, htmx or not."""
+    return (request.full_path, request.headers.get("HX-Trigger", ""),
+            request.headers.get("HX-Request", ""))
+
+
+@dataclass(frozen=True)
+class QuietAnswer:
+    """A poll's 204, made without the lock from the record `digest` names, for the poll `asked`."""
+
+    digest: bytes
+    asked: tuple[str, ...]
+    expires_at: float  # the session's (time.time): past it, the full path says it expired
+    headers: tuple[tuple[str, str], ...]  # as the view made them (the parent's messages)
+    frame_ancestors: Any
+    run_locale: str | None
+
+    @classmethod
+    def of(cls, response: Any, sealed: Any, data: dict[str, Any]) -> "QuietAnswer | None":
+        """The answer to give again, if `response` is a 204 (made in this request)."""
+        if not isinstance(response, Response) or response.status_code != 204:
+            return None
+        return cls(record_digest(sealed), poll_asked(), float(data["expires_at_ts"]),
+                   tuple(response.headers.items()), g.get("frame_ancestors"), g.get("run_locale"))
+
+    def replay(self) -> Response:
+        """The same response again; the page's headers (after_request) made from the same g."""
+        g.frame_ancestors, g.run_locale = self.frame_ancestors, self.run_locale
+        return current_app.response_class(status=204, headers=list(self.headers))
+
+
+class PollHints:
+    """Session id -> (when its next poll may ask the API, its last quiet answer or None)."""
+
+    def __init__(self, most: int = MOST_SESSIONS) -> None:
+        self.most = most
+        self._hints: OrderedDict[str, tuple[float, QuietAnswer | None]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def due(self, session_id: str, now: float) -> bool:
+        """True when this session's poll is known to ask the API now (the widget's clock)."""
+        hint = self._hints.get(session_id)
+        return hint is not None and now >= hint[0]
+
+    def quiet(self, session_id: str, sealed: Any, wall_time: float) -> QuietAnswer | None:
+        """The answer to give again to this poll, when its record is the one it was made from
+        and the session has not expired since (`due` said no look is due)."""
+        hint = self._hints.get(session_id)
+        answer = hint and hint[1]
+        if not answer or not sealed or wall_time >= answer.expires_at:
+            return None
+        if answer.asked != poll_asked() or answer.digest != record_digest(sealed):
+            return None
+        return answer
+
+    def remember(self, session_id: str, run: Run | None,
+                 quiet: QuietAnswer | None = None) -> None:
+        """After a poll: when the run's next look is due (none if it waits on no look), and the
+        204 it answered without the lock, if it did."""
+        at = next_look_at(run) if run is not None and run.step in LOOKING_STEPS else None
+        hint = None if at is None else (at, quiet)
+        if self._hints.get(session_id) == hint:  # as the last poll left it
+            return
+        with self._lock:
+            if hint is None:
+                self._hints.pop(session_id, None)
+                return
+            self._hints[session_id] = hint
+            self._hints.move_to_end(session_id)
+            while len(self._hints) > self.most:
+                self._hints.popitem(last=False)
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["poll_hints"] = PollHints()
+
+
+def poll_hints() -> PollHints:
+    hints: PollHints = current_app.extensions["poll_hints"]
+    return hints
