@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from tests.test_unlocked_polls import STORES, saved_run, syncing
 from tests.client_backend import sandbox_user
 from tests.live_server import build_app
+from tests.syncing_sessions import STORES, saved_run, syncing
 from widget.flows.run import Run, Step
 from widget.store import widget_sessions
 from widget.upstream.accounts_api import AccountsApi

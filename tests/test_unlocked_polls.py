@@ -7,13 +7,13 @@ import pytest
 
 from tests.client_backend import sandbox_user
 from tests.live_server import build_app
-from tests.session_stores import REDIS_URL, make_app
-from tests.widget_driver import events, open_widget, returned, screen
+from tests.session_stores import make_app
+from tests.syncing_sessions import STORES, saved_run, syncing
+from tests.widget_driver import events, returned
 from widget.store import NeedsLock, widget_sessions
 from widget.store_keys import stored_name
 from widget.upstream.accounts_api import AccountsApi
 
-STORES = [{}, pytest.param({"REDIS_URL": REDIS_URL}, marks=pytest.mark.redis)]
 SPIED = ("lock", "exists", "write", "delete")
 
 
@@ -53,18 +53,6 @@ def api_calls(monkeypatch):
 
     monkeypatch.setattr(AccountsApi, "request", counting)
     return calls
-
-
-def syncing(client, user, login="slow"):
-    w, _ = open_widget(client, user, provider_id="web")
-    w.post("/widget/add_connection/credentials", login=login, password="pw")
-    assert screen(w.post("/widget/add_connection/consent")) == "syncing"
-    return w
-
-
-def saved_run(app, session_id):
-    with app.app_context():
-        return widget_sessions().load(session_id)["run"]
 
 
 def test_a_poll_within_its_interval_takes_no_lock_and_writes_nothing(

@@ -1,0 +1,22 @@
+"""Widget sessions taken to the syncing screen, on either store, for the poll tests."""
+import pytest
+
+from tests.session_stores import REDIS_URL
+from tests.widget_driver import open_widget, screen
+from widget.store import widget_sessions
+
+STORES = [{}, pytest.param({"REDIS_URL": REDIS_URL}, marks=pytest.mark.redis)]
+
+
+def syncing(client, user, login="slow"):
+    """A widget of `user` on the syncing screen of a sync at Banque en Ligne (`login`'s)."""
+    w, _ = open_widget(client, user, provider_id="web")
+    w.post("/widget/add_connection/credentials", login=login, password="pw")
+    assert screen(w.post("/widget/add_connection/consent")) == "syncing"
+    return w
+
+
+def saved_run(app, session_id):
+    """The run as the session's record holds it."""
+    with app.app_context():
+        return widget_sessions().load(session_id)["run"]
