@@ -1,11 +1,26 @@
 """Widget sessions taken to the syncing screen, on either store, for the poll tests."""
+import contextlib
+
 import pytest
 
+from tests.live_server import build_app
 from tests.session_stores import REDIS_URL
 from tests.widget_driver import open_widget, screen
 from widget.store import widget_sessions
 
 STORES = [{}, pytest.param({"REDIS_URL": REDIS_URL}, marks=pytest.mark.redis)]
+
+
+@contextlib.contextmanager
+def live_app_on(tmp_path, clock, **config):
+    """The app served on a free port, the widget's and the sandbox's clock `clock`."""
+    app, server = build_app(tmp_path, SANDBOX_CLOCK=clock, WIDGET_CLOCK=clock, **config)
+    server.start()
+    app.live_url = server.url
+    try:
+        yield app
+    finally:
+        server.stop()
 
 
 def syncing(client, user, login="slow"):

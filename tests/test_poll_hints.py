@@ -9,8 +9,7 @@ import time
 import pytest
 
 from tests.client_backend import sandbox_user
-from tests.live_server import build_app
-from tests.syncing_sessions import STORES, saved_run, syncing
+from tests.syncing_sessions import STORES, live_app_on, saved_run, syncing
 from widget.flows.run import Run, Step
 from widget.store import widget_sessions
 from widget.upstream.accounts_api import AccountsApi
@@ -19,11 +18,8 @@ from widget.views.poll_hints import PollHints
 
 @pytest.fixture(params=STORES, ids=["files", "redis"])
 def app(tmp_path, clock, request):
-    app, server = build_app(tmp_path, SANDBOX_CLOCK=clock, WIDGET_CLOCK=clock, **request.param)
-    server.start()
-    app.live_url = server.url
-    yield app
-    server.stop()
+    with live_app_on(tmp_path, clock, **request.param) as app:
+        yield app
 
 
 @pytest.fixture

@@ -6,9 +6,8 @@ import time
 import pytest
 
 from tests.client_backend import sandbox_user
-from tests.live_server import build_app
 from tests.session_stores import make_app
-from tests.syncing_sessions import STORES, saved_run, syncing
+from tests.syncing_sessions import STORES, live_app_on, saved_run, syncing
 from tests.widget_driver import events, returned
 from widget.store import NeedsLock, widget_sessions
 from widget.store_keys import stored_name
@@ -19,11 +18,8 @@ SPIED = ("lock", "exists", "write", "delete")
 
 @pytest.fixture(params=STORES, ids=["files", "redis"])
 def app(tmp_path, clock, request):
-    app, server = build_app(tmp_path, SANDBOX_CLOCK=clock, WIDGET_CLOCK=clock, **request.param)
-    server.start()
-    app.live_url = server.url
-    yield app
-    server.stop()
+    with live_app_on(tmp_path, clock, **request.param) as app:
+        yield app
 
 
 @pytest.fixture
