@@ -63,6 +63,7 @@ class Sync:
                                   "provider_name": self.run.provider_name}, changed=changed)
 
     def interval(self) -> float:
+        """How long after a look at the API the next may be (`interval`, for this run)."""
         return interval(self.run)
 
     def due(self) -> float | None:

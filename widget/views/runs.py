@@ -20,8 +20,8 @@ from widget.returns import result_params
 from widget.security import csrf_valid
 from widget.store import NeedsLock, SessionBusy, widget_sessions
 from widget.views.endings import leave
-from widget.views.poll_hints import QuietAnswer, poll_hints
 from widget.views.outcomes import respond
+from widget.views.poll_hints import QuietAnswer, poll_hints
 from widget.views.registry import BY_NAME, BY_PATH, POLLERS, SCREEN_POLLERS
 
 
