@@ -23,11 +23,31 @@ TEST_SETTINGS = {
 }
 
 
+def answered_whole(app):
+    """`app` with each answer read to its end, and closed, before the server sends it.
+
+    werkzeug's development server closes an answer only after reading what is left of the
+    request, which raises once the client has dropped the connection (a browser closing its
+    page while a logo downloads): a static file's handle was then left to the garbage
+    collector, whose ResourceWarning failed whichever test ran next. No answer of the app is
+    a stream; gunicorn, which serves it in production, closes every answer.
+    """
+    def wsgi(environ, start_response):
+        answer = app(environ, start_response)
+        try:
+            return [b"".join(answer)]
+        finally:
+            if hasattr(answer, "close"):
+                answer.close()
+    return wsgi
+
+
 class LiveServer:
     """A threaded server bound on 127.0.0.1 as soon as it is made; it serves its `app`."""
 
     def __init__(self, app=None, port=0):
-        self.server = make_server("127.0.0.1", port, app, threaded=True)
+        self._app = app
+        self.server = make_server("127.0.0.1", port, app and answered_whole(app), threaded=True)
         self.url = "http://127.0.0.1:%d" % self.server.server_port
         # A short poll interval: shutdown() waits up to one interval, at every test's teardown.
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True,
@@ -35,11 +55,12 @@ class LiveServer:
 
     @property
     def app(self):
-        return self.server.app
+        return self._app
 
     @app.setter
     def app(self, app):
-        self.server.app = app
+        self._app = app
+        self.server.app = answered_whole(app)
 
     def start(self):
         self.thread.start()
