@@ -13,7 +13,7 @@ from tests.syncing_sessions import STORES, live_app_on, saved_run, syncing
 from widget.flows.run import Run, Step
 from widget.store import widget_sessions
 from widget.upstream.accounts_api import AccountsApi
-from widget.views.poll_hints import PollHints
+from widget.views.poll_hints import PollHints, record_digest
 
 
 @pytest.fixture(params=STORES, ids=["files", "redis"])
@@ -191,3 +191,11 @@ def test_an_ended_session_is_not_answered_204(app, client, user, clock, calls):
         widget_sessions().end(w.session_id)
     answer = w.poll("sync-progress")
     assert answer.status_code != 204
+
+
+@pytest.mark.parametrize("sealed", ["gAAAAAB-token", "réécrit à la main", b"gAAAAAB-token"])
+def test_any_record_has_a_digest(sealed):
+    """A record is named whatever the store hands back (text, bytes, even a hand-edited file's
+    text that is not a token): the poll then takes the full path, which finds it unreadable."""
+    assert len(record_digest(sealed)) == 16
+    assert record_digest(sealed) != record_digest("other")

@@ -33,7 +33,7 @@ MOST_SESSIONS = 20_000
 
 def record_digest(sealed: Any) -> bytes:
     """Names a sealed record: equal digests, equal records (and so equal data)."""
-    raw = sealed.encode("ascii") if isinstance(sealed, str) else bytes(sealed)
+    raw = sealed.encode("utf-8") if isinstance(sealed, str) else bytes(sealed)
     return hashlib.blake2b(raw, digest_size=16).digest()
 
 
