@@ -282,6 +282,9 @@ def main():
                 if same:
                     report("CPU per poll, %d users polling every 1.2 s" % same,
                            widget_cpu[same] * 1000, bare_cpu[same] * 1000, "ms", "<= 2")
+                else:
+                    lines.append("CPU per poll, users polling every 1.2 s: no step passed by both")
+                    print(lines[-1], flush=True)
         finally:
             widget.stop()
             bare.stop()
