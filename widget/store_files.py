@@ -12,13 +12,12 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import IO
-
-from cachelib.file import FileSystemCache
+from typing import Any
 
 from widget.store import SessionBusy, StoreUnavailable
 from widget.store_backend import Append, Record
 from widget.store_file_lists import FileLists
+from widget.store_record_files import RecordFiles
 
 SWEEP_EVERY_SECONDS = 180
 # Files in the folder that hold no record (cachelib's temporary files, left by a crash mid-write,
@@ -48,10 +47,10 @@ def key_of(filename: str) -> str | None:
         return None
 
 
-def _is_current(fh: IO[bytes], path: str) -> bool:
-    """True while `path` still names the file `fh` has open (the sweep may have removed it)."""
+def _is_current(fd: int, path: str) -> bool:
+    """True while `path` still names the file `fd` has open (the sweep may have removed it)."""
     try:
-        return os.path.samestat(os.fstat(fh.fileno()), os.stat(path))
+        return os.path.samestat(os.fstat(fd), os.stat(path))
     except FileNotFoundError:
         return False
 
@@ -64,7 +63,7 @@ class FileBackend:
         self.locks = os.path.join(folder, "locks")
         # Lock files are named by session id: only this service may list the folders.
         os.makedirs(self.locks, mode=0o700, exist_ok=True)
-        self.cache = FileSystemCache(folder, threshold=0, mode=0o600, hash_method=KeyAsName)
+        self.cache = RecordFiles(folder, threshold=0, mode=0o600, hash_method=KeyAsName)
         self.live_key = live_key
         self.sweep_marker = os.path.join(folder, "sweep.lock")
         # Keys with this prefix are lists (widget/store_file_lists.py), in a folder of their own.
@@ -118,24 +117,25 @@ class FileBackend:
         path = os.path.join(self.locks, session_id + ".lock")
         deadline = time.monotonic() + (self.lock_wait_seconds if wait is None else wait)
         while True:
-            fh = open(path, "a+b")
+            # A descriptor, not a Python file: nothing is read or written through it.
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
             try:
                 pause = 0.005
-                while not _try_flock(fh):
+                while not _try_flock(fd):
                     if time.monotonic() + pause > deadline:
                         raise SessionBusy()
                     time.sleep(pause)
                     pause = min(pause * 2, 0.05)
             except BaseException:
-                fh.close()
+                os.close(fd)
                 raise
-            if _is_current(fh, path):
+            if _is_current(fd, path):
                 break
-            fh.close()  # the sweep removed the file we opened: lock the one now at `path`
+            os.close(fd)  # the sweep removed the file we opened: lock the one now at `path`
         try:
             yield None
         finally:
-            fh.close()  # releases the flock
+            os.close(fd)  # releases the flock
 
     def sweep_if_due(self) -> bool:
         """Sweep when the last sweep is SWEEP_EVERY_SECONDS old, unless another process does."""
@@ -189,13 +189,14 @@ class FileBackend:
         except FileNotFoundError:
             return
         with fh:
-            if not _try_flock(fh) or not _is_current(fh, path):
+            if not _try_flock(fh) or not _is_current(fh.fileno(), path):
                 return  # held, or replaced since we listed it
             if not self.cache.has(self.live_key(session_id)):
                 os.remove(path)
 
 
-def _try_flock(fh: IO[bytes]) -> bool:
+def _try_flock(fh: Any) -> bool:
+    """Lock a file (a file object or a descriptor) unless another holder has it."""
     try:
         fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         return True

@@ -1,0 +1,82 @@
+"""RecordFiles reads cachelib's files as cachelib does: the same answer for every file."""
+import logging
+import os
+import stat
+import struct
+import time
+
+import pytest
+from cachelib.file import FileSystemCache
+
+from widget.store_files import FileBackend, KeyAsName
+from widget.store_record_files import READ_BLOCK, RecordFiles
+
+
+@pytest.fixture
+def caches(tmp_path):
+    """(ours, cachelib's), on one folder."""
+    options = {"threshold": 0, "mode": 0o600, "hash_method": KeyAsName}
+    return RecordFiles(str(tmp_path), **options), FileSystemCache(str(tmp_path), **options)
+
+
+def overwrite(cache, key, data):
+    with open(cache._get_filename(key), "wb") as fh:
+        fh.write(data)
+
+
+@pytest.mark.parametrize("value", [
+    b"sealed record", "text", b"", b"x" * (3 * READ_BLOCK + 17), {"a": [1, 2]},
+], ids=["bytes", "text", "empty", "over a read's block", "a dict"])
+def test_what_cachelib_wrote_is_read_whole(caches, value):
+    ours, theirs = caches
+    assert theirs.set("widget:k", value, timeout=60)
+    assert ours.get("widget:k") == value
+    assert ours.has("widget:k")
+
+
+FILES = {  # made when the test runs: an expiry is a time
+    "expired": lambda: struct.pack("I", int(time.time()) - 5) + b"\x80\x04\x95",
+    "empty": lambda: b"",
+    "header cut short": lambda: b"\x01\x02",
+    "not a pickle": lambda: struct.pack("I", 0) + b"not a pickle",
+    "a pickle cut short": lambda: struct.pack("I", 0) + b"\x80\x04\x95\x10\x00",
+}
+
+
+@pytest.mark.parametrize("name", list(FILES))
+def test_a_file_that_is_no_live_record_reads_as_missing_as_with_cachelib(caches, name):
+    ours, theirs = caches
+    overwrite(ours, "widget:k", FILES[name]())
+    assert ours.get("widget:k") is None and theirs.get("widget:k") is None
+    assert ours.has("widget:k") is theirs.has("widget:k") is (name in (
+        "not a pickle", "a pickle cut short"))  # cachelib's `has` reads the header alone
+
+
+def test_a_record_that_never_expires(caches):
+    ours, theirs = caches
+    assert theirs.set("widget:k", b"v", timeout=0)
+    assert ours.get("widget:k") == b"v" and ours.has("widget:k")
+
+
+def test_a_missing_record(caches):
+    ours, _ = caches
+    assert ours.get("widget:nothing") is None
+    assert not ours.has("widget:nothing")
+
+
+def test_a_record_that_cannot_be_read_is_missing_and_said(caches, caplog):
+    ours, theirs = caches
+    assert theirs.set("widget:k", b"v", timeout=60)
+    os.remove(ours._get_filename("widget:k"))
+    os.mkdir(ours._get_filename("widget:k"))  # a folder where the file was: reading it fails
+    with caplog.at_level(logging.WARNING):
+        assert ours.get("widget:k") is None
+        assert not ours.has("widget:k")
+    assert len([r for r in caplog.records if "cache file" in r.getMessage()]) == 2
+
+
+def test_lock_files_are_the_service_s_alone(tmp_path):
+    backend = FileBackend(str(tmp_path), live_key=lambda session_id: "widget:" + session_id)
+    with backend.lock("abc"):
+        mode = os.stat(os.path.join(backend.locks, "abc.lock")).st_mode
+    assert stat.S_IMODE(mode) == 0o600
