@@ -6,8 +6,15 @@ from flask import make_response, redirect, render_template, request
 SCREEN = "#screen"
 
 
+def header(name: str, default: str | None = None) -> str | None:
+    """A request's header, read from the WSGI environ: werkzeug's `request.headers.get` raises
+    and catches an exception inside for each header the request lacks (most of htmx's, on
+    every widget request)."""
+    return request.environ.get("HTTP_" + name.upper().replace("-", "_"), default)
+
+
 def is_htmx():
-    return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-History-Restore-Request")
+    return header("HX-Request") == "true" and not header("HX-History-Restore-Request")
 
 
 def render_screen(template, status=200, **context):

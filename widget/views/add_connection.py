@@ -2,7 +2,7 @@
 from flask import Blueprint, g, request, url_for
 
 from widget.flows.steps import Screen
-from widget.htmx import is_htmx, redirect_to, render_screen
+from widget.htmx import header, is_htmx, redirect_to, render_screen
 from widget.public_url import external_url
 from widget.returns import return_url
 from widget.store import widget_sessions
@@ -27,7 +27,7 @@ def search_providers(flow):
     except ValueError:
         page = 0
     screen = flow.providers(search=request.args.get("q", ""), page=page)
-    if is_htmx() and request.headers.get("HX-Target") == PROVIDER_RESULTS:
+    if is_htmx() and header("HX-Target") == PROVIDER_RESULTS:
         screen.name = "provider_results"
     return screen
 

@@ -1,10 +1,10 @@
 """A run's ending: recorded once, then told to the Client (its redirect URL) or on our page."""
 import json
 
-from flask import g, make_response, render_template, request
+from flask import g, make_response, render_template
 
 from widget.flows.run import Run
-from widget.htmx import is_htmx, redirect_to, render_screen
+from widget.htmx import header, is_htmx, redirect_to, render_screen
 from widget.parent_messages import parent_messages, redirect_message
 from widget.returns import result_params, return_url
 
@@ -27,7 +27,7 @@ def leave(widget_session, options, params):
     """
     url = return_url(options["redirect_url"], params)
     messages = parent_messages(widget_session, options, final=redirect_message(url, params))
-    if is_htmx() or request.headers.get("Sec-Fetch-Mode") != "navigate":
+    if is_htmx() or header("Sec-Fetch-Mode") != "navigate":
         return with_messages(redirect_to(url), messages)
     response = make_response(render_template("widget/leaving.html", next_url=url,
                                              parent_messages=messages, theme_options=options))

@@ -1,9 +1,9 @@
 """A flow's outcome as a response: a screen (a page, a fragment, or nothing new for a poll),
 an ending, or the bank's portal."""
-from flask import make_response, render_template, request
+from flask import make_response, render_template
 
 from widget.flows.steps import BankRedirect, Finish, Screen
-from widget.htmx import redirect_to, render_screen
+from widget.htmx import header, redirect_to, render_screen
 from widget.parent_messages import parent_messages
 from widget.views.endings import finish, with_messages
 from widget.views.registry import BY_NAME, PARTS, POLLERS
@@ -28,7 +28,7 @@ def show(ctx, screen):
     """The screen as a page or a fragment; a poll that brings nothing new keeps the old one."""
     options = (ctx.run and ctx.run.options) or ctx.data["options"]
     messages = parent_messages(ctx.data, options)
-    poller = POLLERS.get(request.headers.get("HX-Trigger", ""))
+    poller = POLLERS.get(header("HX-Trigger", ""))
     if poller and poller.screen == screen.name:
         if poller.fragment is None or not screen.changed:
             response = make_response("", 204)  # htmx keeps the screen, the poller goes on

@@ -23,6 +23,7 @@ from flask import Flask, Response, current_app, g, request
 
 from widget.flows.run import Run, Step
 from widget.flows.syncing import next_look_at
+from widget.htmx import header
 
 # Steps whose poll may ask the API once its interval is over (widget/flows/syncing.py).
 LOOKING_STEPS = frozenset({Step.SYNCING, Step.CHALLENGE, Step.WAITING})
@@ -39,8 +40,7 @@ def record_digest(sealed: Any) -> bytes:
 
 def poll_asked() -> tuple[str, ...]:
     """What of the request a poll's answer depends on: the URL, the poller, htmx or not."""
-    return (request.full_path, request.headers.get("HX-Trigger", ""),
-            request.headers.get("HX-Request", ""))
+    return (request.full_path, header("HX-Trigger") or "", header("HX-Request") or "")
 
 
 @dataclass(frozen=True)

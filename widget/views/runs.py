@@ -14,7 +14,7 @@ from widget.clients import client_registry
 from widget.events import track
 from widget.flows.run import Run
 from widget.flows.steps import Finish, Screen
-from widget.htmx import render_screen
+from widget.htmx import header, render_screen
 from widget.limits import ChallengeAttempts
 from widget.returns import result_params
 from widget.security import csrf_valid
@@ -128,7 +128,7 @@ def widget_request(post=False, session_id_from=None):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
             session_id = session_id_from() if session_id_from else request.values.get("session_id")
-            trigger = request.headers.get("HX-Trigger", "")
+            trigger = header("HX-Trigger", "")
             polling = trigger in POLLERS
             sessions = widget_sessions()
             hints = poll_hints() if trigger in SCREEN_POLLERS else None
