@@ -55,3 +55,24 @@ def test_a_change_sent_as_a_read_is_refused_by_sqlite(app, user):
         assert connection.in_transaction
     with app.test_request_context("/sandbox/api/v2.1/connections", method="POST"):
         db.get_db().execute("DELETE FROM events WHERE 0")  # writes go through as before
+
+
+@pytest.mark.parametrize("requests_before", [
+    ["GET"], ["GET", "GET"], ["POST"], ["POST", "GET"], ["GET", "POST", "GET"],
+    ["POST", "POST", "GET"],
+])
+def test_a_read_after_any_requests_of_the_thread_is_refused_writes(app, user, requests_before):
+    """The thread keeps its connection, which is told query_only only when it changes: a read
+    after reads, writes and upgrades is read-only still, a write after reads writes."""
+    for method in requests_before:
+        with app.test_request_context("/sandbox/api/v2.1/connections", method=method):
+            connection = db.get_db()
+            if method == "GET":
+                db.db_for_writing()  # an upgrade mid-request, as a read with progress due does
+            connection.execute("DELETE FROM events WHERE 0")
+            db.commit_db(app.response_class())
+    with app.test_request_context("/sandbox/api/v2.1/events", method="GET"):
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            db.get_db().execute("DELETE FROM events WHERE 0")
+    with app.test_request_context("/sandbox/api/v2.1/connections", method="POST"):
+        db.get_db().execute("DELETE FROM events WHERE 0")

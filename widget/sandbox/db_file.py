@@ -39,11 +39,18 @@ def is_unusable(error):
         getattr(error, "sqlite_errorcode", 0) & 0xFF) in UNUSABLE
 
 
+class SandboxConnection(sqlite3.Connection):
+    """A connection that knows its `PRAGMA query_only` (None: not set yet), so that a thread's
+    kept connection is not told again on every call what it already is."""
+
+    query_only = None
+
+
 def connect(path):
     """A connection in autocommit mode to an existing file: transactions are opened explicitly."""
     uri = "file:" + urllib.parse.quote(os.path.abspath(path)) + "?mode=rw"
     connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS,
-                                 isolation_level=None)
+                                 isolation_level=None, factory=SandboxConnection)
     connection.row_factory = sqlite3.Row
     connection.execute("PRAGMA foreign_keys = ON")
     return connection

@@ -17,10 +17,12 @@ def record(db, user_id, name, at, connection_id=None, channel_id=None, data=None
 def events_after(db, user_id, after, limit):
     """(total, rows) of the user's events with an id above `after`, oldest first."""
     where = "user_id = ? AND id > ?"
-    total = db.execute(f"SELECT COUNT(*) FROM events WHERE {where}", (user_id, after)).fetchone()[0]
     rows = db.execute(
         f"SELECT * FROM events WHERE {where} ORDER BY id LIMIT ?", (user_id, after, limit)
     ).fetchall()
+    if len(rows) < limit:  # the page starts at the first match and holds them all: no count
+        return len(rows), rows
+    total = db.execute(f"SELECT COUNT(*) FROM events WHERE {where}", (user_id, after)).fetchone()[0]
     return total, rows
 
 

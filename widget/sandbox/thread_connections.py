@@ -99,13 +99,23 @@ def _transaction(connection, write):
     # A write transaction takes the write lock up front: its reads decide its writes, so it
     # must never act on a stale snapshot. A read-only one takes no lock at all (the log lets it
     # read while another writes): SQLite is told to refuse its writes, so none slips through.
-    connection.execute("PRAGMA query_only = %d" % (not write))
+    _query_only(connection, not write)
     if write:
         write_lock.begin_immediate(connection)
     else:
         connection.execute("BEGIN")
         # Its snapshot starts here, as a write one's does; a file damaged meanwhile says so here.
         connection.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+
+
+def _query_only(connection, on):
+    # SQLite keeps the setting on the connection, which its thread keeps between calls: a poll's
+    # read-only call after another is told nothing (a statement less).
+    if isinstance(connection, db_file.SandboxConnection) and connection.query_only is on:
+        return
+    connection.execute("PRAGMA query_only = %d" % on)
+    if isinstance(connection, db_file.SandboxConnection):
+        connection.query_only = on
 
 
 def upgrade(connection):
