@@ -9,6 +9,7 @@ import pytest
 from cachelib.file import FileSystemCache
 
 from widget.store_files import FileBackend, KeyAsName
+from widget import store_record_files
 from widget.store_record_files import READ_BLOCK, RecordFiles
 
 
@@ -80,3 +81,25 @@ def test_lock_files_are_the_service_s_alone(tmp_path):
     with backend.lock("abc"):
         mode = os.stat(os.path.join(backend.locks, "abc.lock")).st_mode
     assert stat.S_IMODE(mode) == 0o600
+
+
+def test_reads_cut_short_before_the_end_still_read_the_whole_record(caches, monkeypatch):
+    """As a network file system may answer: a record read in pieces is read whole, not as
+    missing (its session would read as expired)."""
+    ours, theirs = caches
+    value = bytes(range(256)) * 40
+    assert theirs.set("widget:k", value, timeout=60)
+    real_read = os.read
+    monkeypatch.setattr(store_record_files.os, "read", lambda fd, n: real_read(fd, min(n, 100)))
+    assert ours.get("widget:k") == value
+    assert ours.has("widget:k")
+
+
+def test_whatever_a_damaged_record_makes_pickle_raise_reads_as_missing(caches, caplog):
+    ours, _ = caches
+    # A class of a module that does not exist: pickle raises ModuleNotFoundError, not an
+    # UnpicklingError (which cachelib's own reads let through as a 500).
+    overwrite(ours, "widget:k", struct.pack("I", 0) + b"\x80\x04cno_such_module_here\nthing\n.")
+    with caplog.at_level(logging.WARNING):
+        assert ours.get("widget:k") is None
+    assert any("cache file" in r.getMessage() for r in caplog.records)

@@ -21,19 +21,18 @@ EXPIRY = struct.Struct("I")  # cachelib's header: when the record expires, 0 for
 logger = logging.getLogger(__name__)
 
 
-def read_whole(path: str, most: int = -1) -> bytes:
-    """The file's bytes (its first `most` when given); FileNotFoundError when it is missing."""
+def read_whole(path: str, most: int | None = None) -> bytes:
+    """The file's bytes (at most `most` of them); FileNotFoundError when it is missing."""
     fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     try:
-        if most >= 0:
-            return os.read(fd, most)
-        chunks = []
-        while True:
-            chunk = os.read(fd, READ_BLOCK)
+        chunks, left = [], READ_BLOCK if most is None else most
+        # Until the end: a read may be short before it on some file systems (a network one),
+        # and a record read cut short would read as missing, its session as expired.
+        while left > 0 and (chunk := os.read(fd, min(left, READ_BLOCK))):
             chunks.append(chunk)
-            # A regular file's read is short only at its end.
-            if len(chunk) < READ_BLOCK:
-                return b"".join(chunks)
+            if most is not None:
+                left -= len(chunk)
+        return b"".join(chunks)
     finally:
         os.close(fd)
 
@@ -64,8 +63,7 @@ class RecordFiles(FileSystemCache):
             return None
         try:
             return pickle.loads(memoryview(data)[EXPIRY.size:])
-        except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError,
-                ImportError, IndexError):
+        except Exception:  # whatever a damaged file makes pickle raise: missing, never a 500
             logger.warning("Exception raised while handling cache file '%s'", filename,
                            exc_info=True)
             return None
