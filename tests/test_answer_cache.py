@@ -27,6 +27,21 @@ def test_an_answer_is_kept_its_time_then_asked_again():
     assert cache.get_or_fetch("list", fetch) == 3
 
 
+@pytest.mark.parametrize("seconds, after, kept", [
+    (60, 0, "page"), (60, 59, "page"), (60, 60, None), (60, 61, None), (0, 0, None),
+])
+def test_what_is_kept_is_read_without_asking(seconds, after, kept):
+    """`kept`: the answer if it is still kept, else None (a request read without its
+    session's lock asks nothing: it goes again with the lock)."""
+    clock = FakeClock()
+    cache = AnswerCache(seconds, clock=clock)
+    assert cache.kept("list") is None
+    cache.put("list", "page")
+    clock.advance(after)
+    assert cache.kept("list") == kept
+    assert cache.kept("search") is None
+
+
 def test_a_failure_is_not_kept():
     cache = AnswerCache(60)
 

@@ -15,12 +15,12 @@ def use_by_default(app, auth_base_url, api_base_url):
                                           "API_BASE_URL": api_base_url}
 
 
-def embedded_base_url(name):
+def embedded_base_url(name: str) -> str:
     """The embedded upstream's AUTH_BASE_URL or API_BASE_URL, whatever the configuration says."""
     return current_app.extensions["default_upstream"][name]
 
 
-def _base_url(name):
+def _base_url(name: str) -> str:
     return current_app.config.get(name) or embedded_base_url(name)
 
 
@@ -29,7 +29,7 @@ def token_endpoint():
     return _base_url("AUTH_BASE_URL").rstrip("/") + "/token"
 
 
-def api_base_url():
+def api_base_url() -> str:
     """The Accounts API root: configured, else the embedded upstream's."""
     return _base_url("API_BASE_URL")
 
@@ -59,7 +59,7 @@ def api_for(widget_session):
     )
 
 
-def shared_answers():
+def shared_answers() -> AnswerCache:
     """The app's cache of answers that are the same for every user (upstream/answer_cache.py)."""
     app = current_app._get_current_object()
     cache = app.extensions.get("upstream_answers")

@@ -1,5 +1,5 @@
 """The one place that speaks to the Accounts API, on behalf of one user's tokens."""
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Any, NamedTuple
 from urllib.parse import quote
 
@@ -21,6 +21,18 @@ class ProviderPage(NamedTuple):
     providers: list[Json]
     total: int
     capped: bool
+
+
+def provider_params(search: str | None, limit: int, offset: int,
+                    country: str | None) -> dict[str, Any]:
+    """The query of a page of the provider list."""
+    return {"search": search or None, "country": country, "limit": limit, "offset": offset}
+
+
+def provider_page_key(api_base_url: str, client_id: str | None,
+                      params: Mapping[str, Any]) -> Hashable:
+    """What a page of the provider list is kept under in the process's shared answers."""
+    return (api_base_url.rstrip("/"), client_id, "/providers", tuple(sorted(params.items())))
 
 
 class AccountsApi:
@@ -129,8 +141,8 @@ class AccountsApi:
         same for every user of the Client, so it may come from `shared_answers`; but a user's
         first list is asked of the upstream itself, which answers there that the user must
         accept new terms first (or that the token no longer works)."""
-        params = {"search": search or None, "country": country, "limit": limit, "offset": offset}
-        key = (self.base, self.client_id, "/providers", tuple(sorted(params.items())))
+        params = provider_params(search, limit, offset, country)
+        key = provider_page_key(self.base, self.client_id, params)
 
         def ask() -> ProviderPage:
             body, headers = self.request("GET", "/providers", params=params)

@@ -63,6 +63,15 @@ class AnswerCache:
                 return kept[1]
         return self.put(key, fetch())  # asked outside the lock: other keys are served meanwhile
 
+    def kept(self, key: Hashable) -> Any:
+        """The answer kept for `key`, or None (none kept, or kept too long)."""
+        with self._lock:
+            kept = self._answers.get(key)
+            if kept is None or kept[0] <= self.clock():
+                return None
+            self._answers.move_to_end(key)
+            return kept[1]
+
     def put(self, key: Hashable, answer: Any) -> Any:
         """Keep `answer` for `key` (a fresh one asked anyway); the answer kept. An answer equal
         to the one kept leaves that one in place, with what was derived from it (SharedList)."""

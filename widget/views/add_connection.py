@@ -18,8 +18,13 @@ def _callback_uri():
     return external_url("add_connection.bank_callback")
 
 
+def listing_only():
+    """A page of the list with no search: no event to record, most often nothing to change."""
+    return not request.args.get("q", "").strip()
+
+
 @bp.get("/providers")
-@flow_step(*CONNECTING, post=False)
+@flow_step(*CONNECTING, post=False, read_first=listing_only)
 def search_providers(flow):
     """The provider list, filtered by the search box (a fragment for htmx, else the page)."""
     try:

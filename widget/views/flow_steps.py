@@ -17,11 +17,12 @@ def run_flow(ctx, widgets):
     return ctx.flow()
 
 
-def flow_step(*widgets, post=True):
-    """Decorate a view `f(flow, ...)`: a step of these widgets' runs; a stale step is told so."""
+def flow_step(*widgets, post=True, read_first=None):
+    """Decorate a view `f(flow, ...)`: a step of these widgets' runs; a stale step is told so.
+    (`read_first`: as widget_request's.)"""
 
     def decorate(view):
-        @widget_request(post=post)
+        @widget_request(post=post, read_first=read_first)
         @functools.wraps(view)
         def with_flow(ctx, *args, **kwargs):
             flow = run_flow(ctx, widgets)

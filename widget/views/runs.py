@@ -18,11 +18,12 @@ from widget.htmx import header, render_screen
 from widget.limits import ChallengeAttempts
 from widget.returns import result_params
 from widget.security import csrf_valid
-from widget.store import NeedsLock, SessionBusy, widget_sessions
+from widget.store import UNREAD, NeedsLock, SessionBusy, widget_sessions
 from widget.views.endings import leave
 from widget.views.outcomes import respond
 from widget.views.poll_hints import QuietAnswer, poll_hints
 from widget.views.registry import BY_NAME, BY_PATH, POLLERS, SCREEN_POLLERS
+from widget.views.unlocked_api import UnlockedApi
 
 
 class WidgetContext:
@@ -71,23 +72,12 @@ class WidgetContext:
         def track(event, **data):
             self.track(event, name, **data)
 
-        api = UNTIL_LOCKED if self.unlocked else self.api
+        api = UnlockedApi(self.data) if self.unlocked else self.api
         flow = BY_NAME[name].flow(api, self.run, track, locale=str(get_locale()))
         flow.clock = widget_clock()
         flow.config = current_app.config
         flow.challenge_attempts = ChallengeAttempts(self.session_id)
         return flow
-
-
-class UntilLocked:
-    """The Accounts API for a flow read without the lock: the first call sends the request
-    back to go again with it, before anything is asked (a token refresh, say)."""
-
-    def __getattr__(self, name):
-        raise NeedsLock()
-
-
-UNTIL_LOCKED = UntilLocked()
 
 
 def widget_clock():
@@ -118,10 +108,13 @@ def session_missing(session_id):
     return render_screen("widget/screens/session_missing.html", status=404)
 
 
-def widget_request(post=False, session_id_from=None):
+def widget_request(post=False, session_id_from=None, read_first=None):
     """Decorate a view `f(ctx, ...)` answering a Screen, a Finish or a response.
 
-    The session is named by the request's `session_id`, or found by `session_id_from()`.
+    The session is named by the request's `session_id`, or found by `session_id_from()`. When
+    `read_first()` is true for the request, it most often changes nothing (the provider list):
+    it is answered from the session read without the lock, and goes again with the lock only if
+    it would change the session or ask the API.
     """
 
     def decorate(view):
@@ -140,16 +133,15 @@ def widget_request(post=False, session_id_from=None):
                 known = hints.quiet(session_id, sealed, time.time())
                 if known:
                     return known.replay()
-                try:
-                    with sessions.unlocked(session_id, sealed) as data:
-                        if data is not None:
-                            ctx = WidgetContext(session_id, data, unlocked=True)
-                            response = answer(ctx, post, view, *args, **kwargs)
-                    if data is not None:  # and nothing changed: `unlocked` said so
-                        hints.remember(session_id, ctx.run, QuietAnswer.of(response, sealed, data))
-                        return response
-                except NeedsLock:  # it asks the API, or changes the session: again, locked
-                    refresh()  # the language is chosen again, from the data read afresh
+                read = answered_unlocked(session_id, sealed, post, view, *args, **kwargs)
+                if read:
+                    response, ctx, data = read
+                    hints.remember(session_id, ctx.run, QuietAnswer.of(response, sealed, data))
+                    return response
+            elif read_first and read_first():
+                read = answered_unlocked(session_id, UNREAD, post, view, *args, **kwargs)
+                if read:
+                    return read[0]
             try:
                 # A poll never waits: the next one comes soon enough.
                 with sessions.transaction(session_id, wait=0 if polling else None) as data:
@@ -166,6 +158,22 @@ def widget_request(post=False, session_id_from=None):
         return wrapper
 
     return decorate
+
+
+def answered_unlocked(session_id, sealed, post, view, *args, **kwargs):
+    """(response, ctx, data) of the view from the session read without the lock (`sealed`, when
+    the caller read the record); None when the session is unknown or expired, or the view would
+    ask the API or change the session: then nothing was done, and it goes again with the lock."""
+    try:
+        with widget_sessions().unlocked(session_id, sealed) as data:
+            if data is None:
+                return None
+            ctx = WidgetContext(session_id, data, unlocked=True)
+            response = answer(ctx, post, view, *args, **kwargs)
+        return response, ctx, data  # and nothing changed: `unlocked` said so
+    except NeedsLock:
+        refresh()  # the language is chosen again, from the data read afresh
+        return None
 
 
 def answer(ctx, post, view, *args, **kwargs):

@@ -1,0 +1,124 @@
+"""A page of the provider list without a search reads the session without its lock and writes
+nothing (issue 11): it asks no API (the page is the one the process keeps for the Client) and
+records no event. A search (an event), a session's first list (asked of the upstream), a page
+no longer kept, or a page that would change the session goes with the lock, on either store."""
+import pytest
+
+from tests.client_backend import sandbox_user
+from tests.syncing_sessions import STORES, live_app_on
+from tests.widget_driver import open_widget, screen
+from widget.store import widget_sessions
+from widget.store_keys import stored_name
+from widget.upstream.accounts_api import AccountsApi
+
+LIST = "/widget/add_connection/providers"
+
+
+@pytest.fixture(params=STORES, ids=["files", "redis"])
+def app(tmp_path, clock, request):
+    with live_app_on(tmp_path, clock, **request.param) as app:
+        yield app
+
+
+@pytest.fixture
+def user(app):
+    return sandbox_user(app, accept_terms=True)
+
+
+@pytest.fixture
+def listed(client, user):
+    """A widget at the provider list, its first list asked of the upstream."""
+    w, page = open_widget(client, user)
+    assert screen(page) == "providers"
+    return w
+
+
+@pytest.fixture
+def api_calls(monkeypatch):
+    calls, original = [], AccountsApi.request
+
+    def counting(self, method, path, **options):
+        calls.append(path)
+        return original(self, method, path, **options)
+
+    monkeypatch.setattr(AccountsApi, "request", counting)
+    return calls
+
+
+def held(app, session_id):
+    """The session's lock, held as by another request at work (a poll never waits for it)."""
+    with app.app_context():
+        return widget_sessions().backend.lock(stored_name(session_id), wait=0)
+
+
+def sealed(app, session_id):
+    with app.app_context():
+        return widget_sessions().sealed(session_id)
+
+
+@pytest.fixture
+def short_lock_wait(app):
+    """A request that waits for a held lock gives up at once (the in-progress screen)."""
+    app.extensions["widget_sessions"].backend.lock_wait_seconds = 0
+
+
+@pytest.mark.parametrize("params", [{}, {"page": "1"}, {"q": "  "}])
+def test_a_list_page_is_answered_while_another_request_holds_the_session(
+        app, listed, api_calls, short_lock_wait, params):
+    assert listed.get(LIST, **params).status_code == 200  # the page is kept from now on
+    record, asked = sealed(app, listed.session_id), len(api_calls)
+    with held(app, listed.session_id):
+        answer = listed.get(LIST, **params)
+    assert answer.status_code == 200 and screen(answer) == "providers"
+    assert len(api_calls) == asked
+    assert sealed(app, listed.session_id) == record  # byte for byte: nothing written
+
+
+def test_a_search_is_an_event_and_waits_for_the_lock(app, listed, short_lock_wait):
+    with held(app, listed.session_id):
+        assert listed.get(LIST, q="banque").status_code == 409  # in progress
+    answer = listed.get(LIST, q="banque")
+    assert answer.status_code == 200 and "Banque" in answer.get_data(as_text=True)
+
+
+def test_a_session_s_first_list_is_asked_of_the_upstream_with_the_lock(
+        app, client, user, listed, short_lock_wait, api_calls):
+    """Though the page is kept (another session listed it): the first is the user's own."""
+    created = open_widget(client, user)[0]
+    with app.app_context():
+        with widget_sessions().transaction(created.session_id) as data:
+            data.pop("providers_listed")  # at the list, not yet asked (a record of before, say)
+    api_calls.clear()
+    with held(app, created.session_id):
+        assert created.get(LIST).status_code == 409
+    assert api_calls.count("/providers") == 0
+    assert screen(created.get(LIST)) == "providers"
+    assert api_calls.count("/providers") == 1
+
+
+def test_a_page_no_longer_kept_is_asked_again_with_the_lock(
+        app, listed, short_lock_wait, api_calls):
+    app.extensions["upstream_answers"]._answers.clear()  # the kept pages expired
+    with held(app, listed.session_id):
+        assert listed.get(LIST).status_code == 409
+    assert api_calls == []
+    answer = listed.get(LIST)
+    assert answer.status_code == 200 and screen(answer) == "providers"
+    assert api_calls == ["/providers"]
+    with held(app, listed.session_id):  # kept again
+        assert listed.get(LIST).status_code == 200
+
+
+def test_a_list_page_that_changes_the_session_saves_it_with_the_lock(
+        app, listed, short_lock_wait):
+    """A session whose run is at another step: the list puts it back at the list (the run
+    changes), which only the lock may do."""
+    with app.app_context():
+        sessions = widget_sessions()
+        with sessions.transaction(listed.session_id) as data:
+            data["run"]["step"] = "channel_choice"
+    with held(app, listed.session_id):
+        assert listed.get(LIST).status_code == 409
+    assert screen(listed.get(LIST)) == "providers"
+    with app.app_context():
+        assert widget_sessions().load(listed.session_id)["run"]["step"] == "providers"
