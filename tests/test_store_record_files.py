@@ -103,3 +103,35 @@ def test_whatever_a_damaged_record_makes_pickle_raise_reads_as_missing(caches, c
     with caplog.at_level(logging.WARNING):
         assert ours.get("widget:k") is None
     assert any("cache file" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize("timeout", [60, 0, 3600 * 24])
+def test_what_we_write_cachelib_reads_with_the_same_expiry(caches, timeout):
+    ours, theirs = caches
+    assert ours.set("widget:ours", b"sealed", timeout=timeout)
+    assert theirs.set("widget:theirs", b"sealed", timeout=timeout)
+    assert theirs.get("widget:ours") == b"sealed" and theirs.has("widget:ours")
+    with open(ours._get_filename("widget:ours"), "rb") as mine, \
+            open(ours._get_filename("widget:theirs"), "rb") as cachelib_s:
+        expiry, expected = (struct.unpack("I", fh.read(4))[0] for fh in (mine, cachelib_s))
+        assert mine.read() == cachelib_s.read()
+    assert abs(expiry - expected) <= 1  # the same second, or the next
+    assert (expiry == 0) is (timeout == 0)
+    assert stat.S_IMODE(os.stat(ours._get_filename("widget:ours")).st_mode) == 0o600
+
+
+def test_a_write_replaces_the_record_whole_and_leaves_no_scratch(caches, tmp_path):
+    ours, _ = caches
+    assert ours.set("widget:k", b"first" * 1000, timeout=60)
+    assert ours.set("widget:k", b"second", timeout=60)
+    assert ours.get("widget:k") == b"second"
+    assert sorted(os.listdir(tmp_path)) == [os.path.basename(ours._get_filename("widget:k"))]
+
+
+def test_a_write_that_fails_says_so_and_leaves_no_scratch(caches, tmp_path, caplog):
+    ours, _ = caches
+    os.mkdir(ours._get_filename("widget:k"))  # a folder where the record goes: no rename there
+    with caplog.at_level(logging.WARNING):
+        assert ours.set("widget:k", b"v", timeout=60) is False
+    assert sorted(os.listdir(tmp_path)) == [os.path.basename(ours._get_filename("widget:k"))]
+    assert any("cache file" in r.getMessage() for r in caplog.records)

@@ -3,13 +3,17 @@
 Every widget request reads its session's record (and the store's `exists` reads its first four
 bytes): through `open()`, each read cost a buffered file object and six system calls (open,
 fstat, an isatty ioctl, lseek, read, close), where open, read and close are enough. Same files,
-same format as cachelib writes them (a 4-byte expiry, then a pickle); cachelib still writes,
-deletes and counts them.
+same format as cachelib writes them (a 4-byte expiry, then a pickle). A record is written as
+cachelib does (a new file renamed over the old one, so that a reader or a crash never meets
+half of one), without its extra calls: its existence checked before, a chmod and a stat after
+(with no threshold, cachelib counts no files).
 """
+import contextlib
 import logging
 import os
 import pickle
 import struct
+import threading
 import time
 from typing import Any
 
@@ -79,3 +83,31 @@ class RecordFiles(FileSystemCache):
                            exc_info=True)
             return False
         return bool(self._header(data, filename))
+
+    def set(self, key: str, value: Any, timeout: Any = None, mgmt_element: bool = False) -> bool:
+        if self._threshold != 0 or mgmt_element:  # cachelib's bookkeeping: its own way
+            return bool(super().set(key, value, timeout, mgmt_element))
+        filename = self._get_filename(key)
+        data = EXPIRY.pack(self._normalize_timeout(timeout)) + pickle.dumps(
+            value, pickle.HIGHEST_PROTOCOL)
+        # Named for its thread, which writes one file at a time; cachelib's suffix, which the
+        # store's sweep removes when a crash left it behind.
+        scratch = "%s.%d-%d%s" % (filename, os.getpid(), threading.get_ident(),
+                                  self._fs_transaction_suffix)
+        try:
+            fd = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC,
+                         self._mode or 0o600)
+            try:
+                written = 0
+                while written < len(data):
+                    written += os.write(fd, data[written:])
+            finally:
+                os.close(fd)
+            os.replace(scratch, filename)
+        except OSError:
+            logger.warning("Exception raised while handling cache file '%s'", filename,
+                           exc_info=True)
+            with contextlib.suppress(OSError):
+                os.remove(scratch)
+            return False
+        return True
