@@ -8,23 +8,12 @@ import time
 
 import pytest
 
-from tests.client_backend import sandbox_user
-from tests.syncing_sessions import STORES, live_app_on, saved_run, syncing
+from tests.syncing_sessions import saved_run, syncing
+from tests.syncing_sessions import app, user  # noqa: F401 (the fixtures: each store)
 from widget.flows.run import Run, Step
 from widget.store import widget_sessions
 from widget.upstream.accounts_api import AccountsApi
 from widget.views.poll_hints import PollHints, record_digest
-
-
-@pytest.fixture(params=STORES, ids=["files", "redis"])
-def app(tmp_path, clock, request):
-    with live_app_on(tmp_path, clock, **request.param) as app:
-        yield app
-
-
-@pytest.fixture
-def user(app):
-    return sandbox_user(app, accept_terms=True)
 
 
 @pytest.fixture

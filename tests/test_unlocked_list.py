@@ -4,25 +4,12 @@ records no event. A search (an event), a session's first list (asked of the upst
 no longer kept, or a page that would change the session goes with the lock, on either store."""
 import pytest
 
-from tests.client_backend import sandbox_user
-from tests.syncing_sessions import STORES, live_app_on
+from tests.syncing_sessions import api_calls, app, user  # noqa: F401 (fixtures)
 from tests.widget_driver import open_widget, screen
 from widget.store import widget_sessions
 from widget.store_keys import stored_name
-from widget.upstream.accounts_api import AccountsApi
 
 LIST = "/widget/add_connection/providers"
-
-
-@pytest.fixture(params=STORES, ids=["files", "redis"])
-def app(tmp_path, clock, request):
-    with live_app_on(tmp_path, clock, **request.param) as app:
-        yield app
-
-
-@pytest.fixture
-def user(app):
-    return sandbox_user(app, accept_terms=True)
 
 
 @pytest.fixture
@@ -32,17 +19,6 @@ def listed(client, user):
     assert screen(page) == "providers"
     return w
 
-
-@pytest.fixture
-def api_calls(monkeypatch):
-    calls, original = [], AccountsApi.request
-
-    def counting(self, method, path, **options):
-        calls.append(path)
-        return original(self, method, path, **options)
-
-    monkeypatch.setattr(AccountsApi, "request", counting)
-    return calls
 
 
 def held(app, session_id):

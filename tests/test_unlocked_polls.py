@@ -5,26 +5,14 @@ import time
 
 import pytest
 
-from tests.client_backend import sandbox_user
 from tests.session_stores import make_app
-from tests.syncing_sessions import STORES, live_app_on, saved_run, syncing
+from tests.syncing_sessions import STORES, saved_run, syncing
+from tests.syncing_sessions import api_calls, app, user  # noqa: F401 (fixtures)
 from tests.widget_driver import events, returned
 from widget.store import NeedsLock, widget_sessions
 from widget.store_keys import stored_name
-from widget.upstream.accounts_api import AccountsApi
 
 SPIED = ("lock", "exists", "write", "delete")
-
-
-@pytest.fixture(params=STORES, ids=["files", "redis"])
-def app(tmp_path, clock, request):
-    with live_app_on(tmp_path, clock, **request.param) as app:
-        yield app
-
-
-@pytest.fixture
-def user(app):
-    return sandbox_user(app, accept_terms=True)
 
 
 @pytest.fixture
@@ -38,17 +26,6 @@ def store_calls(app, monkeypatch):
         monkeypatch.setattr(backend, name, spy)
     return calls
 
-
-@pytest.fixture
-def api_calls(monkeypatch):
-    calls, original = [], AccountsApi.request
-
-    def counting(self, method, path, **options):
-        calls.append(path)
-        return original(self, method, path, **options)
-
-    monkeypatch.setattr(AccountsApi, "request", counting)
-    return calls
 
 
 def test_a_poll_within_its_interval_takes_no_lock_and_writes_nothing(
