@@ -166,6 +166,29 @@ def test_a_widget_flow_on_redis(tmp_path):
         server.stop()
 
 
+def test_a_write_removes_legacy_records_only_for_a_session_read_under_its_legacy_name(store_app):
+    """Removing the legacy names on every write cost each write two removals that found nothing:
+    only the write that renames a session read under its id removes them."""
+    store = widget_sessions()
+    removed = []
+    write = store.backend.write
+
+    def spy(records, deletes=(), **kwargs):
+        removed.append(list(deletes))
+        return write(records, deletes=deletes, **kwargs)
+
+    store.backend.write = spy
+    legacy = {"expires_at_ts": time.time() + 60, "client_id": "c", "options": {}, "n": 1}
+    old_id, new_id = store.new_id(), store.create(dict(legacy))
+    write([("widget:" + old_id, store._sealed(legacy), 60)])
+    removed.clear()
+    for session_id in (new_id, old_id, old_id):
+        with store.transaction(session_id) as data:
+            data["n"] += 1
+    assert removed == [[], ["widget:" + old_id, "widget-stale:" + old_id], []]
+    assert store.load(old_id)["n"] == 3 and store.load(new_id)["n"] == 2
+
+
 def test_a_session_written_under_its_id_by_the_previous_release_goes_on(store_app):
     """Records were named by the session id before they were named by its digest: a run in
     progress during the deploy goes on, and its next write renames its records."""

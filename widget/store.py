@@ -186,6 +186,7 @@ class WidgetSessionStore:
                 # renamed): most requests change the run, not what an old link needs.
                 self._write(session_id, data, fence, pending, with_record=changed, text=serialised,
                             with_stale=not named or repr(stale_part(data)) != stale_before,
+                            renamed=not named,
                             outbox=self.outbox.appends(session_id, deliveries, self.cipher)
                             if deliveries else [])
             if deliveries:  # saved: a request that failed delivers nothing
@@ -232,10 +233,13 @@ class WidgetSessionStore:
     def _write(self, session_id: str, data: SessionData, fence: Any = None,
                pending: list[SessionData] | None = None, with_record: bool = True,
                with_stale: bool = True, outbox: list[Append] | None = None,
-               text: str | None = None) -> None:
+               text: str | None = None, renamed: bool = False) -> None:
         """Save the record (unless `with_record` is false) and the stale one, with the events
         of this request (`pending`) and their webhook deliveries (`outbox`: these go even when
-        the session just ended). `text`, when given, is `data` already encoded."""
+        the session just ended). `text`, when given, is `data` already encoded. `renamed`: the
+        session was read under its legacy name, whose records go when the record is written
+        under the new one (a session read under the new name has none: removing them cost
+        every write two file removals that found nothing)."""
         live, stale = live_key(session_id), stale_key(session_id)
         legacy = [legacy_key(LIVE_PREFIX, session_id), legacy_key(STALE_PREFIX, session_id)]
         remaining = data["expires_at_ts"] - time.time()
@@ -244,7 +248,8 @@ class WidgetSessionStore:
             records = [(live, self._sealed(data, text), remaining)] if with_record else []
             if with_stale:
                 records.append((stale, self._sealed(stale_part(data)), stale_ttl))
-            self.backend.write(records, deletes=legacy if with_record else [], fence=fence,
+            self.backend.write(records, deletes=legacy if with_record and renamed else [],
+                               fence=fence,
                                appends=self.event_lists.appends(session_id, pending, remaining)
                                + (outbox or []))
         else:  # expired or ended: the tokens and secret go with the live record, and the events

@@ -14,6 +14,7 @@ from authlib.integrations.requests_client.oauth2_session import OAuth2Auth, OAut
 from authlib.oauth2.client import OAuth2Client
 from requests.adapters import HTTPAdapter
 
+from widget.upstream.call_preparation import prepare_quickly
 from widget.upstream.errors import InvalidToken, NetworkError, ServerError, UpstreamError
 from widget.upstream.in_process import mount
 
@@ -39,6 +40,7 @@ class ProcessSession(requests.Session):
     proxy and CA bundle settings once per origin instead of on every call (about a third of
     a call's cost in requests: `merge_environment_settings`). The upstream's origins are fixed
     at start-up, so what the environment says of them does not change while the process runs.
+    Its calls are prepared without requests' protocol checks (`call_preparation.py`).
     """
 
     def __init__(self) -> None:
@@ -48,6 +50,9 @@ class ProcessSession(requests.Session):
         self.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
         self._environment: dict[Any, Any] = {}
         self._environment_lock = threading.Lock()
+
+    def prepare_request(self, request: requests.Request) -> requests.PreparedRequest:
+        return prepare_quickly(self, request) or super().prepare_request(request)
 
     def merge_environment_settings(self, url: Any, proxies: Any, stream: Any, verify: Any,
                                    cert: Any) -> Any:
