@@ -1,5 +1,6 @@
-"""The Accounts API's bearer-token check (bearer.py): what RFC 6750 and Authlib's resource
-protector, which it replaced, accept and refuse; a revoked or expired token is refused at once."""
+"""The Accounts API's bearer-token check (Authlib's resource protector, given the request's
+headers in widget/sandbox/api.py): what RFC 6750 accepts and refuses; a revoked or expired
+token is refused at once."""
 import pytest
 
 PROVIDERS = "/sandbox/api/v2.1/providers"

@@ -144,8 +144,8 @@ def _response(view, args, kwargs):
 
 class _Headers:
     """What Authlib's bearer check reads of a request: its headers. The resource protector's
-    Flask wrapper also builds the request's URL and copies its headers, for nothing here: a
-    seventh of a sandbox call (no one listens to its signal or reads the token it leaves in g)."""
+    Flask wrapper also builds the request's URL and copies its headers, for nothing here (no one
+    listens to its signal or reads the token it leaves in g): a look 5.13 -> 4.95 M instructions."""
 
     def __init__(self, headers):
         self.headers = headers
