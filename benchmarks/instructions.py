@@ -13,7 +13,10 @@ file store's sweep never due): the longer run would meet more of it, by how slow
 
 - list: the provider-list page; search: an htmx search ("caisse");
 - poll: a syncing screen's poll within its interval (204, no look at the upstream);
-- look: a syncing screen's poll that asks the upstream (the widget's clock moved 6 s at each).
+- look: a syncing screen's poll that asks the upstream (the widget's clock moved 6 s at each);
+- pace: a syncing screen's poll at the users' pace (each user every 1.2 s of the widget's clock,
+  as htmx polls): a look when its interval is over (one poll in four or five once the interval
+  is at its cap), a 204 within it.
 """
 import argparse
 import os
@@ -29,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.procfile_server import fresh_copy  # noqa: E402
-KINDS = ("list", "search", "poll", "look")
+KINDS = ("list", "search", "poll", "look", "pace")
 # The benchmark's settings, and no work driven by the clock: a run under callgrind lasts minutes,
 # and the longer of the two would otherwise meet more of the provider list's expiries (60 s).
 SETTINGS = {"SANDBOX_SLOW_SYNC_SECONDS": str(24 * 3600), "SANDBOX_WEBHOOKS": "0",
@@ -105,6 +108,8 @@ def inner(kind, count):
         def one(n):
             if kind == "look" and n % 8 == 0:
                 now[0] += 6  # past the longest interval: every user's poll looks
+            if kind == "pace":
+                now[0] += 1.2 / 8  # each of the 8 users polls every 1.2 s
             session_id, link = users[n % 8]
             answer = client.get("/widget/add_connection/wait?" + urlencode(
                 {"session_id": session_id}), headers=screens.poll_headers(link), base_url=base)

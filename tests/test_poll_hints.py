@@ -10,10 +10,11 @@ import pytest
 
 from tests.syncing_sessions import saved_run, syncing
 from tests.syncing_sessions import app, user  # noqa: F401 (the fixtures: each store)
+from widget.events import UNDELIVERED
 from widget.flows.run import Run, Step
 from widget.store import widget_sessions
 from widget.upstream.accounts_api import AccountsApi
-from widget.views.poll_hints import PollHints, record_digest
+from widget.views.poll_hints import PollHints, QuietAnswer, record_digest
 
 
 @pytest.fixture
@@ -53,7 +54,7 @@ def test_a_poll_known_to_be_due_takes_the_lock_without_reading_unlocked_first(
     calls.clear()
     clock.advance(0.5)  # within the interval (1.5 s after a look that found nothing new)
     assert w.poll("sync-progress").status_code == 204
-    assert calls == ["unlocked", "open"]
+    assert calls == []  # the look's own 204, for the record it wrote
     calls.clear()
     clock.advance(1)  # 1.5 s since the look: due, and known to be
     assert w.poll("sync-progress").status_code == 204
@@ -76,7 +77,11 @@ def test_a_wrong_hint_costs_a_locked_read_and_nothing_else(app, client, user, cl
     calls.clear()
     clock.advance(0.1)
     assert w.poll("sync-progress").status_code == 204
-    assert calls == ["unlocked", "open"]  # the hint now knows the other look
+    assert calls == []  # the hint now knows the other look, and the 204 its record gives
+    clock.advance(1.5)
+    calls.clear()
+    w.poll("sync-progress")  # (the sync may have moved by then: a 200 with its progress)
+    assert calls[0] == "lock" and "ask" in calls  # 1.5 s after the other look: due
 
 
 def test_the_poll_that_ends_the_run_forgets_its_session(app, client, user, clock):
@@ -119,11 +124,79 @@ def test_hints_are_bounded_and_the_longest_unchanged_go_first():
 def quiet_poll(w, clock, calls):
     """A poll within the interval after one that made a quiet answer: what it did."""
     clock.advance(1)
-    w.poll("sync-progress")  # looks (the interval is 1.5 s after it)
+    w.poll("sync-progress")  # looks (the interval is 1.5 s after it): makes the quiet answer
     clock.advance(0.2)
-    assert w.poll("sync-progress").status_code == 204  # opened: makes the quiet answer
+    assert w.poll("sync-progress").status_code == 204
     calls.clear()
     clock.advance(0.2)
+
+
+def test_a_look_that_found_nothing_new_leaves_the_204_the_full_path_gives(
+        app, client, user, clock, calls):
+    w = syncing(client, user)
+    clock.advance(1)
+    looked = w.poll("sync-progress")
+    assert looked.status_code == 204 and "ask" in calls and "write" in calls
+    clock.advance(0.2)
+    calls.clear()
+    again = w.poll("sync-progress")
+    assert calls == [] and again.status_code == 204
+    app.extensions["poll_hints"]._hints.clear()  # the same poll, by the full path
+    full = w.poll("sync-progress")
+    assert calls == ["unlocked", "open"] and full.status_code == 204
+    assert sorted(again.headers.items()) == sorted(full.headers.items())
+    assert "HX-Trigger" not in full.headers
+
+
+def test_a_look_that_handed_the_page_messages_leaves_no_answer(app, client, user, clock, calls):
+    """A 204 carrying events for the parent window is not given again: each is handed once."""
+    w = syncing(client, user)
+    clock.advance(1)
+    with app.app_context():  # an event the page has not had yet (tracked at the bank, say)
+        with widget_sessions().transaction(w.session_id) as data:
+            data[UNDELIVERED] = [{"event_id": "ev_00000099_0123456789abcdef", "name": "SYNC_STARTED",
+                                  "date": "2026-12-05T07:00:00.000Z", "widget": "add_connection",
+                                  "data": {}}]
+    looked = w.poll("sync-progress")
+    assert looked.status_code == 204 and "passerelle:messages" in looked.headers["HX-Trigger"]
+    clock.advance(0.2)
+    calls.clear()
+    again = w.poll("sync-progress")
+    assert calls == ["unlocked", "open"] and again.status_code == 204
+    assert "HX-Trigger" not in again.headers
+
+
+def made_after_look(app, step, headers=(), terms_pending=False, sealed="gAAAAAB-token"):
+    """What a poll made with the lock leaves for the next (an answer, or None)."""
+    run = run_at(step)
+    run.terms_pending = terms_pending
+    with app.test_request_context("/widget/add_connection/wait",
+                                  headers={"HX-Request": "true", "HX-Trigger": "sync-progress"}):
+        response = app.response_class(status=204, headers=list(headers))
+        return QuietAnswer.after_look(response, run, sealed, {"expires_at_ts": time.time() + 60})
+
+
+@pytest.mark.parametrize("step, headers, terms_pending, sealed, made", [
+    (Step.SYNCING, (), False, "gAAAAAB-token", True),
+    (Step.SYNCING, (("HX-Trigger", "{}"),), False, "gAAAAAB-token", False),  # messages: once
+    (Step.SYNCING, (), True, "gAAAAAB-token", False),  # the terms come first
+    (Step.SYNCING, (), False, None, False),  # ended or expired: no record
+    (Step.CHALLENGE, (), False, "gAAAAAB-token", False),  # a wait whose poll may answer otherwise
+    (Step.WAITING, (), False, "gAAAAAB-token", False),
+])
+def test_which_locked_answers_are_given_again(app, step, headers, terms_pending, sealed, made):
+    answer = made_after_look(app, step, headers, terms_pending, sealed)
+    assert (answer is not None) is made
+    if made:
+        assert answer.digest == record_digest(sealed)
+
+
+def test_a_locked_answer_other_than_204_is_not_given_again(app):
+    run = run_at(Step.SYNCING)
+    with app.test_request_context("/widget/add_connection/wait"):
+        for response in (app.response_class("<p>", status=200), None):
+            assert QuietAnswer.after_look(response, run, "gAAAAAB-token",
+                                          {"expires_at_ts": time.time() + 60}) is None
 
 
 def test_the_same_record_s_poll_gets_the_same_204_without_opening_it(client, user, clock, calls):

@@ -12,7 +12,7 @@ from tests.live_server import build_app
 from tests.session_stores import REDIS_URL, make_app, redis_available
 from tests.widget_driver import create_session
 from widget.events import NUMBERS, SEQUENCE
-from widget.store import SESSION_ID, widget_sessions
+from widget.store import SESSION_ID, SavedRecord, widget_sessions
 from widget.store_keys import events_key, live_key, stale_key
 
 
@@ -208,3 +208,37 @@ def test_a_session_written_under_its_id_by_the_previous_release_goes_on(store_ap
     store.bank_states.spend(state, session_id, time.time() + 60)
     assert store.bank_states.record(state)["spent"] is True  # the old, unspent record is gone
     assert store.backend.get("widget-bank-state:" + state) is None
+
+
+@pytest.mark.parametrize("change, left", [
+    (lambda data: data.update(n=2), "written"),  # the record it wrote
+    (lambda data: None, "read"),  # nothing changed: the record it read, still there
+    (lambda data: data.update(expires_at_ts=time.time()), None),  # ended: no record
+])
+def test_a_transaction_tells_the_record_it_left(store_app, change, left):
+    """A poll made with the lock leaves its 204 for the record as it stands after it
+    (views/poll_hints.py): the record written, or the one read when nothing changed."""
+    store = widget_sessions()
+    session_id = store.create({"expires_at_ts": time.time() + 60, "client_id": "c",
+                               "options": {}, "n": 1})
+    read = store.sealed(session_id)
+    saved = SavedRecord()
+    with store.transaction(session_id, saved=saved) as data:
+        change(data)
+    if left is None:
+        assert saved.sealed is None and store.sealed(session_id) is None
+    else:
+        # The same record a read gives (Redis reads its bytes back, the files their text).
+        assert as_bytes(saved.sealed) == as_bytes(store.sealed(session_id))
+        assert (as_bytes(saved.sealed) == as_bytes(read)) is (left == "read")
+
+
+def test_a_transaction_of_an_unknown_session_leaves_no_record(store_app):
+    saved = SavedRecord()
+    with widget_sessions().transaction(widget_sessions().new_id(), saved=saved) as data:
+        assert data is None
+    assert saved.sealed is None
+
+
+def as_bytes(sealed):
+    return sealed.encode() if isinstance(sealed, str) else sealed

@@ -50,6 +50,14 @@ class StoreUnavailable(Exception):
     """The session store cannot be reached or refuses writes (Redis down, a full disk)."""
 
 
+class SavedRecord:
+    """The session's record as a transaction left it, unopened: the one it wrote (the text
+    sealed; a read of it may give its bytes), or the one it read when nothing changed; None
+    when there is none (ended, expired, unknown)."""
+
+    sealed: Any = None
+
+
 def is_session_id(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and bool(SESSION_ID.match(value))
 
@@ -141,14 +149,15 @@ class WidgetSessionStore:
             raise NeedsLock()
 
     @contextlib.contextmanager
-    def transaction(self, session_id: object,
-                    wait: float | None = None) -> Iterator[SessionData | None]:
+    def transaction(self, session_id: object, wait: float | None = None,
+                    saved: SavedRecord | None = None) -> Iterator[SessionData | None]:
         """Lock the session across processes, yield its data, and save it if no error escaped.
 
         Yields None for an unknown or expired session. Serialising a session's requests is what
         makes a double click or two tabs create one connection, and one token refresh at a time.
         Raises SessionBusy when another request keeps the lock longer than `wait` seconds (the
         store's setting by default), or took it over meanwhile (then nothing is saved).
+        `saved`, when given, is told the record the transaction left.
         """
         self.backend.sweep_if_due()
         # A session that is not there takes no lock, so made-up ids leave no lock file behind.
@@ -160,7 +169,8 @@ class WidgetSessionStore:
             yield None
             return
         with self.backend.lock(stored_name(session_id), wait) as fence:
-            data, text = self._live(session_id)
+            sealed = self._stored(LIVE_PREFIX, session_id)
+            data, text = self._live(session_id, sealed)
             if data is None:
                 yield None
                 return
@@ -184,11 +194,15 @@ class WidgetSessionStore:
             if changed or pending:
                 # The stale record is rewritten only when what it holds changed (or it is to be
                 # renamed): most requests change the run, not what an old link needs.
-                self._write(session_id, data, fence, pending, with_record=changed, text=serialised,
-                            with_stale=not named or repr(stale_part(data)) != stale_before,
-                            renamed=not named,
-                            outbox=self.outbox.appends(session_id, deliveries, self.cipher)
-                            if deliveries else [])
+                written = self._write(
+                    session_id, data, fence, pending, with_record=changed, text=serialised,
+                    with_stale=not named or repr(stale_part(data)) != stale_before,
+                    renamed=not named,
+                    outbox=self.outbox.appends(session_id, deliveries, self.cipher)
+                    if deliveries else [])
+                sealed = written if changed else sealed
+            if saved is not None:
+                saved.sealed = sealed
             if deliveries:  # saved: a request that failed delivers nothing
                 self.outbox.saved(session_id, deliveries)
 
@@ -233,29 +247,33 @@ class WidgetSessionStore:
     def _write(self, session_id: str, data: SessionData, fence: Any = None,
                pending: list[SessionData] | None = None, with_record: bool = True,
                with_stale: bool = True, outbox: list[Append] | None = None,
-               text: str | None = None, renamed: bool = False) -> None:
+               text: str | None = None, renamed: bool = False) -> Any:
         """Save the record (unless `with_record` is false) and the stale one, with the events
         of this request (`pending`) and their webhook deliveries (`outbox`: these go even when
         the session just ended). `text`, when given, is `data` already encoded. `renamed`: the
         session was read under its legacy name, whose records go when the record is written
         under the new one (a session read under the new name has none: removing them cost
-        every write two file removals that found nothing)."""
+        every write two file removals that found nothing). Returns the record written (sealed),
+        None when none was (events alone) or it was removed (expired, ended)."""
         live, stale = live_key(session_id), stale_key(session_id)
         legacy = [legacy_key(LIVE_PREFIX, session_id), legacy_key(STALE_PREFIX, session_id)]
         remaining = data["expires_at_ts"] - time.time()
         stale_ttl = max(1, remaining + EXPIRED_GRACE_SECONDS)
         if remaining > 0:
-            records = [(live, self._sealed(data, text), remaining)] if with_record else []
+            record = self._sealed(data, text) if with_record else None
+            records = [(live, record, remaining)] if with_record else []
             if with_stale:
                 records.append((stale, self._sealed(stale_part(data)), stale_ttl))
             self.backend.write(records, deletes=legacy if with_record and renamed else [],
                                fence=fence,
                                appends=self.event_lists.appends(session_id, pending, remaining)
                                + (outbox or []))
+            return record
         else:  # expired or ended: the tokens and secret go with the live record, and the events
             self.backend.write([(stale, self._sealed(stale_part(data)), stale_ttl)],
                                deletes=[live, events_key(session_id), *legacy],
                                fence=fence, appends=outbox or [])
+            return None
 
 
 def _serialised(data: SessionData) -> str | None:

@@ -9,6 +9,8 @@ A poll within its interval reads the session's record without the lock; when the
 one (byte for byte) from which this process last answered that same poll 204, the answer is the
 same, and it is given again without opening the record: a 204 depends on the record, the
 request's poller and the time, and the time is checked (the next look, the session's expiry).
+A look that found the sync where it was leaves such an answer too, for the record it wrote: the
+next poll within the interval, on that record, answers the same 204 (`QuietAnswer.after_look`).
 
 A hint only ever takes a shortcut to what the full path would do: a wrong one (the other
 worker looked meanwhile) costs that poll a locked read that finds nothing to do.
@@ -61,6 +63,19 @@ class QuietAnswer:
             return None
         return cls(record_digest(sealed), poll_asked(), float(data["expires_at_ts"]),
                    tuple(response.headers.items()), g.get("frame_ancestors"), g.get("run_locale"))
+
+    @classmethod
+    def after_look(cls, response: Any, run: Run | None, sealed: Any,
+                   data: dict[str, Any]) -> "QuietAnswer | None":
+        """The answer to give again after a poll made with the lock, from the record it left
+        (`sealed`): only a sync's 204 that handed the page no message. A poll within the interval
+        on that record then answers that same 204 (`Sync.poll`: not due, nothing new), where a
+        challenge's or a form's wait may answer otherwise, and messages are handed once."""
+        if run is None or run.step != Step.SYNCING or run.terms_pending or sealed is None:
+            return None
+        if not isinstance(response, Response) or "HX-Trigger" in response.headers:
+            return None
+        return cls.of(response, sealed, data)
 
     def replay(self) -> Response:
         """The same response again; the page's headers (after_request) made from the same g."""

@@ -18,7 +18,7 @@ from widget.htmx import header, render_screen
 from widget.limits import ChallengeAttempts
 from widget.returns import result_params
 from widget.security import csrf_valid
-from widget.store import UNREAD, NeedsLock, SessionBusy, widget_sessions
+from widget.store import UNREAD, NeedsLock, SavedRecord, SessionBusy, widget_sessions
 from widget.views.endings import leave
 from widget.views.outcomes import respond
 from widget.views.poll_hints import QuietAnswer, poll_hints
@@ -142,15 +142,18 @@ def widget_request(post=False, session_id_from=None, read_first=None):
                 read = answered_unlocked(session_id, UNREAD, post, view, *args, **kwargs)
                 if read:
                     return read[0]
+            saved = SavedRecord() if hints else None
             try:
                 # A poll never waits: the next one comes soon enough.
-                with sessions.transaction(session_id, wait=0 if polling else None) as data:
+                with sessions.transaction(session_id, wait=0 if polling else None,
+                                          saved=saved) as data:
                     if data is None:
                         return session_missing(session_id)
                     ctx = WidgetContext(session_id, data)
                     response = answer(ctx, post, view, *args, **kwargs)
-                if hints:  # saved: the next poll's hint is the run's as saved
-                    hints.remember(session_id, ctx.run)
+                if hints and saved is not None:  # saved: the next poll's hint is the run's as saved
+                    hints.remember(session_id, ctx.run, QuietAnswer.after_look(
+                        response, ctx.run, saved.sealed, data))
                 return response
             except SessionBusy:
                 return still_in_progress(session_id, polling)
