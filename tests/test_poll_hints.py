@@ -49,8 +49,9 @@ def test_a_poll_known_to_be_due_takes_the_lock_without_reading_unlocked_first(
     clock.advance(1)
     calls.clear()
     assert w.poll("sync-progress").status_code == 204
-    # No hint yet (this process never saw this session poll): read unlocked, then again locked.
-    assert calls[:3] == ["unlocked", "open", "lock"] and "ask" in calls
+    # No hint yet (this process never saw this session poll): to the lock at once, and it
+    # looks (a sync starts with no look made). Read unlocked first, it was read twice.
+    assert calls[0] == "lock" and "unlocked" not in calls and "ask" in calls
     calls.clear()
     clock.advance(0.5)  # within the interval (1.5 s after a look that found nothing new)
     assert w.poll("sync-progress").status_code == 204
@@ -97,28 +98,31 @@ def run_at(step, polled_at=100.0, quiet_polls=0):
     return run
 
 
-@pytest.mark.parametrize("run, now, due", [
-    (run_at(Step.SYNCING), 100.5, False),
-    (run_at(Step.SYNCING), 101.0, True),
-    (run_at(Step.SYNCING, quiet_polls=9), 104.9, False),  # the interval's cap: 5 s
-    (run_at(Step.SYNCING, quiet_polls=9), 105.0, True),
-    (run_at(Step.CHALLENGE, quiet_polls=9), 101.0, True),  # a challenge's wait stays at 1 s
-    (run_at(Step.WAITING), 101.0, True),
-    (run_at(Step.ACCOUNTS), 1000.0, False),  # no look to wait for: forgotten
-    (None, 1000.0, False),
+@pytest.mark.parametrize("run, now, not_due", [
+    (run_at(Step.SYNCING), 100.5, True),
+    (run_at(Step.SYNCING), 101.0, False),
+    (run_at(Step.SYNCING, quiet_polls=9), 104.9, True),  # the interval's cap: 5 s
+    (run_at(Step.SYNCING, quiet_polls=9), 105.0, False),
+    (run_at(Step.CHALLENGE, quiet_polls=9), 100.5, True),
+    (run_at(Step.CHALLENGE, quiet_polls=9), 101.0, False),  # a challenge's wait stays at 1 s
+    (run_at(Step.WAITING), 101.0, False),
+    (run_at(Step.ACCOUNTS), 100.5, False),  # no look to wait for: forgotten, to the lock
+    (None, 100.5, False),
 ])
-def test_when_a_hint_says_a_look_is_due(run, now, due):
+def test_when_a_hint_says_no_look_is_due(run, now, not_due):
+    """Only a poll known not to look is read without the lock; one of a session this process
+    knows nothing of goes to the lock, as one known to look does."""
     hints = PollHints()
     hints.remember("s", run)
-    assert hints.due("s", now) is due
-    assert hints.due("unknown", now) is False
+    assert hints.not_due("s", now) is not_due
+    assert hints.not_due("unknown", now) is False
 
 
 def test_hints_are_bounded_and_the_longest_unchanged_go_first():
     hints = PollHints(most=2)
     for name, polled_at in (("a", 0), ("b", 0), ("a", 1), ("c", 0)):  # "a" looked again
         hints.remember(name, run_at(Step.SYNCING, polled_at=polled_at))
-    assert [hints.due(name, 10) for name in "abc"] == [True, False, True]
+    assert [hints.not_due(name, 0.5) for name in "abc"] == [True, False, True]
 
 
 def quiet_poll(w, clock, calls):
@@ -143,7 +147,7 @@ def test_a_look_that_found_nothing_new_leaves_the_204_the_full_path_gives(
     assert calls == [] and again.status_code == 204
     app.extensions["poll_hints"]._hints.clear()  # the same poll, by the full path
     full = w.poll("sync-progress")
-    assert calls == ["unlocked", "open"] and full.status_code == 204
+    assert calls == ["lock", "open"] and full.status_code == 204  # not due: nor ask, nor write
     assert sorted(again.headers.items()) == sorted(full.headers.items())
     assert "HX-Trigger" not in full.headers
 

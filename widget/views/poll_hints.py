@@ -3,7 +3,9 @@ API, and the `204 No Content` the last one within its interval answered.
 
 A poll whose look is due found that out only after reading, decrypting and parsing the session
 and building its flow, then did all of it again under the lock: a sixth of a look's work. A poll
-this process knows to be due goes to the lock at once.
+this process knows to be due goes to the lock at once, and so does one of a session it knows
+nothing of: most often the first poll of a waiting screen, which looks (a sync starts with no
+look made), or the first this process gets of a session another process served until then.
 
 A poll within its interval reads the session's record without the lock; when the record is the
 one (byte for byte) from which this process last answered that same poll 204, the answer is the
@@ -91,14 +93,16 @@ class PollHints:
         self._hints: OrderedDict[str, tuple[float, QuietAnswer | None]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def due(self, session_id: str, now: float) -> bool:
-        """True when this session's poll is known to ask the API now (the widget's clock)."""
+    def not_due(self, session_id: str, now: float) -> bool:
+        """True when this session's poll is known not to ask the API now: its next look is
+        later (the widget's clock). False when it is due, or this process knows nothing of the
+        session."""
         hint = self._hints.get(session_id)
-        return hint is not None and now >= hint[0]
+        return hint is not None and now < hint[0]
 
     def quiet(self, session_id: str, sealed: Any, wall_time: float) -> QuietAnswer | None:
         """The answer to give again to this poll, when its record is the one it was made from
-        and the session has not expired since (`due` said no look is due)."""
+        and the session has not expired since (`not_due` said no look is due)."""
         hint = self._hints.get(session_id)
         answer = hint and hint[1]
         if not answer or not sealed or wall_time >= answer.expires_at:

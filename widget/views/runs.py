@@ -127,8 +127,9 @@ def widget_request(post=False, session_id_from=None, read_first=None):
             hints = poll_hints() if trigger in SCREEN_POLLERS else None
             # Most polls of a waiting screen change nothing: they need neither lock nor write,
             # and one whose record is as when this process last answered it 204 gets that 204
-            # again. One this process knows must ask the API goes to the lock at once.
-            if hints and not hints.due(session_id, widget_clock()()):
+            # again. One this process knows must ask the API goes to the lock at once, and so
+            # does one it knows nothing of (most often a waiting screen's first poll: a look).
+            if hints and hints.not_due(session_id, widget_clock()()):
                 sealed = sessions.sealed(session_id)
                 known = hints.quiet(session_id, sealed, time.time())
                 if known:
