@@ -25,7 +25,7 @@ from flask import current_app
 
 from widget.bank_states import BankStates
 from widget.events import NUMBERS, PENDING, SEQUENCE, EventNumbers
-from widget.store_backend import Append, Backend, Cipher, SessionData
+from widget.store_backend import Append, Backend, Cipher, Record, SessionData
 from widget.store_events import EventLists
 from widget.store_keys import (LIVE_PREFIX, STALE_PREFIX, events_key, legacy_key, live_key,
                                stale_key, stored_name)
@@ -260,8 +260,11 @@ class WidgetSessionStore:
         remaining = data["expires_at_ts"] - time.time()
         stale_ttl = max(1, remaining + EXPIRED_GRACE_SECONDS)
         if remaining > 0:
-            record = self._sealed(data, text) if with_record else None
-            records = [(live, record, remaining)] if with_record else []
+            records: list[Record] = []
+            record = None
+            if with_record:
+                record = self._sealed(data, text)
+                records.append((live, record, remaining))
             if with_stale:
                 records.append((stale, self._sealed(stale_part(data)), stale_ttl))
             self.backend.write(records, deletes=legacy if with_record and renamed else [],
