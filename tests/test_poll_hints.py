@@ -158,9 +158,9 @@ def test_a_look_that_handed_the_page_messages_leaves_no_answer(app, client, user
     clock.advance(1)
     with app.app_context():  # an event the page has not had yet (tracked at the bank, say)
         with widget_sessions().transaction(w.session_id) as data:
-            data[UNDELIVERED] = [{"event_id": "ev_00000099_0123456789abcdef", "name": "SYNC_STARTED",
-                                  "date": "2026-12-05T07:00:00.000Z", "widget": "add_connection",
-                                  "data": {}}]
+            data[UNDELIVERED] = [{"event_id": "ev_00000099_0123456789abcdef",
+                                  "name": "SYNC_STARTED", "date": "2026-12-05T07:00:00.000Z",
+                                  "widget": "add_connection", "data": {}}]
     looked = w.poll("sync-progress")
     assert looked.status_code == 204 and "passerelle:messages" in looked.headers["HX-Trigger"]
     clock.advance(0.2)
