@@ -93,10 +93,12 @@ class Tally:
     def __init__(self):
         self.latencies, self.sizes, self.errors, self.timeouts, self.statuses = [], [], 0, 0, {}
         self.left_waiting = 0  # polls still unanswered when the load stopped
+        self.arriving = []  # latencies of the polls sent while users were still arriving
 
 
-async def one_user(port, target, headers, tally, start, end, timeout):
-    """Poll like htmx until `end`: on a tick, or at once when a tick fell during the last poll."""
+async def one_user(port, target, headers, tally, start, end, timeout, counted_from=0.0):
+    """Poll like htmx until `end`: on a tick, or at once when a tick fell during the last poll.
+    Polls sent before `counted_from` are tallied apart (`arriving`), not in `latencies`."""
     loop = asyncio.get_running_loop()
     connection = Connection(port)
     next_tick = start
@@ -123,8 +125,11 @@ async def one_user(port, target, headers, tally, start, end, timeout):
             else:
                 tally.statuses[status] = tally.statuses.get(status, 0) + 1
                 if status in (200, 204):  # 204: nothing new, htmx keeps the screen
-                    tally.latencies.append(loop.time() - sent)
-                    tally.sizes.append(size)
+                    if sent < counted_from:
+                        tally.arriving.append(loop.time() - sent)
+                    else:
+                        tally.latencies.append(loop.time() - sent)
+                        tally.sizes.append(size)
                 else:
                     tally.errors += 1
             done = loop.time()
@@ -135,18 +140,30 @@ async def one_user(port, target, headers, tally, start, end, timeout):
         connection.close()
 
 
-async def load(port, targets, seconds, timeout):
-    """Every user's polls for `seconds`; then how long until a plain page is answered."""
+async def load(port, targets, seconds, timeout, arrivals=None, at_count=None,
+               at_end=None):
+    """Every user's polls for `seconds`; then how long until a plain page is answered.
+
+    Users open the screen one after the other, evenly over the first poll interval, or over
+    `arrivals` seconds when given: then the polls sent while they arrive are tallied apart
+    (`Tally.arriving`), `seconds` of counted polls follow the last arrival, and `at_count()` and
+    `at_end()` are called when counting starts and when the load stops (CPU readings, say)."""
     loop = asyncio.get_running_loop()
     tally = Tally()
     start = loop.time() + 0.5
-    end = start + seconds
-    # Users did not all open the screen at the same instant: their ticks are spread.
+    spread = POLL_SECONDS if arrivals is None else arrivals
+    counted_from = start if arrivals is None else start + arrivals
+    end = counted_from + seconds
     users = [asyncio.create_task(one_user(port, target, headers, tally,
-                                          start + POLL_SECONDS * number / len(targets), end,
-                                          timeout))
+                                          start + spread * number / len(targets), end,
+                                          timeout, counted_from))
              for number, (target, headers) in enumerate(targets)]
-    await asyncio.sleep(end - loop.time())
+    await asyncio.sleep(max(0.0, counted_from - loop.time()))
+    if at_count:
+        at_count()
+    await asyncio.sleep(max(0.0, end - loop.time()))
+    if at_end:
+        at_end()
     # The load stops at once: every user closes its page, answered or not (the server may
     # still hold their polls in its queue: recovering means getting through them).
     for user in users:
