@@ -3,6 +3,7 @@
 The app's settings are checked here too, so a bad one stops the service with one line naming
 the variable, before any worker boots (a worker failing to boot would be restarted forever).
 """
+import gc
 import sys
 
 from widget.config import SettingError, settle_settings, settings_from_env
@@ -24,3 +25,12 @@ timeout = 60
 forwarded_allow_ips = ""
 # No access log: widget URLs carry session ids. Errors go to stderr, where a PaaS collects them.
 errorlog = "-"
+
+
+def post_worker_init(worker):
+    """The app is loaded: what it made is there for the worker's life, so out of the collector's
+    way. Each full collection walked all of it (about 80,000 objects: 36-47 ms on a 2-core
+    machine, during which the worker answers no request); frozen, a few hundred. A frozen object
+    is still freed when its last reference goes; only a cycle of them dropped later would stay."""
+    gc.collect()  # what is garbage already would never be collected once frozen
+    gc.freeze()
