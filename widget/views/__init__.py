@@ -3,8 +3,8 @@
 
 def register_blueprints(app):
     from widget.views import (
-        account_widgets, add_connection, api_contract, errors, health, poll_hints, registry,
-        session_api, user_input, widgets,
+        account_widgets, add_connection, api_contract, errors, health, poll_hints, quiet_polls,
+        registry, session_api, user_input, widgets,
     )
 
     app.register_blueprint(health.bp)
@@ -17,3 +17,4 @@ def register_blueprints(app):
     registry.init_app(app)
     errors.init_app(app)
     poll_hints.init_app(app)
+    quiet_polls.init_app(app)  # around Flask: inside the static files' and the proxy's layers

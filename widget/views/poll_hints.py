@@ -20,6 +20,7 @@ worker looked meanwhile) costs that poll a locked read that finds nothing to do.
 import hashlib
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,6 +92,9 @@ class PollHints:
     def __init__(self, most: int = MOST_SESSIONS) -> None:
         self.most = most
         self._hints: OrderedDict[str, tuple[float, QuietAnswer | None]] = OrderedDict()
+        # Session id -> (the poll as it reached the app, its quiet answer, the status and headers
+        # the app gave it): the answer given again before the app (widget/views/quiet_polls.py).
+        self._as_served: dict[str, tuple[tuple[str, ...], QuietAnswer, str, list[Any]]] = {}
         self._lock = threading.Lock()
 
     def not_due(self, session_id: str, now: float) -> bool:
@@ -100,14 +104,16 @@ class PollHints:
         hint = self._hints.get(session_id)
         return hint is not None and now < hint[0]
 
-    def quiet(self, session_id: str, sealed: Any, wall_time: float) -> QuietAnswer | None:
-        """The answer to give again to this poll, when its record is the one it was made from
-        and the session has not expired since (`not_due` said no look is due)."""
+    def quiet(self, session_id: str, sealed: Any, wall_time: float,
+              asked: tuple[str, ...]) -> QuietAnswer | None:
+        """The answer to give again to the poll `asked` (poll_asked()), when its record is the one
+        it was made from and the session has not expired since (`not_due` said no look is
+        due)."""
         hint = self._hints.get(session_id)
         answer = hint and hint[1]
         if not answer or not sealed or wall_time >= answer.expires_at:
             return None
-        if answer.asked != poll_asked() or answer.digest != record_digest(sealed):
+        if answer.asked != asked or answer.digest != record_digest(sealed):
             return None
         return answer
 
@@ -122,11 +128,38 @@ class PollHints:
         with self._lock:
             if hint is None:
                 self._hints.pop(session_id, None)
+                self._as_served.pop(session_id, None)
                 return
             self._hints[session_id] = hint
             self._hints.move_to_end(session_id)
             while len(self._hints) > self.most:
-                self._hints.popitem(last=False)
+                self._as_served.pop(self._hints.popitem(last=False)[0], None)
+
+    def keep_as_served(self, session_id: str, quiet: QuietAnswer, asked: tuple[str, ...],
+                       status: str, headers: list[Any]) -> None:
+        """Keep what the app answered (`status`, `headers`: its after_request functions' work
+        done) to the poll `asked` that it answered `quiet`, while that is the session's answer."""
+        hint = self._hints.get(session_id)
+        if hint is None or hint[1] is None or (hint[1] is not quiet and hint[1] != quiet):
+            return
+        with self._lock:
+            self._as_served[session_id] = (asked, hint[1], status, headers)
+
+    def as_served(self, session_id: str, asked: tuple[str, ...], now: float, wall_time: float,
+                  sealed: Callable[[str], Any]) -> tuple[str, list[Any]] | None:
+        """(status, headers) the app gave this same poll, when it would give them again: its
+        quiet answer is still the session's, no look is due (`now`, the widget's clock), and
+        `quiet` holds for the record `sealed(session_id)` reads."""
+        served = self._as_served.get(session_id)
+        hint = self._hints.get(session_id)
+        if served is None or hint is None or served[1] is not hint[1] or served[0] != asked:
+            return None
+        # The poll reached the app as `asked` then: what the app read of it is as it was then.
+        quiet = served[1]
+        if not now < hint[0] or self.quiet(session_id, sealed(session_id), wall_time,
+                                           quiet.asked) is None:
+            return None
+        return served[2], list(served[3])
 
 
 def init_app(app: Flask) -> None:

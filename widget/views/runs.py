@@ -21,7 +21,8 @@ from widget.security import csrf_valid
 from widget.store import UNREAD, NeedsLock, SavedRecord, SessionBusy, widget_sessions
 from widget.views.endings import leave
 from widget.views.outcomes import respond
-from widget.views.poll_hints import QuietAnswer, poll_hints
+from widget.views.poll_hints import QuietAnswer, poll_asked, poll_hints
+from widget.views.quiet_polls import answered_quietly
 from widget.views.registry import BY_NAME, BY_PATH, POLLERS, SCREEN_POLLERS
 from widget.views.unlocked_api import UnlockedApi
 
@@ -131,13 +132,17 @@ def widget_request(post=False, session_id_from=None, read_first=None):
             # does one it knows nothing of (most often a waiting screen's first poll: a look).
             if hints and hints.not_due(session_id, widget_clock()()):
                 sealed = sessions.sealed(session_id)
-                known = hints.quiet(session_id, sealed, time.time())
+                known = hints.quiet(session_id, sealed, time.time(), poll_asked())
                 if known:
+                    answered_quietly(session_id, known)
                     return known.replay()
                 read = answered_unlocked(session_id, sealed, post, view, *args, **kwargs)
                 if read:
                     response, ctx, data = read
-                    hints.remember(session_id, ctx.run, QuietAnswer.of(response, sealed, data))
+                    quiet = QuietAnswer.of(response, sealed, data)
+                    hints.remember(session_id, ctx.run, quiet)
+                    if quiet:
+                        answered_quietly(session_id, quiet)
                     return response
             elif read_first and read_first():
                 read = answered_unlocked(session_id, UNREAD, post, view, *args, **kwargs)
@@ -153,8 +158,10 @@ def widget_request(post=False, session_id_from=None, read_first=None):
                     ctx = WidgetContext(session_id, data)
                     response = answer(ctx, post, view, *args, **kwargs)
                 if hints and saved is not None:  # saved: the next poll's hint is the run's as saved
-                    hints.remember(session_id, ctx.run, QuietAnswer.after_look(
-                        response, ctx.run, saved.sealed, data))
+                    quiet = QuietAnswer.after_look(response, ctx.run, saved.sealed, data)
+                    hints.remember(session_id, ctx.run, quiet)
+                    if quiet:
+                        answered_quietly(session_id, quiet)
                 return response
             except SessionBusy:
                 return still_in_progress(session_id, polling)

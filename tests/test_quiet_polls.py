@@ -1,0 +1,138 @@
+"""A waiting screen's quiet poll is answered again before Flask, with the status and headers the
+app gave that same poll (widget/views/quiet_polls.py): only for the same poll, the same record,
+while no look is due and the session lives, and never when Flask-Limiter counts every request."""
+import time
+
+import pytest
+from flask import request
+
+from tests.syncing_sessions import syncing
+from tests.syncing_sessions import app, user  # noqa: F401 (the fixtures: each store)
+from widget.store import widget_sessions
+from widget.views.poll_hints import PollHints, QuietAnswer
+
+
+@pytest.fixture
+def entered(app, monkeypatch):
+    """The widget's requests that reached Flask's dispatch (their paths, in order; not the
+    sandbox's, which the same app serves)."""
+    paths, original = [], app.full_dispatch_request
+
+    def dispatching():
+        if request.path.startswith("/widget/"):
+            paths.append(request.path)
+        return original()
+    monkeypatch.setattr(app, "full_dispatch_request", dispatching)
+    return paths
+
+
+def looked(w, clock):
+    """A look that found the sync where it was (its 204 kept), then 0.2 s: no look due."""
+    clock.advance(1)
+    answer = w.poll("sync-progress")
+    assert answer.status_code == 204
+    clock.advance(0.2)
+    return answer
+
+
+def test_a_quiet_poll_gets_again_what_the_app_answered_without_entering_it(
+        client, user, clock, entered):
+    w = syncing(client, user)
+    look = looked(w, clock)
+    entered.clear()
+    answers = [w.poll("sync-progress") for _ in range(3)]
+    assert entered == []
+    for answer in answers:
+        assert answer.status_code == 204 and answer.get_data() == b""
+        assert sorted(answer.headers.items()) == sorted(look.headers.items())
+    assert answers[0].headers["Cache-Control"] == "no-store"
+    assert "frame-ancestors http://localhost:*" in answers[0].headers["Content-Security-Policy"]
+    clock.advance(2)  # the look is due: the app asks the API
+    w.poll("sync-progress")
+    assert entered == ["/widget/add_connection/wait"]
+
+
+def change_record(app, w):
+    with app.app_context():
+        with widget_sessions().transaction(w.session_id) as data:
+            data["run"]["provider_name"] = "Banque en Ligne (renamed)"
+
+
+def end_session(app, w):
+    with app.app_context():
+        widget_sessions().end(w.session_id)
+
+
+def expire_by_the_clock(app, w, monkeypatch):
+    later = time.time() + 3 * 3600  # past the session's lifetime, its record unchanged
+    monkeypatch.setattr(time, "time", lambda: later)
+
+
+def limit_every_request(app, w, monkeypatch):
+    monkeypatch.setitem(app.config, "RATELIMIT_DEFAULT", "1000 per minute")
+
+
+def store_away(app, w, monkeypatch):
+    def failing(session_id):
+        raise OSError("the store is away")
+    monkeypatch.setattr(app.extensions["widget_sessions"], "sealed", failing)
+
+
+@pytest.mark.parametrize("meanwhile, poll", [
+    (lambda app, w, mp: change_record(app, w), {}),
+    (lambda app, w, mp: end_session(app, w), {}),
+    (expire_by_the_clock, {}),
+    (limit_every_request, {}),
+    (None, {"trigger": "challenge-wait"}),  # another screen's poller
+    (None, {"query": {"page": "2"}}),  # another URL
+    (None, {"base_url": "https://localhost"}),  # another scheme: HSTS on the app's answer
+    (None, {"base_url": "http://127.0.0.1"}),  # another host
+    (None, {"htmx": False}),
+])
+def test_any_other_poll_or_record_goes_to_the_app(
+        app, client, user, clock, entered, monkeypatch, meanwhile, poll):
+    w = syncing(client, user)
+    looked(w, clock)
+    if meanwhile:
+        meanwhile(app, w, monkeypatch)
+    entered.clear()
+    headers = {"HX-Trigger": poll.get("trigger", "sync-progress")}
+    if poll.get("htmx", True):
+        headers["HX-Request"] = "true"
+    answer = client.get("/widget/add_connection/wait", headers=headers,
+                        query_string={"session_id": w.session_id, **poll.get("query", {})},
+                        base_url=poll.get("base_url", "http://localhost"))
+    assert entered == ["/widget/add_connection/wait"]
+    assert answer.status_code < 500
+
+
+def test_a_store_that_fails_leaves_the_poll_to_the_app(app, client, user, clock, entered,
+                                                     monkeypatch):
+    w = syncing(client, user)
+    looked(w, clock)
+    store_away(app, w, monkeypatch)
+    entered.clear()
+    client.get("/widget/add_connection/wait", query_string={"session_id": w.session_id},
+               headers={"HX-Trigger": "sync-progress", "HX-Request": "true"})
+    assert entered == ["/widget/add_connection/wait"]
+
+
+def quiet_answer(asked="/widget/add_connection/wait?session_id=a"):
+    return QuietAnswer(b"digest", (asked, "sync-progress", "true"), time.time() + 60, (), None,
+                       None)
+
+
+def test_what_was_served_goes_with_its_hint():
+    from tests.test_poll_hints import run_at
+    from widget.flows.run import Step
+
+    hints, sealed = PollHints(most=1), (lambda session_id: "sealed")
+    answer = quiet_answer()
+    hints.remember("a", run_at(Step.SYNCING), answer)
+    hints.keep_as_served("a", answer, ("asked",), "204 NO CONTENT", [("Vary", "HX-Request")])
+    assert "a" in hints._as_served
+    hints.keep_as_served("a", quiet_answer("/other"), ("asked",), "204 NO CONTENT", [])
+    assert hints._as_served["a"][3] == [("Vary", "HX-Request")]  # not the session's answer
+    hints.remember("b", run_at(Step.SYNCING))  # "a" is forgotten: what it served goes too
+    assert hints._as_served == {}
+    assert hints.as_served("a", ("asked",), 0, time.time(), sealed) is None
