@@ -58,3 +58,12 @@ def test_small_answers_are_left_alone(client):
     response = client.get("/healthz", headers={"Accept-Encoding": "br"})
     assert "Content-Encoding" not in response.headers
     assert response.json == {"status": "ok"}
+
+
+@pytest.mark.parametrize("cookie", ["session=anything", "not a cookie pair", "=; ;"])
+def test_any_cookie_header_turns_compression_off(client, page_path, cookie):
+    """A Cookie header the server cannot read is still one the browser sent by itself."""
+    sending = client.application.test_client(use_cookies=False)  # the header as it is
+    response = sending.get(page_path, headers={"Accept-Encoding": "br", "Cookie": cookie})
+    assert "Content-Encoding" not in response.headers
+    assert b"<html" in response.get_data()

@@ -4,8 +4,8 @@ Compressing a page that holds a secret next to text an attacker chooses leaks th
 through the page's size (BREACH), but only when the attacker can make a victim's browser send
 the request with its credential attached by itself: a cookie. A widget request carries its
 session id in the URL or the form, so whoever can make it already holds the secret; the widget
-sets no cookie. Answers to requests with a cookie (the playground, the sandbox's bank portal)
-stay uncompressed.
+sets no cookie. Answers to requests with a Cookie header (the playground, the sandbox's bank
+portal) stay uncompressed.
 """
 import gzip
 
@@ -13,6 +13,7 @@ import brotli
 from flask import request
 
 from widget.public_url import IN_PROCESS_KEY
+from widget.vary import vary_on
 
 COMPRESSIBLE = {"text/html", "application/json"}
 MIN_SIZE = 1024  # below this the headers cost more than the bytes saved
@@ -30,8 +31,8 @@ def compress_response(response):
             or response.is_streamed or "Content-Encoding" in response.headers
             or response.status_code in (204, 304)):
         return response
-    response.vary.add("Accept-Encoding")
-    if request.cookies:
+    vary_on(response, "Accept-Encoding")
+    if request.environ.get("HTTP_COOKIE"):  # any Cookie header, parsed or not
         return response
     coding = request.accept_encodings.best_match(list(ENCODERS))
     data = response.get_data()

@@ -1,6 +1,8 @@
 """Full page or fragment, and redirects, depending on whether htmx asked."""
 from flask import make_response, redirect, render_template, request
 
+from widget.vary import vary_on
+
 # Every screen fills this element (templates/widget/page.html); parts of a screen (a poll's
 # progress, the bank search's results) are refreshed in place instead.
 SCREEN = "#screen"
@@ -27,7 +29,7 @@ def render_screen(template, status=200, **context):
     if htmx:
         response.headers["HX-Retarget"] = SCREEN
         response.headers["HX-Reswap"] = "innerHTML"
-    response.vary.add("HX-Request")
+    vary_on(response, "HX-Request")
     return response
 
 
@@ -38,5 +40,5 @@ def redirect_to(url):
         response.headers["HX-Redirect"] = url
     else:
         response = redirect(url, code=303)
-    response.vary.add("HX-Request")
+    vary_on(response, "HX-Request")
     return response

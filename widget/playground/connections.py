@@ -21,6 +21,7 @@ from widget.playground.page_helpers import explicit_language, lang_args, return_
 from widget.playground.sandbox_user import SignInNeeded, api_get_as_user, api_post_as_user
 from widget.playground.session_form import MAX_TEXT, MODES, default_values
 from widget.upstream.ids import valid_connection_id
+from widget.vary import vary_on
 
 SECTION_ANCHOR = "#connections-title"
 
@@ -39,7 +40,7 @@ def answer(status=200, messages=()):
     else:
         body, status = render_home(status, messages=list(messages))
     response = make_response(body, status)
-    response.vary.add("HX-Request")
+    vary_on(response, "HX-Request")
     return response
 
 

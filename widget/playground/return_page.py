@@ -10,6 +10,7 @@ from widget.playground.http_calls import CallFailed
 from widget.playground.messages import failure_message, message
 from widget.playground.sandbox_user import SignInNeeded, api_get_as_user, current_user
 from widget.upstream.ids import valid_connection_id
+from widget.vary import vary_on
 
 RESULT_PARAMS = ("result", "widget", "connection_id", "state", "error", "error_description")
 CONNECTIONS_KEY = "playground_connections"
@@ -118,5 +119,5 @@ def return_page():
         context["accounts"] = connection_accounts(returned["connection_id"], messages)
     response = make_response(render_template("playground/return.html", messages=messages,
                                              **context))
-    response.vary.add("Sec-Fetch-Dest")
+    vary_on(response, "Sec-Fetch-Dest")
     return response

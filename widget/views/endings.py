@@ -7,6 +7,7 @@ from widget.flows.run import Run
 from widget.htmx import header, is_htmx, redirect_to, render_screen
 from widget.parent_messages import parent_messages, redirect_message
 from widget.returns import result_params, return_url
+from widget.vary import vary_on
 
 # Whose ending an ending without a run is (the session API's first widget).
 DEFAULT_WIDGET = "add_connection"
@@ -31,7 +32,7 @@ def leave(widget_session, options, params):
         return with_messages(redirect_to(url), messages)
     response = make_response(render_template("widget/leaving.html", next_url=url,
                                              parent_messages=messages, theme_options=options))
-    response.vary.add("HX-Request")
+    vary_on(response, "HX-Request")
     return response
 
 

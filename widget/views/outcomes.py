@@ -5,6 +5,7 @@ from flask import make_response, render_template
 from widget.flows.steps import BankRedirect, Finish, Screen
 from widget.htmx import header, redirect_to, render_screen
 from widget.parent_messages import parent_messages
+from widget.vary import vary_on
 from widget.views.endings import finish, with_messages
 from widget.views.registry import BY_NAME, PARTS, POLLERS
 
@@ -39,7 +40,7 @@ def show(ctx, screen):
     if screen.name in PARTS:  # refreshed alone, in the element that asked
         response = make_response(render_fragment(template, ctx, refreshed_alone=True,
                                                  **screen.context), screen.status)
-        response.vary.add("HX-Target")
+        vary_on(response, "HX-Target")
     else:  # a whole screen, even when a poll asked: its wait is over
         response = render_screen(template, status=screen.status, ctx=ctx,
                                  poll=_is_waiting(screen), parent_messages=messages,
