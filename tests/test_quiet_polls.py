@@ -8,6 +8,7 @@ from flask import request
 
 from tests.syncing_sessions import syncing
 from tests.syncing_sessions import app, user  # noqa: F401 (the fixtures: each store)
+from widget.flows.run import Run, Step
 from widget.store import widget_sessions
 from widget.views.poll_hints import PollHints, QuietAnswer
 
@@ -122,17 +123,20 @@ def quiet_answer(asked="/widget/add_connection/wait?session_id=a"):
                        None)
 
 
-def test_what_was_served_goes_with_its_hint():
-    from tests.test_poll_hints import run_at
-    from widget.flows.run import Step
+def syncing_run():
+    run = Run("add_connection", step=Step.SYNCING)
+    run.polled_at = 100.0
+    return run
 
+
+def test_what_was_served_goes_with_its_hint():
     hints, sealed = PollHints(most=1), (lambda session_id: "sealed")
     answer = quiet_answer()
-    hints.remember("a", run_at(Step.SYNCING), answer)
+    hints.remember("a", syncing_run(), answer)
     hints.keep_as_served("a", answer, ("asked",), "204 NO CONTENT", [("Vary", "HX-Request")])
     assert "a" in hints._as_served
     hints.keep_as_served("a", quiet_answer("/other"), ("asked",), "204 NO CONTENT", [])
     assert hints._as_served["a"][3] == [("Vary", "HX-Request")]  # not the session's answer
-    hints.remember("b", run_at(Step.SYNCING))  # "a" is forgotten: what it served goes too
+    hints.remember("b", syncing_run())  # "a" is forgotten: what it served goes too
     assert hints._as_served == {}
     assert hints.as_served("a", ("asked",), 0, time.time(), sealed) is None
