@@ -9,6 +9,7 @@ from flask import request
 from tests.syncing_sessions import syncing
 from tests.syncing_sessions import app, user  # noqa: F401 (the fixtures: each store)
 from widget.flows.run import Run, Step
+from widget.public_url import IN_PROCESS_KEY
 from widget.store import widget_sessions
 from widget.views.poll_hints import PollHints, QuietAnswer
 
@@ -73,6 +74,11 @@ def limit_every_request(app, w, monkeypatch):
     monkeypatch.setitem(app.config, "RATELIMIT_DEFAULT", "1000 per minute")
 
 
+def change_the_logos_origins(app, w, monkeypatch):
+    """A setting the security policy is made from, changed on the live app (as tests do)."""
+    monkeypatch.setitem(app.config, "LOGO_ORIGINS", ["https://logos.example"])
+
+
 def store_away(app, w, monkeypatch):
     def failing(session_id):
         raise OSError("the store is away")
@@ -84,6 +90,7 @@ def store_away(app, w, monkeypatch):
     (lambda app, w, mp: end_session(app, w), {}),
     (expire_by_the_clock, {}),
     (limit_every_request, {}),
+    (change_the_logos_origins, {}),
     (None, {"trigger": "challenge-wait"}),  # another screen's poller
     (None, {"query": {"page": "2"}}),  # another URL
     (None, {"base_url": "https://localhost"}),  # another scheme: HSTS on the app's answer
@@ -105,6 +112,37 @@ def test_any_other_poll_or_record_goes_to_the_app(
                         base_url=poll.get("base_url", "http://localhost"))
     assert entered == ["/widget/add_connection/wait"]
     assert answer.status_code < 500
+    if meanwhile is change_the_logos_origins:
+        assert "https://logos.example" in answer.headers["Content-Security-Policy"]
+
+
+def test_our_own_in_process_call_goes_to_the_app_and_is_not_kept(client, user, clock, entered):
+    """Such a call's answer carries no browser's headers: never given to a browser's poll."""
+    w = syncing(client, user)
+    looked(w, clock)
+    entered.clear()
+    own = client.get("/widget/add_connection/wait", query_string={"session_id": w.session_id},
+                     headers={"HX-Trigger": "sync-progress", "HX-Request": "true"},
+                     environ_overrides={IN_PROCESS_KEY: True})
+    assert entered == ["/widget/add_connection/wait"] and own.status_code == 204
+    assert "Content-Security-Policy" not in own.headers
+    browser = w.poll("sync-progress")
+    assert entered == ["/widget/add_connection/wait"]  # given again before the app, as kept
+    assert browser.headers["Cache-Control"] == "no-store"
+    assert "Content-Security-Policy" in browser.headers
+
+
+def test_a_poll_whose_view_has_a_limit_is_never_kept(app, client, user, clock, entered,
+                                                    monkeypatch):
+    limited = app.extensions.setdefault("limited_endpoints", set())
+    monkeypatch.setitem(app.extensions, "limited_endpoints",
+                        {*limited, "add_connection.wait"})
+    w = syncing(client, user)
+    looked(w, clock)
+    entered.clear()
+    for _ in range(3):
+        assert w.poll("sync-progress").status_code == 204
+    assert entered == ["/widget/add_connection/wait"] * 3
 
 
 def test_a_store_that_fails_leaves_the_poll_to_the_app(app, client, user, clock, entered,
@@ -140,3 +178,15 @@ def test_what_was_served_goes_with_its_hint():
     hints.remember("b", syncing_run())  # "a" is forgotten: what it served goes too
     assert hints._as_served == {}
     assert hints.as_served("a", ("asked",), 0, time.time(), sealed) is None
+
+
+def test_nothing_is_kept_for_a_session_whose_hint_went_meanwhile():
+    """A poll that ends the run (its hint dropped) racing one that keeps what it served."""
+    hints, answer = PollHints(), quiet_answer()
+    hints.remember("a", syncing_run(), answer)
+    hints.remember("a", None)  # the other request, first
+    hints.keep_as_served("a", answer, ("asked",), "204 NO CONTENT", [])
+    assert hints._as_served == {}
+    hints._as_served["a"] = (("asked",), answer, "204 NO CONTENT", [])  # left by an older race
+    hints.remember("a", None)
+    assert hints._as_served == {}

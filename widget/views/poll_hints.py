@@ -94,7 +94,7 @@ class PollHints:
         self._hints: OrderedDict[str, tuple[float, QuietAnswer | None]] = OrderedDict()
         # Session id -> (the poll as it reached the app, its quiet answer, the status and headers
         # the app gave it): the answer given again before the app (widget/views/quiet_polls.py).
-        self._as_served: dict[str, tuple[tuple[str, ...], QuietAnswer, str, list[Any]]] = {}
+        self._as_served: dict[str, tuple[tuple[Any, ...], QuietAnswer, str, list[Any]]] = {}
         self._lock = threading.Lock()
 
     def not_due(self, session_id: str, now: float) -> bool:
@@ -111,11 +111,7 @@ class PollHints:
         due)."""
         hint = self._hints.get(session_id)
         answer = hint and hint[1]
-        if not answer or not sealed or wall_time >= answer.expires_at:
-            return None
-        if answer.asked != asked or answer.digest != record_digest(sealed):
-            return None
-        return answer
+        return answer if answer and _holds(answer, sealed, wall_time, asked) else None
 
     def remember(self, session_id: str, run: Run | None,
                  quiet: QuietAnswer | None = None) -> None:
@@ -123,8 +119,9 @@ class PollHints:
         204 it answered without the lock, if it did."""
         at = next_look_at(run) if run is not None and run.step in LOOKING_STEPS else None
         hint = None if at is None else (at, quiet)
-        if self._hints.get(session_id) == hint:  # as the last poll left it
-            return
+        if self._hints.get(session_id) == hint and (
+                hint is not None or session_id not in self._as_served):
+            return  # as the last poll left it
         with self._lock:
             if hint is None:
                 self._hints.pop(session_id, None)
@@ -135,31 +132,36 @@ class PollHints:
             while len(self._hints) > self.most:
                 self._as_served.pop(self._hints.popitem(last=False)[0], None)
 
-    def keep_as_served(self, session_id: str, quiet: QuietAnswer, asked: tuple[str, ...],
+    def keep_as_served(self, session_id: str, quiet: QuietAnswer, asked: tuple[Any, ...],
                        status: str, headers: list[Any]) -> None:
         """Keep what the app answered (`status`, `headers`: its after_request functions' work
         done) to the poll `asked` that it answered `quiet`, while that is the session's answer."""
-        hint = self._hints.get(session_id)
-        if hint is None or hint[1] is None or (hint[1] is not quiet and hint[1] != quiet):
-            return
-        with self._lock:
+        with self._lock:  # against a `remember` that drops the hint meanwhile
+            hint = self._hints.get(session_id)
+            if hint is None or hint[1] is None or (hint[1] is not quiet and hint[1] != quiet):
+                return
             self._as_served[session_id] = (asked, hint[1], status, headers)
 
-    def as_served(self, session_id: str, asked: tuple[str, ...], now: float, wall_time: float,
+    def as_served(self, session_id: str, asked: tuple[Any, ...], now: float, wall_time: float,
                   sealed: Callable[[str], Any]) -> tuple[str, list[Any]] | None:
         """(status, headers) the app gave this same poll, when it would give them again: its
         quiet answer is still the session's, no look is due (`now`, the widget's clock), and
-        `quiet` holds for the record `sealed(session_id)` reads."""
+        that answer holds for the record `sealed(session_id)` reads."""
         served = self._as_served.get(session_id)
-        hint = self._hints.get(session_id)
+        hint = self._hints.get(session_id)  # one reading: the look's time and answer together
         if served is None or hint is None or served[1] is not hint[1] or served[0] != asked:
             return None
         # The poll reached the app as `asked` then: what the app read of it is as it was then.
         quiet = served[1]
-        if not now < hint[0] or self.quiet(session_id, sealed(session_id), wall_time,
-                                           quiet.asked) is None:
+        if not now < hint[0] or not _holds(quiet, sealed(session_id), wall_time, quiet.asked):
             return None
         return served[2], list(served[3])
+
+
+def _holds(answer: QuietAnswer, sealed: Any, wall_time: float, asked: tuple[str, ...]) -> bool:
+    """`answer` is the one for the poll `asked` on the record `sealed`, and the session lives."""
+    return bool(sealed) and wall_time < answer.expires_at and answer.asked == asked \
+        and answer.digest == record_digest(sealed)
 
 
 def init_app(app: Flask) -> None:

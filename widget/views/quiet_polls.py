@@ -10,17 +10,22 @@ poll as it reached the app, and given again when the same poll (path, query, pol
 and host: byte for byte) comes for the same record, its hint saying the same as for the view
 (PollHints.as_served). Anything else, and anything that fails here, goes to the app as before.
 
-Not while Flask-Limiter has limits of its own for every request (limits.APP_WIDE): then each
-poll is the limiter's to count.
+Not while Flask-Limiter has limits of its own for every request (limits.APP_WIDE), nor for a view
+that has a limit: then each poll is the limiter's to count. Not for our own in-process calls,
+whose answers carry no browser's headers. The answer's headers are also made from settings (the
+logos' origins in the security policy): those are compared too, so that a setting changed on a
+live app (tests do) is never answered with the former policy.
 """
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qsl
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 
+from widget.bank_list import image_origins
 from widget.limits import APP_WIDE
+from widget.public_url import IN_PROCESS_KEY
 from widget.views.poll_hints import PollHints, QuietAnswer
 
 AS_SERVED_KEY = "passerelle.quiet_answer"
@@ -31,14 +36,16 @@ ASKED = ("SCRIPT_NAME", "PATH_INFO", "QUERY_STRING", "HTTP_HX_TRIGGER", "HTTP_HX
 StartResponse = Callable[..., Any]
 
 
-def poll_as_received(environ: dict[str, Any]) -> tuple[str, ...]:
-    return tuple(str(environ.get(name, "")) for name in ASKED)
+def poll_as_received(environ: dict[str, Any], config: Any) -> tuple[Any, ...]:
+    """The poll as the app gets it, and the settings its answer's headers are made from."""
+    return (*(str(environ.get(name, "")) for name in ASKED), image_origins(config))
 
 
 def answered_quietly(session_id: str, quiet: QuietAnswer) -> None:
     """This request's answer is `quiet` (a view's 204 that the hints keep): the middleware keeps
-    the status and headers it leaves the app with."""
-    request.environ[AS_SERVED_KEY] = (session_id, quiet)
+    the status and headers it leaves the app with, unless the view has a limit to count."""
+    if request.endpoint not in current_app.extensions.get("limited_endpoints", ()):
+        request.environ[AS_SERVED_KEY] = (session_id, quiet)
 
 
 class QuietPolls:
@@ -50,9 +57,10 @@ class QuietPolls:
 
     def __call__(self, environ: dict[str, Any],
                  start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("REQUEST_METHOD") != "GET" or not environ.get("HTTP_HX_TRIGGER"):
+        if environ.get("REQUEST_METHOD") != "GET" or not environ.get("HTTP_HX_TRIGGER") \
+                or environ.get(IN_PROCESS_KEY):
             return self.wsgi_app(environ, start_response)
-        asked = poll_as_received(environ)
+        asked = poll_as_received(environ, self.app.config)
         served = self.served_again(environ, asked)
         if served is not None:
             start_response(*served)
@@ -61,7 +69,10 @@ class QuietPolls:
         def keeping(status: str, headers: list[Any], exc_info: Any = None) -> Any:
             marked = environ.get(AS_SERVED_KEY)
             if marked and exc_info is None and status.startswith("204 "):
-                self.hints.keep_as_served(marked[0], marked[1], asked, status, list(headers))
+                try:
+                    self.hints.keep_as_served(marked[0], marked[1], asked, status, list(headers))
+                except Exception:  # noqa: BLE001 (kept or not, the answer goes as it is)
+                    pass
             return start_response(status, headers, exc_info)
 
         return self.wsgi_app(environ, keeping)
@@ -72,7 +83,7 @@ class QuietPolls:
         return hints
 
     def served_again(self, environ: dict[str, Any],
-                     asked: tuple[str, ...]) -> tuple[str, list[Any]] | None:
+                     asked: tuple[Any, ...]) -> tuple[str, list[Any]] | None:
         config = self.app.config
         if any(config.get(name) for name in APP_WIDE):
             return None
