@@ -135,3 +135,21 @@ def test_a_write_that_fails_says_so_and_leaves_no_scratch(caches, tmp_path, capl
         assert ours.set("widget:k", b"v", timeout=60) is False
     assert sorted(os.listdir(tmp_path)) == [os.path.basename(ours._get_filename("widget:k"))]
     assert any("cache file" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize("read", ["get", "has"])
+def test_a_record_read_past_its_expiry_is_removed_then(caches, read):
+    """As the sweep would remove it: its session's tokens do not wait for the next sweep."""
+    ours, _ = caches
+    overwrite(ours, "widget:k", FILES["expired"]())
+    assert not getattr(ours, read)("widget:k")
+    assert not os.path.exists(ours._get_filename("widget:k"))
+
+
+@pytest.mark.parametrize("name", ["header cut short", "not a pickle", "a pickle cut short"])
+def test_a_damaged_record_is_left_for_the_sweep(caches, name):
+    ours, _ = caches
+    overwrite(ours, "widget:k", FILES[name]())
+    ours.get("widget:k")
+    ours.has("widget:k")
+    assert os.path.exists(ours._get_filename("widget:k"))

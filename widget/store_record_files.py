@@ -6,7 +6,8 @@ fstat, an isatty ioctl, lseek, read, close), where open, read and close are enou
 same format as cachelib writes them (a 4-byte expiry, then a pickle). A record is written as
 cachelib does (a new file renamed over the old one, so that a reader or a crash never meets
 half of one), without its extra calls: its existence checked before, a chmod and a stat after
-(with no threshold, cachelib counts no files).
+(with no threshold, cachelib counts no files). A record read past its expiry is removed there
+and then, as the sweep would remove it.
 """
 import contextlib
 import logging
@@ -63,7 +64,10 @@ class RecordFiles(FileSystemCache):
             logger.warning("Exception raised while handling cache file '%s'", filename,
                            exc_info=True)
             return None
-        if not self._header(data, filename):
+        live = self._header(data, filename)
+        if not live:
+            if live is False:
+                _remove_expired(filename)
             return None
         try:
             return pickle.loads(memoryview(data)[EXPIRY.size:])
@@ -82,7 +86,10 @@ class RecordFiles(FileSystemCache):
             logger.warning("Exception raised while handling cache file '%s'", filename,
                            exc_info=True)
             return False
-        return bool(self._header(data, filename))
+        live = self._header(data, filename)
+        if live is False:
+            _remove_expired(filename)
+        return bool(live)
 
     def set(self, key: str, value: Any, timeout: Any = None, mgmt_element: bool = False) -> bool:
         if self._threshold != 0 or mgmt_element:  # cachelib's bookkeeping: its own way
@@ -111,3 +118,11 @@ class RecordFiles(FileSystemCache):
                 os.remove(scratch)
             return False
         return True
+
+
+def _remove_expired(filename: str) -> None:
+    """A record read past its own expiry goes now, as the sweep would remove it: a widget
+    session's tokens are not left on disk until the next sweep once a request has seen them
+    expired. (The store writes a record only while it lives, so no newer one is removed.)"""
+    with contextlib.suppress(OSError):
+        os.remove(filename)
