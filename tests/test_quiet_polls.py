@@ -6,7 +6,8 @@ import time
 import pytest
 from flask import request
 
-from tests.syncing_sessions import syncing
+from tests.client_backend import sandbox_user
+from tests.syncing_sessions import live_app_on, syncing
 from tests.syncing_sessions import app, user  # noqa: F401 (the fixtures: each store)
 from widget.flows.run import Run, Step
 from widget.public_url import IN_PROCESS_KEY
@@ -143,6 +144,28 @@ def test_a_poll_whose_view_has_a_limit_is_never_kept(app, client, user, clock, e
     for _ in range(3):
         assert w.poll("sync-progress").status_code == 204
     assert entered == ["/widget/add_connection/wait"] * 3
+
+
+def test_behind_a_router_the_scheme_it_forwards_picks_the_answer(tmp_path, clock):
+    """The layer sits inside the proxy's: an https poll's answer (with HSTS) is never given to
+    the same poll forwarded as http, nor the other way round."""
+    with live_app_on(tmp_path, clock, TRUSTED_PROXIES=1) as app:
+        client, user = app.test_client(), sandbox_user(app, accept_terms=True)
+        w = syncing(client, user)
+        clock.advance(1)
+
+        def poll(scheme):
+            return client.get("/widget/add_connection/wait",
+                              query_string={"session_id": w.session_id},
+                              headers={"HX-Trigger": "sync-progress", "HX-Request": "true",
+                                       "X-Forwarded-Proto": scheme})
+        assert poll("https").status_code == 204  # a look, its 204 kept
+        clock.advance(0.2)
+        secure = [poll("https") for _ in range(2)]  # the second given again before the app
+        plain = [poll("http") for _ in range(2)]
+        assert all("Strict-Transport-Security" in answer.headers for answer in secure)
+        assert not any("Strict-Transport-Security" in answer.headers for answer in plain)
+        assert {answer.status_code for answer in secure + plain} == {204}
 
 
 def test_a_store_that_fails_leaves_the_poll_to_the_app(app, client, user, clock, entered,
