@@ -15,8 +15,9 @@ except SettingError as exc:
     sys.exit(f"passerelle: bad setting {exc}")
 
 bind = f"0.0.0.0:{_settings['PORT']}"
-# Threads, because a widget request waits on the upstream API most of its time.
-worker_class = "gthread"
+# Threads, because a widget request waits on the upstream API most of its time; gthread's, except
+# that a new connection goes first to a worker with a thread free (widget/balanced_worker.py).
+worker_class = "widget.balanced_worker.BalancedThreadWorker"
 workers = _settings["WEB_CONCURRENCY"]
 threads = _settings["WEB_THREADS"]
 timeout = 60
