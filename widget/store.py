@@ -164,12 +164,15 @@ class WidgetSessionStore:
         if not is_session_id(session_id):
             yield None
             return
-        named = self.backend.exists(live_key(session_id))
-        if not named and not self.backend.exists(legacy_key(LIVE_PREFIX, session_id)):
+        if not self.backend.exists(live_key(session_id)) \
+                and not self.backend.exists(legacy_key(LIVE_PREFIX, session_id)):
             yield None
             return
         with self.backend.lock(stored_name(session_id), wait) as fence:
-            sealed = self._stored(LIVE_PREFIX, session_id)
+            sealed = self.backend.get(live_key(session_id))
+            named = sealed is not None  # else read, and renamed when written, under its old name
+            if not named:
+                sealed = self.backend.get(legacy_key(LIVE_PREFIX, session_id))
             data, text = self._live(session_id, sealed)
             if data is None:
                 yield None

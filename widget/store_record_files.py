@@ -91,6 +91,10 @@ class RecordFiles(FileSystemCache):
             _remove_expired(filename)
         return bool(live)
 
+    def present(self, key: str) -> bool:
+        """Whether the record's file is there, expired or not (one stat)."""
+        return os.path.exists(self._get_filename(key))
+
     def set(self, key: str, value: Any, timeout: Any = None, mgmt_element: bool = False) -> bool:
         if self._threshold != 0 or mgmt_element:  # cachelib's bookkeeping: its own way
             return bool(super().set(key, value, timeout, mgmt_element))
