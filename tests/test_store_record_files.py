@@ -185,3 +185,17 @@ def test_the_store_locks_no_made_up_session_and_reads_an_expired_one_as_gone(tmp
         assert data is None
     assert not backend.exists(live_key(session_id))
     assert os.listdir(backend.locks) == [stored_name(session_id) + ".lock"]
+
+
+def test_a_record_file_that_cannot_be_looked_at_is_not_present_and_said(caches, caplog,
+                                                                         monkeypatch):
+    ours, _ = caches
+    overwrite(ours, "widget:k", FILES["empty"]())
+
+    def refused(path, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", path)
+
+    monkeypatch.setattr(store_record_files.os, "stat", refused)
+    with caplog.at_level(logging.WARNING):
+        assert not ours.present("widget:k")
+    assert "Exception raised while handling cache file" in caplog.text

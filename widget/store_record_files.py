@@ -93,7 +93,16 @@ class RecordFiles(FileSystemCache):
 
     def present(self, key: str) -> bool:
         """Whether the record's file is there, expired or not (one stat)."""
-        return os.path.exists(self._get_filename(key))
+        filename = self._get_filename(key)
+        try:
+            os.stat(filename)
+        except FileNotFoundError:
+            return False
+        except OSError:  # as `has` says it: the session then reads as unknown, not silently
+            logger.warning("Exception raised while handling cache file '%s'", filename,
+                           exc_info=True)
+            return False
+        return True
 
     def set(self, key: str, value: Any, timeout: Any = None, mgmt_element: bool = False) -> bool:
         if self._threshold != 0 or mgmt_element:  # cachelib's bookkeeping: its own way
