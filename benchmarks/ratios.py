@@ -257,8 +257,10 @@ def main():
             searches = [path + "&q=caisse" for path in lists]
             htmx = ["HX-Request: true", "HX-Target: provider-results"]
             # Each beside a bare page of its own size: the search answers a fragment.
-            search_size = len(requests.get(widget.url + searches[0], timeout=30, headers=dict(
-                header.split(": ", 1) for header in htmx)).content)
+            answer = requests.get(widget.url + searches[0], timeout=30, allow_redirects=False,
+                                  headers=dict(header.split(": ", 1) for header in htmx))
+            assert answer.status_code == 200, answer.status_code
+            search_size = len(answer.content)
             print("provider-list page: %d bytes; htmx search: %d bytes" % (size, search_size),
                   flush=True)
             if "throughput" not in args.skip:
