@@ -1,8 +1,10 @@
 """Signed webhooks (issue 13, part 2), to a real HTTP receiver: from a thread of the web process
 on the filesystem store, from a real `rq` worker process on the real Redis."""
+import contextlib
 import json
 import logging
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -178,7 +180,27 @@ def worker(tmp_path, receiver_url):
            "WEBHOOK_RETRY_BASE_SECONDS": "0.2", "WEBHOOK_TIMEOUT_SECONDS": "1"}
     assert worker_line() == "python -m widget.webhooks.worker"
     return subprocess.Popen([sys.executable, "-m", "widget.webhooks.worker"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+
+
+def stop(process, kill=False):
+    """Stop an RQ worker as its platform would (SIGTERM, or SIGKILL), then what it forked and
+    left behind: its scheduler outlived it (an orphan seen long after a CI run), and is ended
+    with SIGTERM, which releases its lock in Redis (killed, the lock would keep the next
+    worker's scheduler out for a minute, and retries unscheduled)."""
+    if kill:
+        process.kill()
+    else:
+        process.terminate()
+    process.wait(30)
+    deadline = time.monotonic() + 10
+    with contextlib.suppress(ProcessLookupError):  # none left
+        os.killpg(process.pid, signal.SIGTERM)
+        while time.monotonic() < deadline:
+            os.killpg(process.pid, 0)
+            time.sleep(0.05)
+        os.killpg(process.pid, signal.SIGKILL)
 
 
 @pytest.mark.redis
@@ -213,14 +235,12 @@ def phases(tmp_path, receiver, app, names):
         with app.app_context():
             second = tracked_session(widget_sessions(), names)
         time.sleep(1)  # attempts fail against the closed port meanwhile
-        process.terminate()
-        process.wait(30)
+        stop(process)
         process = worker(tmp_path, receiver.url)
         receiver = Receiver(SECRET, port=port).start()  # back, at the same address
         check_deliveries(receiver.wait_for(3), second, names)
         # A worker killed mid-job takes the job with it: the next one finds the outbox anyway.
-        process.kill()
-        process.wait(30)
+        stop(process, kill=True)
         with app.app_context():
             third = tracked_session(widget_sessions(), names)
         Queue(QUEUE, connection=redis.Redis.from_url(REDIS_URL)).empty()
@@ -229,8 +249,7 @@ def phases(tmp_path, receiver, app, names):
         check_deliveries(receiver.wait_for(3), third, names)
     finally:
         if process is not None:
-            process.terminate()
-            process.wait(30)
+            stop(process)
         receiver.stop()
 
 
@@ -312,7 +331,8 @@ def test_the_procfile_s_web_and_worker_deliver_a_widget_run_to_the_playground(tm
     with one_worker_at_a_time(), ProcfileServer(ROOT, **settings) as web:
         env = {k: v for k, v in web.env.items() if k != "GUNICORN_CMD_ARGS"}
         worker_process = subprocess.Popen(["sh", "-c", "exec " + worker_line()], cwd=ROOT, env=env,
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                          start_new_session=True)
         try:
             with requests.Session() as http:
                 tokens = new_user(web.url, http)
@@ -330,8 +350,7 @@ def test_the_procfile_s_web_and_worker_deliver_a_widget_run_to_the_playground(tm
             received = [json.loads(value) for value in kept.lrange(key, 0, -1)]
             assert [r["event_id"] for r in received] == [e["event_id"] for e in events]
         finally:
-            worker_process.terminate()
-            worker_process.wait(30)
+            stop(worker_process)
         assert "Traceback" not in web.log()
 
 
