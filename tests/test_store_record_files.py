@@ -192,8 +192,12 @@ def test_a_record_file_that_cannot_be_looked_at_is_not_present_and_said(caches, 
     ours, _ = caches
     overwrite(ours, "widget:k", FILES["empty"]())
 
-    def refused(path, *args, **kwargs):
-        raise PermissionError(13, "Permission denied", path)
+    record, real_stat = ours._get_filename("widget:k"), os.stat
+
+    def refused(path, *args, **kwargs):  # os is every module's: only the record's is refused
+        if path == record:
+            raise PermissionError(13, "Permission denied", path)
+        return real_stat(path, *args, **kwargs)
 
     monkeypatch.setattr(store_record_files.os, "stat", refused)
     with caplog.at_level(logging.WARNING):
