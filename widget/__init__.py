@@ -4,9 +4,8 @@ import os
 import secrets
 import tempfile
 
-from flask import Flask
-
 from widget.config import ROOT, Config, settle_settings, settings_from_env
+from widget.templating import WidgetApp
 
 
 def create_app(test_config=None):
@@ -15,7 +14,7 @@ def create_app(test_config=None):
     Raises `SettingError` (naming the variable) when a setting cannot work.
     """
     settings = {**settings_from_env(), **(test_config or {})}
-    app = Flask(
+    app = WidgetApp(
         __name__,
         instance_relative_config=True,
         instance_path=os.path.abspath(settings["INSTANCE_PATH"] or os.path.join(ROOT, "instance")),
