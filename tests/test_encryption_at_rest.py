@@ -6,7 +6,7 @@ import time
 
 import pytest
 import redis
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet
 
 from tests.client_backend import sandbox_user
 from tests.live_server import build_app
@@ -14,13 +14,18 @@ from tests.session_stores import REDIS_URL, make_app, redis_available
 from tests.widget_driver import create_session, open_widget, returned, screen, through_bank
 from widget import create_app, store_files
 from widget.config import SettingError
-from widget.encryption import derived_key
+from widget.encryption import SEALED, RecordCipher, derived_key
 from widget.store import widget_sessions
-from widget.store_keys import live_key, stale_key, state_key
+from widget.store_keys import events_key, live_key, stale_key, state_key
 
 # A database of its own: the scan reads every key in it, so no other test's keys may be there.
 SCANNED_REDIS = "redis://127.0.0.1:6379/11"
 KEY_A, KEY_B, KEY_C = (Fernet.generate_key().decode() for _ in range(3))
+
+
+def opened(key, sealed):
+    """What `key` alone opens of a sealed record (None when it does not)."""
+    return RecordCipher([key]).open(sealed)
 
 
 def every_file_under(folder):
@@ -119,9 +124,9 @@ def test_every_record_opens_with_the_configured_key_only(tmp_path):
                                                 stale_key(session_id),
                                                 state_key(state))]
     for record in records:
-        assert json.loads(Fernet(KEY_A).decrypt(record))
-        with pytest.raises(InvalidToken):
-            Fernet(KEY_B).decrypt(record)
+        assert (record.decode() if isinstance(record, bytes) else record).startswith(SEALED)
+        assert json.loads(opened(KEY_A, record))
+        assert opened(KEY_B, record) is None
 
 
 def raw_live_record(app, session_id):
@@ -147,17 +152,36 @@ def test_rotation_old_keys_still_read_and_the_next_write_uses_the_first(tmp_path
     rotated = make_app(tmp_path, SESSION_ENCRYPTION_KEYS=f"{KEY_B},{KEY_A}", **store_config)
     with rotated.app_context():
         assert widget_sessions().load(session_id)["n"] == 1
-        Fernet(KEY_A).decrypt(raw_live_record(rotated, session_id))  # not rewritten by a read
+        assert opened(KEY_A, raw_live_record(rotated, session_id))  # not rewritten by a read
         with widget_sessions().transaction(session_id) as data:
             data["n"] = 2
     rewritten = raw_live_record(rotated, session_id)
-    assert json.loads(Fernet(KEY_B).decrypt(rewritten))["n"] == 2
-    with pytest.raises(InvalidToken):
-        Fernet(KEY_A).decrypt(rewritten)
+    assert json.loads(opened(KEY_B, rewritten))["n"] == 2
+    assert opened(KEY_A, rewritten) is None
 
     only_b = make_app(tmp_path, SESSION_ENCRYPTION_KEYS=KEY_B, **store_config)
     with only_b.app_context():
         assert widget_sessions().load(session_id)["n"] == 2
+
+
+def test_a_session_sealed_with_fernet_before_still_opens_with_its_events(tmp_path,
+                                                                          store_config):
+    """Records and events written by the release that sealed them with Fernet."""
+    app = make_app(tmp_path, SESSION_ENCRYPTION_KEYS=f"{KEY_B},{KEY_A}", **store_config)
+    with app.app_context():
+        store = widget_sessions()
+        session_id = store.create({"expires_at_ts": time.time() + 60, "n": 1})
+        record = {"expires_at_ts": time.time() + 60, "n": 7}
+        event = {"event_id": "ev_00000003_0123456789abcdef", "name": "SEARCH_PROVIDER"}
+        store.backend.write(
+            [(live_key(session_id), Fernet(KEY_A).encrypt(json.dumps(record).encode()).decode(),
+              60)],
+            appends=[(events_key(session_id),
+                      ["3:" + Fernet(KEY_A).encrypt(json.dumps(event).encode()).decode()], 60,
+                      500)])
+        data = store.load(session_id)
+        assert data["n"] == 7
+        assert [e["event_id"] for e in store.events(session_id, data)] == [event["event_id"]]
 
 
 def test_a_record_no_key_opens_reads_as_missing(tmp_path, store_config):
@@ -217,9 +241,8 @@ def test_with_the_sandbox_and_no_keys_every_worker_derives_the_same_key(tmp_path
         sealed = widget_sessions().backend.get(live_key(session_id))
     with two.app_context():
         assert widget_sessions().load(session_id)["n"] == 1
-    assert Fernet(derived_key(one.config["SECRET_KEY"])).decrypt(sealed)
-    with pytest.raises(InvalidToken):
-        Fernet(derived_key("another secret")).decrypt(sealed)
+    assert opened(derived_key(one.config["SECRET_KEY"]), sealed)
+    assert opened(derived_key("another secret"), sealed) is None
 
 
 def test_without_the_sandbox_the_app_refuses_to_start_without_keys(tmp_path):

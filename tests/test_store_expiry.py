@@ -11,6 +11,7 @@ from tests.client_backend import sandbox_user
 from tests.live_server import build_app
 from tests.session_stores import REDIS_URL, make_app, redis_available
 from tests.widget_driver import create_session, expire_session, open_widget, returned
+from widget.encryption import SEALED
 from widget.store import EXPIRED_GRACE_SECONDS, widget_sessions
 from widget.store_files import key_of
 from widget.store_keys import live_key, stale_key, state_key, stored_name
@@ -41,8 +42,8 @@ def raw_files(folder):
 
 
 def opened(app, value):
-    """A raw record as the store reads it: its Fernet token opened with the app's keys."""
-    if not value.startswith(b"gAAAAA"):  # a file: cachelib's 4-byte expiry, then the pickle
+    """A raw record as the store reads it: its sealed text opened with the app's keys."""
+    if not value.startswith((SEALED.encode(), b"gAAAAA")):  # a file: cachelib's 4-byte expiry, then the pickle
         try:
             value = pickle.loads(value[4:]).encode()
         except Exception:  # a lock file, the sweep's marker
