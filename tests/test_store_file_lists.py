@@ -1,6 +1,12 @@
-"""The filesystem store's lists read from their end: the last values, whole, in order."""
+"""The filesystem store's lists read from their end: the last values, whole, in order; and held
+(open under their flock) by one request at a time, from its first event number to its append."""
+import os
+import threading
+import time
+
 import pytest
 
+from widget.store import SessionBusy, StoreUnavailable
 from widget.store_file_lists import LINE_BYTES, FileLists
 
 
@@ -29,3 +35,98 @@ def test_a_value_cut_by_a_crash_is_read_as_it_is(lists):
         fh.write(b"thr")  # a crash mid-append: the store's cipher will not open it
     assert lists.read("events", 1) == [b"thr"]
     assert lists.read("events", 3) == [b"one", b"two", b"thr"]
+
+
+# Held lists: what a request holds from its first event number to the append of its events.
+
+def test_a_held_list_reads_its_newest_values_then_appends_once_and_lets_go(lists):
+    lists.append("events", [b"1:a", b"2:b"], 10)
+    held = lists.hold("events", wait=1)
+    assert held.read(1) == [b"2:b"] and held.read(5) == [b"1:a", b"2:b"]
+    held.append([b"3:c"], 10)
+    assert lists.read("events", 5) == [b"1:a", b"2:b", b"3:c"]
+    lists.hold("events", wait=0).close()  # let go: another may hold it at once
+    held.close()  # again: nothing
+
+
+def test_a_list_held_is_made_when_missing(lists):
+    held = lists.hold("new", wait=1)
+    assert held.read(1) == []
+    held.append([b"1:a"], 10)
+    assert lists.read("new", 1) == [b"1:a"]
+
+
+def test_a_second_holder_waits_for_the_first_to_append(lists):
+    first = lists.hold("events", wait=1)
+    appended = threading.Event()
+    seen = []
+
+    def second():
+        held = lists.hold("events", wait=5)
+        seen.append((appended.is_set(), held.read(1)))
+        held.close()
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    time.sleep(0.05)  # the second is waiting
+    assert not seen
+    appended.set()
+    first.append([b"1:a"], 10)
+    thread.join(5)
+    assert seen == [(True, [b"1:a"])]
+
+
+def test_a_holder_kept_too_long_makes_the_other_busy(lists):
+    first = lists.hold("events", wait=1)
+    with pytest.raises(SessionBusy):
+        lists.hold("events", wait=0.02)
+    first.close()
+    lists.hold("events", wait=0).close()
+
+
+def test_the_append_that_trims_lets_the_waiting_holder_find_the_new_file(lists):
+    """The trim renames a new file over the one a waiting holder has open and waits on: that
+    holder opens the new one, and appends where every reader reads."""
+    most = 3
+    lists.append("events", [b"x" * LINE_BYTES] * (2 * most), 10_000)  # one append from a trim
+    first = lists.hold("events", wait=1)
+    done = []
+
+    def second():
+        held = lists.hold("events", wait=5)
+        held.append([b"after"], most)
+        done.append(True)
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    time.sleep(0.05)
+    first.append([b"trims"], most)
+    thread.join(5)
+    assert done and lists.read("events", 2) == [b"trims", b"after"]
+    assert len(lists.read("events", 100)) == most + 1
+
+
+def test_a_folder_that_refuses_the_list_is_unavailable(lists, monkeypatch):
+    real_open = os.open
+
+    def refused(path, *args, **kwargs):
+        if path == lists._path("events"):
+            raise PermissionError(13, "Permission denied", path)
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refused)
+    with pytest.raises(StoreUnavailable):
+        lists.hold("events", wait=0)
+
+
+def test_a_full_disk_during_the_append_is_unavailable_and_lets_go(lists, monkeypatch):
+    held = lists.hold("events", wait=1)
+
+    def full(fd, data):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "write", full)
+    with pytest.raises(StoreUnavailable):
+        held.append([b"1:a"], 10)
+    monkeypatch.undo()
+    lists.hold("events", wait=0).close()  # let go of

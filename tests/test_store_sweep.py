@@ -11,7 +11,7 @@ from tests.client_backend import sandbox_user
 from tests.live_server import build_app
 from tests.session_stores import make_app
 from tests.widget_driver import create_session
-from widget import store_files
+from widget import file_locks, store_files
 from widget.store import widget_sessions
 from widget.store_keys import live_key, stale_key, state_key, stored_name
 
@@ -88,7 +88,7 @@ def test_a_lock_file_removed_between_open_and_flock_is_not_locked(app, backend, 
     """The sweep removes the file a request just opened: the request locks the new file."""
     session_id = widget_sessions().new_id()
     path = lock_path(backend, session_id)
-    real_try_flock = store_files._try_flock
+    real_try_flock = file_locks.try_flock
     opened = []
 
     def sweep_first(fh):
@@ -98,9 +98,10 @@ def test_a_lock_file_removed_between_open_and_flock_is_not_locked(app, backend, 
             assert not os.path.exists(path)
         return real_try_flock(fh)
 
-    monkeypatch.setattr(store_files, "_try_flock", sweep_first)
+    monkeypatch.setattr(file_locks, "try_flock", sweep_first)
     with backend.lock(stored_name(session_id)):
-        monkeypatch.setattr(store_files, "_try_flock", real_try_flock)
+        assert opened, "the lock went around the flock the test watches"
+        monkeypatch.setattr(file_locks, "try_flock", real_try_flock)
         # The lock held is on the file at `path` (the request opened it again), so another
         # process trying the lock now must wait.
         with open(path, "rb") as other:

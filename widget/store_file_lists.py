@@ -1,15 +1,20 @@
 """The filesystem store's lists (a session's events): one file per list, a sealed value a line.
 
-Appends happen under the session's lock (the store writes a session's records and lists
-together), so two writers never append to one file at once. A file keeps at most twice its
-bound of lines: past that, it is rewritten with the newest `most` lines, atomically.
+A session's events are numbered and appended by a request that holds its list (`hold`: the
+file open under its flock, from the first number read to the append), whether it holds the
+session's lock or not (a search, widget/store.py `unlocked`), so two writers never give one
+number or append to one file at once. A file keeps at most twice its bound of lines: past that,
+it is rewritten with the newest `most` lines, atomically (renamed over the old one, which the
+next holder sees and opens afresh).
 """
 import contextlib
 import os
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 
-from widget.store import StoreUnavailable
+from widget.file_locks import flock_by
+from widget.store import SessionBusy, StoreUnavailable
 
 # A sealed event is a few hundred bytes: a file this many times its bound holds more lines than
 # the bound, and is worth trimming.
@@ -32,9 +37,7 @@ class FileLists:
             fd = os.open(self._path(key), os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC,
                          0o600)
             try:
-                written = 0
-                while written < len(lines):  # a full disk may take part of it: OSError next
-                    written += os.write(fd, lines[written:])
+                _write_all(fd, lines)
                 size = os.lseek(fd, 0, os.SEEK_CUR)
             finally:
                 os.close(fd)
@@ -52,17 +55,32 @@ class FileLists:
         except FileNotFoundError:
             return []
         try:
-            start = os.lseek(fd, 0, os.SEEK_END)
-            tail, block = b"", LINE_BYTES * 4
-            # One newline more than values wanted: the line before them may be cut.
-            while start > 0 and tail.count(b"\n") <= most:
-                block = min(block * 2, start)
-                start -= block
-                tail = _read_at(fd, block, start) + tail
+            return _tail(fd, os.lseek(fd, 0, os.SEEK_END), most)
         finally:
             os.close(fd)
-        lines = tail.splitlines()
-        return lines[-most:] if start == 0 else lines[1:][-most:]
+
+    def hold(self, key: str, wait: float) -> "HeldList":
+        """The list's file, open and locked until the holder appends or lets go; SessionBusy
+        when another holder keeps it longer than `wait` seconds, StoreUnavailable when the
+        folder refuses it."""
+        path = self._path(key)
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            except OSError as exc:
+                raise StoreUnavailable("the session folder refused a list: %s" % exc) from None
+            try:
+                if not flock_by(fd, deadline):
+                    raise SessionBusy()
+                opened = os.fstat(fd)
+                with contextlib.suppress(FileNotFoundError):  # else removed: open it again
+                    if os.path.samestat(opened, os.stat(path)):  # not trimmed meanwhile
+                        return HeldList(self, key, fd, opened.st_size)
+            except BaseException:
+                os.close(fd)
+                raise
+            os.close(fd)
 
     def remove(self, key: str) -> None:
         with contextlib.suppress(FileNotFoundError):
@@ -74,12 +92,61 @@ class FileLists:
             if is_gone(entry.name):
                 self.remove(entry.name)
 
-    def _trim(self, key: str, most: int) -> None:
-        kept = self.read(key, most)
+    def _trim(self, key: str, most: int, kept: list[bytes] | None = None) -> None:
+        kept = self.read(key, most) if kept is None else kept
         fd, scratch = tempfile.mkstemp(dir=self.folder, prefix=".trim-")
         with os.fdopen(fd, "wb") as fh:
             fh.write(b"".join(line + b"\n" for line in kept))
         os.replace(scratch, self._path(key))
+
+
+class HeldList:
+    """A list's file held open under its flock: read its newest values, then append once (which
+    lets go of it), or let go without appending (`close`)."""
+
+    def __init__(self, lists: FileLists, key: str, fd: int, size: int) -> None:
+        self.lists, self.key, self.fd, self.size = lists, key, fd, size
+
+    def read(self, most: int) -> list[bytes]:
+        return _tail(self.fd, self.size, most)
+
+    def append(self, values: Sequence[bytes | str], most: int) -> None:
+        lines = b"".join(_line(value) for value in values)
+        try:
+            self.size += _write_all(self.fd, lines)
+            if self.size > 2 * most * LINE_BYTES:
+                with contextlib.suppress(OSError):  # kept whole until the next append trims it
+                    self.lists._trim(self.key, most, self.read(most))
+        except OSError as exc:
+            raise StoreUnavailable("the session folder refused a write: %s" % exc) from None
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Let go of the list (once; again does nothing)."""
+        if self.fd >= 0:
+            fd, self.fd = self.fd, -1
+            os.close(fd)
+
+
+def _write_all(fd: int, data: bytes) -> int:
+    written = 0
+    while written < len(data):  # a full disk may take part of it: OSError next
+        written += os.write(fd, data[written:])
+    return written
+
+
+def _tail(fd: int, size: int, most: int) -> list[bytes]:
+    """The last `most` lines of the first `size` bytes of a file, oldest first. Read from the
+    end: numbering an event reads the newest only, in a file of up to 2 × `most`."""
+    start, tail, block = size, b"", LINE_BYTES * 4
+    # One newline more than values wanted: the line before them may be cut.
+    while start > 0 and tail.count(b"\n") <= most:
+        block = min(block * 2, start)
+        start -= block
+        tail = _read_at(fd, block, start) + tail
+    lines = tail.splitlines()
+    return lines[-most:] if start == 0 else lines[1:][-most:]
 
 
 def _read_at(fd: int, size: int, offset: int) -> bytes:

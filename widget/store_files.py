@@ -5,7 +5,6 @@ now and then (`sweep_if_due`): expired records go, and so do the lock files of s
 are gone.
 """
 import contextlib
-import fcntl
 import logging
 import math
 import os
@@ -14,9 +13,12 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
+from widget.file_locks import flock_by
+from widget.file_locks import is_current as _is_current
+from widget.file_locks import try_flock as _try_flock
 from widget.store import SessionBusy, StoreUnavailable
 from widget.store_backend import Append, Record
-from widget.store_file_lists import FileLists
+from widget.store_file_lists import FileLists, HeldList
 from widget.store_record_files import RecordFiles
 
 SWEEP_EVERY_SECONDS = 180
@@ -47,15 +49,9 @@ def key_of(filename: str) -> str | None:
         return None
 
 
-def _is_current(fd: int, path: str) -> bool:
-    """True while `path` still names the file `fd` has open (the sweep may have removed it)."""
-    try:
-        return os.path.samestat(os.fstat(fd), os.stat(path))
-    except FileNotFoundError:
-        return False
-
-
 class FileBackend:
+    holds_lists = True
+
     def __init__(self, folder: str, live_key: Callable[[str], str],
                  lock_wait_seconds: float = 2, list_prefix: str = "widget-events:") -> None:
         self.folder = folder
@@ -98,6 +94,11 @@ class FileBackend:
     def read_list(self, key: str, most: int) -> list[bytes]:
         return self.lists.read(key, most)
 
+    def hold_list(self, key: str) -> HeldList:
+        """The list held (flock) by this request until it appends to it or lets it go: every
+        request that numbers a session's events holds its list, with the session's lock or not."""
+        return self.lists.hold(key, self.lock_wait_seconds)
+
     def delete(self, *keys: str) -> None:
         for key in keys:
             if key.startswith(self.list_prefix):
@@ -123,12 +124,8 @@ class FileBackend:
             # A descriptor, not a Python file: nothing is read or written through it.
             fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
             try:
-                pause = 0.005
-                while not _try_flock(fd):
-                    if time.monotonic() + pause > deadline:
-                        raise SessionBusy()
-                    time.sleep(pause)
-                    pause = min(pause * 2, 0.05)
+                if not flock_by(fd, deadline):
+                    raise SessionBusy()
             except BaseException:
                 os.close(fd)
                 raise
@@ -196,12 +193,3 @@ class FileBackend:
                 return  # held, or replaced since we listed it
             if not self.cache.has(self.live_key(session_id)):
                 os.remove(path)
-
-
-def _try_flock(fh: Any) -> bool:
-    """Lock a file (a file object or a descriptor) unless another holder has it."""
-    try:
-        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return True
-    except BlockingIOError:
-        return False
