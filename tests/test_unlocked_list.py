@@ -1,13 +1,16 @@
 """A page of the provider list without a search reads the session without its lock and writes
 nothing (issue 11): it asks no API (the page is the one the process keeps for the Client) and
-records no event. A search (an event), a session's first list (asked of the upstream), a page
-no longer kept, or a page that would change the session goes with the lock, on either store."""
+records no event. A search whose results the process keeps does the same on the file store and
+appends its event under the events list's own hold (on Redis, an event goes with the lock). A
+search not kept, a session's first list (asked of the upstream), a page no longer kept, or a
+page that would change the session goes with the lock, on either store."""
 import pytest
 
 from tests.syncing_sessions import api_calls, app, user  # noqa: F401 (fixtures)
 from tests.widget_driver import open_widget, screen
+from widget.events import sequence_of, track
 from widget.store import widget_sessions
-from widget.store_keys import stored_name
+from widget.store_keys import events_key, stored_name
 
 LIST = "/widget/add_connection/providers"
 
@@ -50,11 +53,79 @@ def test_a_list_page_is_answered_while_another_request_holds_the_session(
     assert sealed(app, listed.session_id) == record  # byte for byte: nothing written
 
 
-def test_a_search_is_an_event_and_waits_for_the_lock(app, listed, short_lock_wait):
+def events_of(app, session_id):
+    with app.app_context():
+        store = widget_sessions()
+        return store.events(session_id, store.load(session_id))
+
+
+def test_a_search_kept_by_the_process_keeps_its_event_without_the_lock_on_the_file_store(
+        app, listed, short_lock_wait, api_calls, caplog):
+    """Its event numbered and appended under the events list's own hold; the record untouched.
+    On Redis, an event waits for the session's lock as before."""
+    assert listed.get(LIST, q="banque").status_code == 200  # its results are kept from now on
+    record, asked = sealed(app, listed.session_id), len(api_calls)
+    caplog.clear()
     with held(app, listed.session_id):
-        assert listed.get(LIST, q="banque").status_code == 409  # in progress
-    answer = listed.get(LIST, q="banque")
+        answer = listed.get(LIST, q="banque")
+    if app.config.get("REDIS_URL"):
+        assert answer.status_code == 409  # in progress
+        return
     assert answer.status_code == 200 and "Banque" in answer.get_data(as_text=True)
+    assert len(api_calls) == asked and sealed(app, listed.session_id) == record
+    searches = [e for e in events_of(app, listed.session_id) if e["name"] == "SEARCH_PROVIDER"]
+    assert len(searches) == 2
+    assert sequence_of(searches[1]["event_id"]) == sequence_of(searches[0]["event_id"]) + 1
+    logged = [r for r in caplog.records if getattr(r, "payload", {}).get("event_id")
+              == searches[1]["event_id"]]
+    assert len(logged) == 1
+
+
+def test_a_search_while_a_request_holds_the_events_list_too_long_is_in_progress(
+        app, listed, short_lock_wait):
+    """A request with the lock, its events numbered and not yet saved (at the upstream, say)."""
+    assert listed.get(LIST, q="banque").status_code == 200
+    with app.app_context():
+        store = widget_sessions()
+        list_held = store.backend.hold_list(events_key(listed.session_id)) \
+            if store.events_without_lock else None
+    try:
+        answer = listed.get(LIST, q="banque")
+    finally:
+        if list_held:
+            list_held.close()
+    assert answer.status_code == (409 if list_held else 200)
+    assert listed.get(LIST, q="banque").status_code == 200
+
+
+def test_a_search_not_kept_yet_is_asked_of_the_upstream_with_the_lock(
+        app, listed, short_lock_wait, api_calls, caplog):
+    api_calls.clear()
+    caplog.clear()
+    with held(app, listed.session_id):
+        assert listed.get(LIST, q="crédit").status_code == 409
+    assert api_calls == []
+    assert [e for e in events_of(app, listed.session_id) if e["name"] == "SEARCH_PROVIDER"] == []
+    assert not [r for r in caplog.records if getattr(r, "payload", None)
+                and r.payload["name"] == "SEARCH_PROVIDER"]  # nothing logged of the first go
+    answer = listed.get(LIST, q="crédit")
+    assert answer.status_code == 200 and api_calls == ["/providers"]
+    assert len([e for e in events_of(app, listed.session_id)
+                if e["name"] == "SEARCH_PROVIDER"]) == 1
+
+
+def test_a_search_with_events_for_the_page_goes_with_the_lock(app, listed, short_lock_wait):
+    """Events kept while no page was shown go with the next page, which changes the record."""
+    assert listed.get(LIST, q="banque").status_code == 200
+    with app.app_context():
+        with widget_sessions().transaction(listed.session_id) as data:
+            track(data, listed.session_id, "ERROR", "add_connection", error="x")
+    with held(app, listed.session_id):
+        assert listed.get(LIST, q="banque").status_code == 409
+    answer = listed.get(LIST, q="banque")
+    assert answer.status_code == 200
+    names = [e["name"] for e in events_of(app, listed.session_id)]
+    assert names[-2:] == ["ERROR", "SEARCH_PROVIDER"]
 
 
 def test_a_session_s_first_list_is_asked_of_the_upstream_with_the_lock(

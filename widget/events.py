@@ -65,13 +65,14 @@ def last_number(newest: dict[str, Any] | None, legacy_events: bool) -> int:
     return LEGACY_SEQUENCE if legacy_events else 0
 
 
-def track(widget_session, session_id, name, widget, **data):
+def track(widget_session, session_id, name, widget, log=True, **data):
     """Record event `name` of `widget`: the store appends it to the session's events when it
-    saves the session (so a request that fails records nothing), and it is logged. Only inside
-    the store's transaction, which numbers the events."""
+    saves the session (so a request that fails records nothing), and it is logged (now, or by
+    the caller once kept: `log=False`, then `log_tracked`). Only where the store numbers events
+    (its transaction, or `unlocked` with events)."""
     numbers = widget_session.get(NUMBERS)
     if numbers is None:
-        raise RuntimeError("events are tracked inside the session store's transaction")
+        raise RuntimeError("events are tracked where the session store numbers them")
     sequence = numbers.take()
     event = {"event_id": "ev_%08d_%s" % (sequence, secrets.token_hex(8)),
              "name": name, "date": utc_now_iso(), "widget": widget,
@@ -80,9 +81,14 @@ def track(widget_session, session_id, name, widget, **data):
     undelivered = widget_session.setdefault(UNDELIVERED, [])
     undelivered.append(event)
     del undelivered[:-MAX_EVENTS]
+    if log:
+        log_tracked(event, session_id)
+    return event
+
+
+def log_tracked(event, session_id):
     # The session id grants access: the log gets a digest that correlates without granting.
     log_event({**event, "session": hashlib.sha256(session_id.encode()).hexdigest()[:16]})
-    return event
 
 
 def sequence_of(event_id: object) -> int | None:

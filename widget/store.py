@@ -26,7 +26,7 @@ from flask import current_app
 from widget.bank_states import BankStates
 from widget.events import NUMBERS, PENDING, SEQUENCE, EventNumbers
 from widget.store_backend import Append, Backend, Cipher, Record, SessionData
-from widget.store_events import EventLists
+from widget.store_events import EventLists, SessionEvents
 from widget.store_keys import (LIVE_PREFIX, STALE_PREFIX, events_key, legacy_key, live_key,
                                stale_key, stored_name)
 
@@ -131,22 +131,55 @@ class WidgetSessionStore:
         return self._read(STALE_PREFIX, session_id)
 
     @contextlib.contextmanager
-    def unlocked(self, session_id: object, sealed: Any = UNREAD) -> Iterator[SessionData | None]:
+    def unlocked(self, session_id: object, sealed: Any = UNREAD,
+                 with_events: bool = False) -> Iterator[SessionData | None]:
         """The session's data read without its lock (no lock, no write), for a request that most
         often changes nothing, such as a poll within its interval. NeedsLock if it changed the
         data: the caller, who must not have acted outside it yet, goes again in `transaction`.
         A record is replaced whole, so this reads a version some request saved. None if unknown.
         `sealed` is the record if the caller just read it (`sealed()`).
+
+        `with_events`, where `events_without_lock`: the request may track events (a search is
+        one), numbered and appended as a request with the lock does, under the events list's
+        own hold, which every request numbering the session's events takes; the record is left
+        as it is. Without, an event needs the data's event numbers: not there, NeedsLock.
         """
         data, text = self._live(session_id, sealed)
-        if data is None:
+        if data is None or not is_session_id(session_id):  # (`_live` said so: for mypy)
             yield None
             return
-        yield data
-        # Unchanged when it serialises to the text it was read from (as every record is
-        # written): one encoding, where a repr before and after cost a tenth of a poll.
-        if _serialised(data) != text:
-            raise NeedsLock()
+        events = None
+        # A record of an earlier release (its events or their counter inside) is rewritten by
+        # the next request with the lock: not here.
+        if with_events and self.events_without_lock and SEQUENCE not in data \
+                and not data.get("events"):
+            events = SessionEvents(self.event_lists, session_id, False)
+            data[NUMBERS] = EventNumbers(events.last_number)
+        try:
+            yield data
+            data.pop(NUMBERS, None)
+            pending = data.pop(PENDING, None) or []
+            # Unchanged when it serialises to the text it was read from (as every record is
+            # written): one encoding, where a repr before and after cost a tenth of a poll.
+            if _serialised(data) != text:
+                raise NeedsLock()
+            if events is not None and pending:
+                deliveries = self._deliveries(session_id, data, pending)
+                events.keep_held(pending)
+                outbox = self.outbox.appends(session_id, deliveries, self.cipher) \
+                    if deliveries else []
+                if outbox:
+                    self.backend.write([], appends=outbox)
+                if deliveries:
+                    self.outbox.saved(session_id, deliveries)
+        finally:
+            if events is not None:
+                events.close()
+
+    @property
+    def events_without_lock(self) -> bool:
+        """Whether a request without the session's lock may keep events (`unlocked`)."""
+        return self.backend.holds_lists
 
     @contextlib.contextmanager
     def transaction(self, session_id: object, wait: float | None = None,
@@ -181,33 +214,39 @@ class WidgetSessionStore:
             # counter is rewritten without it.
             data.pop(SEQUENCE, None)
             stale_before = repr(stale_part(data))
-            legacy_events = bool(data.get("events"))
-            data[NUMBERS] = EventNumbers(
-                lambda: self.event_lists.last_number(session_id, legacy_events))
-            yield data
-            data.pop(NUMBERS, None)
-            pending = data.pop(PENDING, None) or []
-            deliveries = self.outbox.deliveries(session_id, data, pending) if self.outbox else []
-            # Events alone are appended, the record left as it is (a search is an event, and
-            # hands it to the page at once); a record to rename is rewritten whatever changed.
-            # Changed when it no longer encodes to the text it was read from (as `unlocked`
-            # tells): the encoding is then the one sealed.
-            serialised = _serialised(data)
-            changed = not named or serialised != text
-            if changed or pending:
-                # The stale record is rewritten only when what it holds changed (or it is to be
-                # renamed): most requests change the run, not what an old link needs.
-                written = self._write(
-                    session_id, data, fence, pending, with_record=changed, text=serialised,
-                    with_stale=not named or repr(stale_part(data)) != stale_before,
-                    renamed=not named,
-                    outbox=self.outbox.appends(session_id, deliveries, self.cipher)
-                    if deliveries else [])
-                sealed = written if changed else sealed
+            events = SessionEvents(self.event_lists, session_id, bool(data.get("events")))
+            data[NUMBERS] = EventNumbers(events.last_number)
+            try:
+                yield data
+                data.pop(NUMBERS, None)
+                pending = data.pop(PENDING, None) or []
+                deliveries = self._deliveries(session_id, data, pending)
+                # Events alone are appended, the record left as it is (a search is an event,
+                # and hands it to the page at once); a record to rename is rewritten whatever
+                # changed. Changed when it no longer encodes to the text it was read from (as
+                # `unlocked` tells): the encoding is then the one sealed.
+                serialised = _serialised(data)
+                changed = not named or serialised != text
+                if changed or pending:
+                    # The stale record is rewritten only when what it holds changed (or it is
+                    # to be renamed): most requests change the run, not what an old link needs.
+                    written = self._write(
+                        session_id, data, fence, pending, with_record=changed, text=serialised,
+                        with_stale=not named or repr(stale_part(data)) != stale_before,
+                        renamed=not named, events=events,
+                        outbox=self.outbox.appends(session_id, deliveries, self.cipher)
+                        if deliveries else [])
+                    sealed = written if changed else sealed
+            finally:
+                events.close()
             if saved is not None:
                 saved.sealed = sealed
             if deliveries:  # saved: a request that failed delivers nothing
                 self.outbox.saved(session_id, deliveries)
+
+    def _deliveries(self, session_id: str, data: SessionData,
+                    pending: list[SessionData]) -> list[Any]:
+        return self.outbox.deliveries(session_id, data, pending) if self.outbox else []
 
     def delete(self, session_id: str) -> None:
         self.backend.delete(live_key(session_id), stale_key(session_id), events_key(session_id),
@@ -250,13 +289,16 @@ class WidgetSessionStore:
     def _write(self, session_id: str, data: SessionData, fence: Any = None,
                pending: list[SessionData] | None = None, with_record: bool = True,
                with_stale: bool = True, outbox: list[Append] | None = None,
-               text: str | None = None, renamed: bool = False) -> Any:
+               text: str | None = None, renamed: bool = False,
+               events: SessionEvents | None = None) -> Any:
         """Save the record (unless `with_record` is false) and the stale one, with the events
         of this request (`pending`) and their webhook deliveries (`outbox`: these go even when
         the session just ended). `text`, when given, is `data` already encoded. `renamed`: the
         session was read under its legacy name, whose records go when the record is written
         under the new one (a session read under the new name has none: removing them cost
-        every write two file removals that found nothing). Returns the record written (sealed),
+        every write two file removals that found nothing). `events`: the request's numbering,
+        whose held list (the file store) takes the events before the records are written, as
+        the file store writes lists first. Returns the record written (sealed),
         None when none was (events alone) or it was removed (expired, ended)."""
         live, stale = live_key(session_id), stale_key(session_id)
         legacy = [legacy_key(LIVE_PREFIX, session_id), legacy_key(STALE_PREFIX, session_id)]
@@ -270,9 +312,10 @@ class WidgetSessionStore:
                 records.append((live, record, remaining))
             if with_stale:
                 records.append((stale, self._sealed(stale_part(data)), stale_ttl))
+            events = events or SessionEvents(self.event_lists, session_id, False)
+            events.keep_held(pending)
             self.backend.write(records, deletes=legacy if with_record and renamed else [],
-                               fence=fence,
-                               appends=self.event_lists.appends(session_id, pending, remaining)
+                               fence=fence, appends=events.appends(pending, remaining)
                                + (outbox or []))
             return record
         else:  # expired or ended: the tokens and secret go with the live record, and the events

@@ -14,6 +14,10 @@ SessionData = dict[str, Any]
 class Backend(Protocol):
     """Where records live (widget/store_files.py, widget/store_redis.py)."""
 
+    # Whether `hold_list` holds a list (so a request without the session's lock may number and
+    # append a session's events).
+    holds_lists: bool
+
     def get(self, key: str) -> Any: ...
 
     def exists(self, key: str) -> bool:
@@ -27,6 +31,12 @@ class Backend(Protocol):
 
     def read_list(self, key: str, most: int) -> list[bytes]: ...
 
+    def hold_list(self, key: str) -> "HeldList | None":
+        """The list held by this request until it appends to it (once) or lets it go, so that a
+        request without the session's lock may number and append a session's events too; None
+        when the backend cannot (then only a request holding the session's lock may)."""
+        ...
+
     def delete(self, *keys: str) -> None: ...
 
     def ping(self) -> None: ...
@@ -34,6 +44,14 @@ class Backend(Protocol):
     def sweep_if_due(self) -> bool: ...
 
     def lock(self, session_id: str, wait: float | None = None) -> ContextManager[Any]: ...
+
+
+class HeldList(Protocol):
+    def read(self, most: int) -> list[bytes]: ...
+
+    def append(self, values: Sequence[bytes | str], most: int) -> None: ...
+
+    def close(self) -> None: ...
 
 
 class Cipher(Protocol):

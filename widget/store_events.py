@@ -8,10 +8,11 @@ no key set now opens still numbers the next. Entries written before 2026-12-05 a
 event alone: still read, and opened to number the next.
 """
 import json
+from collections.abc import Callable
 from typing import Any
 
 from widget.events import MAX_EVENTS, last_number, sequence_of, with_ids
-from widget.store_backend import Append, Backend, Cipher, SessionData
+from widget.store_backend import Append, Backend, Cipher, HeldList, SessionData
 from widget.store_keys import events_key
 
 
@@ -29,16 +30,20 @@ class EventLists:
         events: list[dict[str, Any]] = (data.get("events") or []) + listed
         return with_ids(events[-MAX_EVENTS:])
 
-    def last_number(self, session_id: str, legacy_events: bool) -> int:
-        """The last event number given in the session: its newest event's (one value read)."""
-        entries = self.backend.read_list(events_key(session_id), 1)
+    def last_number(self, read: Callable[[int], list[bytes]], legacy_events: bool) -> int:
+        """The last event number given in the session: its newest event's (one value read, by
+        `read(most)`, which gives a session's list's newest values)."""
+        entries = read(1)
         number = _split(entries[-1])[0] if entries else None
         if number is not None:  # even when no key set now opens that event
             return number
         newest = self._opened(entries)
         if entries and not newest:  # sealed under a key no longer set: the newest one opens
-            newest = self._opened(self.backend.read_list(events_key(session_id), MAX_EVENTS))
+            newest = self._opened(read(MAX_EVENTS))
         return last_number(newest[-1] if newest else None, legacy_events)
+
+    def entries(self, pending: list[SessionData]) -> list[str]:
+        return [_entry(e, self.cipher.seal(json.dumps(e))) for e in pending]
 
     def appends(self, session_id: str, pending: list[SessionData] | None,
                 remaining: float) -> list[Append]:
@@ -46,12 +51,48 @@ class EventLists:
         all)."""
         if not pending or remaining <= 0:
             return []
-        return [(events_key(session_id), [_entry(e, self.cipher.seal(json.dumps(e)))
-                                          for e in pending], remaining, MAX_EVENTS)]
+        return [(events_key(session_id), self.entries(pending), remaining, MAX_EVENTS)]
 
     def _opened(self, entries: list[bytes]) -> list[dict[str, Any]]:
         texts = (self.cipher.open(_split(entry)[1]) for entry in entries)
         return [json.loads(text) for text in texts if text]
+
+
+class SessionEvents:
+    """One request's numbering and keeping of its session's events. Where the backend holds
+    lists (the file store), the list is held from the first number read to the append: any
+    request, holding the session's lock or not, then numbers after every event kept, and no two
+    give one number. Elsewhere (Redis) the session's lock alone does that."""
+
+    def __init__(self, lists: EventLists, session_id: str, legacy_events: bool) -> None:
+        self.lists, self.session_id, self.legacy_events = lists, session_id, legacy_events
+        self.key = events_key(session_id)
+        self.held: HeldList | None = None
+        self.asked = False
+
+    def last_number(self) -> int:
+        if not self.asked:
+            self.held, self.asked = self.lists.backend.hold_list(self.key), True
+        held = self.held
+        read = held.read if held is not None else \
+            (lambda most: self.lists.backend.read_list(self.key, most))
+        return self.lists.last_number(read, self.legacy_events)
+
+    def appends(self, pending: list[SessionData] | None, remaining: float) -> list[Append]:
+        """The backend write's part: none for a held list, which `keep_held` appends to."""
+        if self.held is not None:
+            return []
+        return self.lists.appends(self.session_id, pending, remaining)
+
+    def keep_held(self, pending: list[SessionData] | None) -> None:
+        """Append this request's events to the held list (which lets go of it)."""
+        if self.held is not None and pending:
+            self.held.append(self.lists.entries(pending), MAX_EVENTS)
+
+    def close(self) -> None:
+        """Let go of the list, if held and not appended to."""
+        if self.held is not None:
+            self.held.close()
 
 
 def _entry(event: dict[str, Any], sealed: str) -> str:

@@ -33,6 +33,8 @@ def reachable() -> Iterator[None]:
 
 
 class RedisBackend:
+    holds_lists = False
+
     def __init__(self, client: "redis.Redis", lock_seconds: float = 10,
                  lock_wait_seconds: float = 2) -> None:
         self.client = client
@@ -73,6 +75,10 @@ class RedisBackend:
         """The last `most` values of the list `key`, oldest first."""
         with reachable():
             return self.client.lrange(key, -most, -1)  # type: ignore[return-value]
+
+    def hold_list(self, key: str) -> None:
+        """None: a Redis list is numbered and appended under the session's lock alone."""
+        return None
 
     def delete(self, *keys: str) -> None:
         with reachable():

@@ -18,13 +18,14 @@ def _callback_uri():
     return external_url("add_connection.bank_callback")
 
 
-def listing_only():
-    """A page of the list with no search: no event to record, most often nothing to change."""
-    return not request.args.get("q", "").strip()
+def without_lock_first():
+    """A page of the list changes nothing most often, and a search only records its event,
+    which the file store keeps without the session's lock (the Redis store, only with it)."""
+    return not request.args.get("q", "").strip() or widget_sessions().events_without_lock
 
 
 @bp.get("/providers")
-@flow_step(*CONNECTING, post=False, read_first=listing_only)
+@flow_step(*CONNECTING, post=False, read_first=without_lock_first)
 def search_providers(flow):
     """The provider list, filtered by the search box (a fragment for htmx, else the page)."""
     try:

@@ -11,7 +11,7 @@ from flask_babel import get_locale, refresh
 
 from widget import upstream
 from widget.clients import client_registry
-from widget.events import track
+from widget.events import NUMBERS, log_tracked, track
 from widget.flows.run import Run
 from widget.flows.steps import Finish, Screen
 from widget.htmx import header, render_screen
@@ -36,8 +36,12 @@ class WidgetContext:
         self.data = data
         self.run = stored_run(data.get("run"))
         self._api = None
-        # Read without the session's lock: anything beyond reading the data needs it first.
+        # Read without the session's lock: anything beyond reading the data (and tracking
+        # events, where the store numbers them without it) needs it first.
         self.unlocked = unlocked
+        # Tracked without the lock: logged once the store kept them (a request that goes again
+        # with the lock tracks them again).
+        self.unlogged = []
 
     def begin(self, run):
         """`run` replaces the session's: a widget opened, or an ending without a run."""
@@ -58,10 +62,13 @@ class WidgetContext:
         return self._api
 
     def track(self, name, widget=None, **data):
-        if self.unlocked:
+        if self.unlocked and NUMBERS not in self.data:
             raise NeedsLock()
-        return track(self.data, self.session_id, name, widget or (self.run and self.run.widget),
-                     **data)
+        event = track(self.data, self.session_id, name, widget or (self.run and self.run.widget),
+                      log=not self.unlocked, **data)
+        if self.unlocked:
+            self.unlogged.append(event)
+        return event
 
     def current_flow(self):
         """The flow the run is at: its widget's, or the terms' while they wait for an answer."""
@@ -145,7 +152,11 @@ def widget_request(post=False, session_id_from=None, read_first=None):
                         answered_quietly(session_id, quiet)
                     return response
             elif read_first and read_first():
-                read = answered_unlocked(session_id, UNREAD, post, view, *args, **kwargs)
+                try:
+                    read = answered_unlocked(session_id, UNREAD, post, view, *args,
+                                             with_events=True, **kwargs)
+                except SessionBusy:  # a request with the lock holds the events list too long
+                    return still_in_progress(session_id, polling)
                 if read:
                     return read[0]
             saved = SavedRecord() if hints else None
@@ -171,17 +182,20 @@ def widget_request(post=False, session_id_from=None, read_first=None):
     return decorate
 
 
-def answered_unlocked(session_id, sealed, post, view, *args, **kwargs):
+def answered_unlocked(session_id, sealed, post, view, *args, with_events=False, **kwargs):
     """(response, ctx, data) of the view from the session read without the lock (`sealed`, when
     the caller read the record); None when the session is unknown or expired, or the view would
-    ask the API or change the session: then nothing was done, and it goes again with the lock."""
+    ask the API or change the session: then nothing was done, and it goes again with the lock.
+    `with_events`: its events are kept without the lock where the store can (`unlocked`)."""
     try:
-        with widget_sessions().unlocked(session_id, sealed) as data:
+        with widget_sessions().unlocked(session_id, sealed, with_events) as data:
             if data is None:
                 return None
             ctx = WidgetContext(session_id, data, unlocked=True)
             response = answer(ctx, post, view, *args, **kwargs)
-        return response, ctx, data  # and nothing changed: `unlocked` said so
+        for event in ctx.unlogged:  # kept, and nothing else changed: `unlocked` said so
+            log_tracked(event, session_id)
+        return response, ctx, data
     except NeedsLock:
         refresh()  # the language is chosen again, from the data read afresh
         return None
