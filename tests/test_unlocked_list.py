@@ -1,8 +1,7 @@
 """A page of the provider list without a search reads the session without its lock and writes
 nothing (issue 11): it asks no API (the page is the one the process keeps for the Client) and
-records no event. A search whose results the process keeps does the same on the file store and
-appends its event under the events list's own hold (on Redis, an event goes with the lock). A
-search not kept, a session's first list (asked of the upstream), a page no longer kept, or a
+records no event. A search whose results the process keeps does the same, its event kept as the
+store keeps events without the lock (widget/store.py `unlocked`). A search not kept, a session's first list (asked of the upstream), a page no longer kept, or a
 page that would change the session goes with the lock, on either store."""
 import pytest
 
@@ -59,18 +58,19 @@ def events_of(app, session_id):
         return store.events(session_id, store.load(session_id))
 
 
-def test_a_search_kept_by_the_process_keeps_its_event_without_the_lock_on_the_file_store(
-        app, listed, short_lock_wait, api_calls, caplog):
-    """Its event numbered and appended under the events list's own hold; the record untouched.
-    On Redis, an event waits for the session's lock as before."""
+def test_a_search_kept_by_the_process_keeps_its_event_without_the_lock(
+        app, listed, api_calls, caplog, monkeypatch):
+    """Its event numbered and kept as the store keeps events without the lock, the record
+    untouched, and logged once."""
     assert listed.get(LIST, q="banque").status_code == 200  # its results are kept from now on
     record, asked = sealed(app, listed.session_id), len(api_calls)
     caplog.clear()
-    with held(app, listed.session_id):
-        answer = listed.get(LIST, q="banque")
-    if app.config.get("REDIS_URL"):
-        assert answer.status_code == 409  # in progress
-        return
+
+    def no_lock(*args, **kwargs):
+        raise AssertionError("the search took the session's lock")
+
+    monkeypatch.setattr(app.extensions["widget_sessions"].backend, "lock", no_lock)
+    answer = listed.get(LIST, q="banque")
     assert answer.status_code == 200 and "Banque" in answer.get_data(as_text=True)
     assert len(api_calls) == asked and sealed(app, listed.session_id) == record
     searches = [e for e in events_of(app, listed.session_id) if e["name"] == "SEARCH_PROVIDER"]
@@ -81,14 +81,22 @@ def test_a_search_kept_by_the_process_keeps_its_event_without_the_lock_on_the_fi
     assert len(logged) == 1
 
 
+def test_a_search_while_another_request_holds_the_session_files_answer_redis_waits(
+        app, listed, short_lock_wait):
+    """Files: the events list is free, the search is answered. Redis: a request holds the
+    lock, so the search goes to it, and waits."""
+    assert listed.get(LIST, q="banque").status_code == 200
+    with held(app, listed.session_id):
+        answer = listed.get(LIST, q="banque")
+    assert answer.status_code == (409 if app.config.get("REDIS_URL") else 200)
+
+
 def test_a_search_while_a_request_holds_the_events_list_too_long_is_in_progress(
         app, listed, short_lock_wait):
     """A request with the lock, its events numbered and not yet saved (at the upstream, say)."""
     assert listed.get(LIST, q="banque").status_code == 200
     with app.app_context():
-        store = widget_sessions()
-        list_held = store.backend.hold_list(events_key(listed.session_id)) \
-            if store.events_without_lock else None
+        list_held = widget_sessions().backend.hold_list(events_key(listed.session_id))
     try:
         answer = listed.get(LIST, q="banque")
     finally:

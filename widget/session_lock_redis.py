@@ -67,6 +67,32 @@ return 1
 """
 
 
+# A request without the lock appends its events (and their webhook deliveries) only if no request
+# holds the lock and the list's newest value is still the one it numbered them after.
+# KEYS: the lock, the events list, then the other lists. ARGV: the newest value read ("" for
+# none), then each list's milliseconds to live, bound, count and values.
+_UNLOCKED_APPEND = """
+if redis.call('exists', KEYS[1]) == 1 then
+  return 0
+end
+if (redis.call('lindex', KEYS[2], -1) or '') ~= ARGV[1] then
+  return 0
+end
+local arg = 2
+for i = 2, #KEYS do
+  local px, most, count = ARGV[arg], ARGV[arg + 1], tonumber(ARGV[arg + 2])
+  arg = arg + 3
+  for _ = 1, count do
+    redis.call('rpush', KEYS[i], ARGV[arg])
+    arg = arg + 1
+  end
+  redis.call('ltrim', KEYS[i], -most, -1)
+  redis.call('pexpire', KEYS[i], px)
+end
+return 1
+"""
+
+
 class LockLost(Exception):
     """The session's lock is no longer ours: another request holds it now."""
 
@@ -89,6 +115,7 @@ class RedisSessionLocks:
         self._renew = client.register_script(_RENEW)
         self._release = client.register_script(_RELEASE)
         self._fenced_write = client.register_script(_FENCED_WRITE)
+        self._unlocked_append = client.register_script(_UNLOCKED_APPEND)
         self._keeper = LockKeeper(self)
 
     def acquire(self, session_id: str, wait: float | None = None) -> HeldLock | None:
@@ -127,6 +154,17 @@ class RedisSessionLocks:
             [key for key, *_rest in appends] + list(deletes)
         if not self._fenced_write(keys=keys, args=args):
             raise LockLost()
+
+
+    def append_unlocked(self, session_id: str, newest: bytes, appends: Sequence[Append]) -> bool:
+        """Add to lists (the events list first) for a request without the session's lock,
+        only if no request holds it and the events list's newest value is `newest` (b"" for
+        an empty list): False, having changed nothing, otherwise."""
+        args: list[str | bytes | int] = [newest]
+        for _key, values, ttl, most in appends:
+            args += [_ms(ttl), most, len(values), *values]
+        keys = [LOCK_PREFIX + session_id] + [key for key, *_rest in appends]
+        return bool(self._unlocked_append(keys=keys, args=args))
 
 
 def _ms(seconds: float) -> int:

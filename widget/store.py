@@ -139,10 +139,11 @@ class WidgetSessionStore:
         A record is replaced whole, so this reads a version some request saved. None if unknown.
         `sealed` is the record if the caller just read it (`sealed()`).
 
-        `with_events`, where `events_without_lock`: the request may track events (a search is
-        one), numbered and appended as a request with the lock does, under the events list's
-        own hold, which every request numbering the session's events takes; the record is left
-        as it is. Without, an event needs the data's event numbers: not there, NeedsLock.
+        `with_events`: the request may track events (a search is one), numbered and kept as a
+        request with the lock keeps them (the record left as it is): on the file store under the
+        events list's own hold, which every request numbering the session's events takes; on
+        Redis, only if no request holds the lock and the list's newest event is still the one
+        they were numbered after (else NeedsLock). Without, an event needs the lock: NeedsLock.
         """
         data, text = self._live(session_id, sealed)
         if data is None or not is_session_id(session_id):  # (`_live` said so: for mypy)
@@ -151,8 +152,7 @@ class WidgetSessionStore:
         events = None
         # A record of an earlier release (its events or their counter inside) is rewritten by
         # the next request with the lock: not here.
-        if with_events and self.events_without_lock and SEQUENCE not in data \
-                and not data.get("events"):
+        if with_events and SEQUENCE not in data and not data.get("events"):
             events = SessionEvents(self.event_lists, session_id, False)
             data[NUMBERS] = EventNumbers(events.last_number)
         try:
@@ -165,21 +165,16 @@ class WidgetSessionStore:
                 raise NeedsLock()
             if events is not None and pending:
                 deliveries = self._deliveries(session_id, data, pending)
-                events.keep_held(pending)
                 outbox = self.outbox.appends(session_id, deliveries, self.cipher) \
                     if deliveries else []
-                if outbox:
-                    self.backend.write([], appends=outbox)
+                remaining = data["expires_at_ts"] - time.time()
+                if not events.keep_unlocked(pending, remaining, outbox):
+                    raise NeedsLock()
                 if deliveries:
                     self.outbox.saved(session_id, deliveries)
         finally:
             if events is not None:
                 events.close()
-
-    @property
-    def events_without_lock(self) -> bool:
-        """Whether a request without the session's lock may keep events (`unlocked`)."""
-        return self.backend.holds_lists
 
     @contextlib.contextmanager
     def transaction(self, session_id: object, wait: float | None = None,

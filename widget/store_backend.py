@@ -14,10 +14,6 @@ SessionData = dict[str, Any]
 class Backend(Protocol):
     """Where records live (widget/store_files.py, widget/store_redis.py)."""
 
-    # Whether `hold_list` holds a list (so a request without the session's lock may number and
-    # append a session's events).
-    holds_lists: bool
-
     def get(self, key: str) -> Any: ...
 
     def exists(self, key: str) -> bool:
@@ -32,9 +28,15 @@ class Backend(Protocol):
     def read_list(self, key: str, most: int) -> list[bytes]: ...
 
     def hold_list(self, key: str) -> "HeldList | None":
-        """The list held by this request until it appends to it (once) or lets it go, so that a
-        request without the session's lock may number and append a session's events too; None
-        when the backend cannot (then only a request holding the session's lock may)."""
+        """The list held by this request until it appends to it (once) or lets it go: every
+        request that numbers a session's events holds it, with the session's lock or not. None
+        when the backend holds no list: then a request without the lock appends its events with
+        `append_unlocked`."""
+        ...
+
+    def append_unlocked(self, session_id: str, newest: bytes, appends: Sequence[Append]) -> bool:
+        """Add to lists (the events list first) only while no request holds the session's lock
+        and the events list's newest value is `newest` (b"" for none); False otherwise."""
         ...
 
     def delete(self, *keys: str) -> None: ...

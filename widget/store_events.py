@@ -13,7 +13,7 @@ from typing import Any
 
 from widget.events import MAX_EVENTS, last_number, sequence_of, with_ids
 from widget.store_backend import Append, Backend, Cipher, HeldList, SessionData
-from widget.store_keys import events_key
+from widget.store_keys import events_key, stored_name
 
 
 class EventLists:
@@ -62,21 +62,28 @@ class SessionEvents:
     """One request's numbering and keeping of its session's events. Where the backend holds
     lists (the file store), the list is held from the first number read to the append: any
     request, holding the session's lock or not, then numbers after every event kept, and no two
-    give one number. Elsewhere (Redis) the session's lock alone does that."""
+    give one number. Elsewhere (Redis) the session's lock does that, and a request without it
+    (`unlocked`) appends only if no request holds the lock and the list's newest value is still
+    the one it numbered after (`keep_unlocked`)."""
 
     def __init__(self, lists: EventLists, session_id: str, legacy_events: bool) -> None:
         self.lists, self.session_id, self.legacy_events = lists, session_id, legacy_events
         self.key = events_key(session_id)
         self.held: HeldList | None = None
         self.asked = False
+        self.newest: bytes | None = None  # the list's newest value when first read
 
     def last_number(self) -> int:
         if not self.asked:
             self.held, self.asked = self.lists.backend.hold_list(self.key), True
-        held = self.held
-        read = held.read if held is not None else \
-            (lambda most: self.lists.backend.read_list(self.key, most))
-        return self.lists.last_number(read, self.legacy_events)
+        return self.lists.last_number(self._read, self.legacy_events)
+
+    def _read(self, most: int) -> list[bytes]:
+        values = self.held.read(most) if self.held is not None else \
+            self.lists.backend.read_list(self.key, most)
+        if self.newest is None:
+            self.newest = bytes(values[-1]) if values else b""
+        return values
 
     def appends(self, pending: list[SessionData] | None, remaining: float) -> list[Append]:
         """The backend write's part: none for a held list, which `keep_held` appends to."""
@@ -88,6 +95,21 @@ class SessionEvents:
         """Append this request's events to the held list (which lets go of it)."""
         if self.held is not None and pending:
             self.held.append(self.lists.entries(pending), MAX_EVENTS)
+
+    def keep_unlocked(self, pending: list[SessionData], remaining: float,
+                      others: list[Append]) -> bool:
+        """Keep the events of a request without the session's lock, and `others` (their webhook
+        deliveries) with them; False, nothing kept, when they must go again with the lock."""
+        if self.held is not None:
+            self.keep_held(pending)
+            if others:
+                self.lists.backend.write([], appends=others)
+            return True
+        if self.newest is None:  # numbered nothing
+            return not pending
+        return self.lists.backend.append_unlocked(
+            stored_name(self.session_id), self.newest,
+            self.lists.appends(self.session_id, pending, remaining) + others)
 
     def close(self) -> None:
         """Let go of the list, if held and not appended to."""

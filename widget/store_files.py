@@ -50,8 +50,6 @@ def key_of(filename: str) -> str | None:
 
 
 class FileBackend:
-    holds_lists = True
-
     def __init__(self, folder: str, live_key: Callable[[str], str],
                  lock_wait_seconds: float = 2, list_prefix: str = "widget-events:") -> None:
         self.folder = folder
@@ -93,6 +91,10 @@ class FileBackend:
 
     def read_list(self, key: str, most: int) -> list[bytes]:
         return self.lists.read(key, most)
+
+    def append_unlocked(self, session_id: str, newest: bytes, appends: Sequence[Append]) -> bool:
+        """Never called: a request without the session's lock holds its events list here."""
+        raise NotImplementedError
 
     def hold_list(self, key: str) -> HeldList:
         """The list held (flock) by this request until it appends to it or lets it go: every

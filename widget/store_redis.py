@@ -33,8 +33,6 @@ def reachable() -> Iterator[None]:
 
 
 class RedisBackend:
-    holds_lists = False
-
     def __init__(self, client: "redis.Redis", lock_seconds: float = 10,
                  lock_wait_seconds: float = 2) -> None:
         self.client = client
@@ -77,8 +75,15 @@ class RedisBackend:
             return self.client.lrange(key, -most, -1)  # type: ignore[return-value]
 
     def hold_list(self, key: str) -> None:
-        """None: a Redis list is numbered and appended under the session's lock alone."""
+        """None: Redis holds no list (see `append_unlocked`)."""
         return None
+
+    def append_unlocked(self, session_id: str, newest: bytes, appends: Sequence[Append]) -> bool:
+        """Add a request's events (the first of `appends`) and their deliveries without the
+        session's lock, only while no request holds it and the events list's newest value is
+        `newest`, which the request numbered them after: False, nothing written, otherwise."""
+        with reachable():
+            return self.locks.append_unlocked(session_id, newest, appends)
 
     def delete(self, *keys: str) -> None:
         with reachable():

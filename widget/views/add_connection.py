@@ -18,14 +18,8 @@ def _callback_uri():
     return external_url("add_connection.bank_callback")
 
 
-def without_lock_first():
-    """A page of the list changes nothing most often, and a search only records its event,
-    which the file store keeps without the session's lock (the Redis store, only with it)."""
-    return not request.args.get("q", "").strip() or widget_sessions().events_without_lock
-
-
 @bp.get("/providers")
-@flow_step(*CONNECTING, post=False, read_first=without_lock_first)
+@flow_step(*CONNECTING, post=False, read_first=True)
 def search_providers(flow):
     """The provider list, filtered by the search box (a fragment for htmx, else the page)."""
     try:

@@ -17,7 +17,7 @@ def run_flow(ctx, widgets):
     return ctx.flow()
 
 
-def flow_step(*widgets, post=True, read_first=None):
+def flow_step(*widgets, post=True, read_first=False):
     """Decorate a view `f(flow, ...)`: a step of these widgets' runs; a stale step is told so.
     (`read_first`: as widget_request's.)"""
 

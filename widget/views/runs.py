@@ -116,13 +116,14 @@ def session_missing(session_id):
     return render_screen("widget/screens/session_missing.html", status=404)
 
 
-def widget_request(post=False, session_id_from=None, read_first=None):
+def widget_request(post=False, session_id_from=None, read_first=False):
     """Decorate a view `f(ctx, ...)` answering a Screen, a Finish or a response.
 
-    The session is named by the request's `session_id`, or found by `session_id_from()`. When
-    `read_first()` is true for the request, it most often changes nothing (the provider list):
-    it is answered from the session read without the lock, and goes again with the lock only if
-    it would change the session or ask the API.
+    The session is named by the request's `session_id`, or found by `session_id_from()`. With
+    `read_first`, the view most often changes nothing but its events (the provider list and its
+    search): it is answered from the session read without the lock, its events kept as the
+    store keeps them without it, and goes again with the lock only if it would change the
+    session otherwise or ask the API.
     """
 
     def decorate(view):
@@ -151,7 +152,7 @@ def widget_request(post=False, session_id_from=None, read_first=None):
                     if quiet:
                         answered_quietly(session_id, quiet)
                     return response
-            elif read_first and read_first():
+            elif read_first:
                 try:
                     read = answered_unlocked(session_id, UNREAD, post, view, *args,
                                              with_events=True, **kwargs)
