@@ -8,6 +8,7 @@ import pytest
 from tests.client_backend import sandbox_user
 from tests.fakes import FakeClock
 from tests.live_server import build_app
+from tests.session_stores import REDIS_URL, redis_available
 
 
 def pytest_xdist_auto_num_workers(config):
@@ -48,3 +49,13 @@ def user(app):
 @pytest.fixture
 def new_user(app):
     return sandbox_user(app)
+
+
+@pytest.fixture(params=["files", pytest.param("redis", marks=pytest.mark.redis)])
+def store_config(request):
+    """The settings of each session store in turn, for a module that tests both."""
+    if request.param == "redis":
+        if not redis_available():
+            pytest.fail("Redis must run on 127.0.0.1:6379 for these tests")
+        return {"REDIS_URL": REDIS_URL}
+    return {}

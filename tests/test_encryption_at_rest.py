@@ -135,15 +135,6 @@ def raw_live_record(app, session_id):
         return widget_sessions().backend.get(live_key(session_id))
 
 
-@pytest.fixture(params=["files", pytest.param("redis", marks=pytest.mark.redis)])
-def store_config(request):
-    if request.param == "redis":
-        if not redis_available():
-            pytest.fail("Redis must run on 127.0.0.1:6379 for these tests")
-        return {"REDIS_URL": REDIS_URL}
-    return {}
-
-
 def test_rotation_old_keys_still_read_and_the_next_write_uses_the_first(tmp_path, store_config):
     under_a = make_app(tmp_path, SESSION_ENCRYPTION_KEYS=KEY_A, **store_config)
     with under_a.app_context():

@@ -26,15 +26,6 @@ from widget.webhooks.queue import outbox_key
 WEBHOOK_SECRET = "whsec_" + "w" * 40
 
 
-@pytest.fixture(params=["files", pytest.param("redis", marks=pytest.mark.redis)])
-def store_config(request):
-    if request.param == "redis":
-        if not redis_available():
-            pytest.fail("Redis must run on 127.0.0.1:6379 for these tests")
-        return {"REDIS_URL": REDIS_URL}
-    return {}
-
-
 @pytest.fixture
 def app(tmp_path, store_config):
     return make_app(tmp_path, **store_config)
