@@ -15,10 +15,11 @@ import redis
 
 from tests.session_stores import REDIS_URL, make_app, redis_available
 from tests.webhook_receiver import Receiver
+from widget import store as widget_store
 from widget import store_file_lists
 from widget.events import UNDELIVERED, sequence_of, track
 from widget.store import NeedsLock, SessionBusy, widget_sessions
-from widget.store_keys import stored_name
+from widget.store_keys import events_key, stored_name
 from widget.store_redis import RedisBackend
 from widget.webhooks.delivery import Delivery
 from widget.webhooks.queue import outbox_key
@@ -86,6 +87,7 @@ def test_while_another_request_holds_the_lock_files_keep_it_and_redis_sends_it_t
     assert numbers_kept(app, session_id) == ([] if on_redis(app) else [1])
 
 
+@pytest.mark.redis
 def test_on_redis_a_list_that_moved_since_the_numbering_sends_it_to_the_lock(tmp_path):
     if not redis_available():
         pytest.fail("Redis must run on 127.0.0.1:6379 for these tests")
@@ -139,11 +141,17 @@ def test_a_search_meets_a_request_that_numbered_events_and_comes_after_them(app,
         except NeedsLock:
             order.append(("search", "to the lock"))
 
+    def started_search():
+        searching.set()
+        search()
+
+    searching = threading.Event()
     first = threading.Thread(target=locked_request)
     first.start()
     assert numbered.wait(5)
-    second = threading.Thread(target=search)
+    second = threading.Thread(target=started_search)
     second.start()
+    assert searching.wait(5)
     time.sleep(0.1)
     if not on_redis(app):
         assert len(order) == 1  # the search waits for the list
@@ -213,18 +221,88 @@ def test_requests_at_once_locked_or_not_never_give_a_number_twice(app, session_i
     assert sorted(sequence_of(event_id) for event_id in kept) == numbers
 
 
-def test_the_same_requests_with_no_guard_would_give_numbers_twice(app, session_id, monkeypatch):
-    """The test above can fail: with a hold that locks nothing (files), or an append that
-    checks nothing (Redis), numbers collide."""
+def two_searches_interleaved(app, session_id):
+    """Two searches, each numbered before the other keeps its event (the inner one keeps
+    first): what became of each, (outer, inner)."""
+    outcomes = {}
+    with app.app_context():
+        store = widget_sessions()
+        store.backend.lock_wait_seconds = 0.05
+        try:
+            with store.unlocked(session_id, with_events=True) as outer:
+                tracked(outer, session_id, "SEARCH_PROVIDER")
+                try:
+                    with store.unlocked(session_id, with_events=True) as inner:
+                        tracked(inner, session_id, "SEARCH_PROVIDER")
+                    outcomes["inner"] = "kept"
+                except (SessionBusy, NeedsLock) as exc:
+                    outcomes["inner"] = type(exc).__name__
+            outcomes["outer"] = "kept"
+        except (SessionBusy, NeedsLock) as exc:
+            outcomes["outer"] = type(exc).__name__
+    return outcomes["outer"], outcomes["inner"]
+
+
+def test_a_search_numbered_while_another_numbers_goes_elsewhere(app, session_id):
+    """Files: the inner one waits for the list the outer holds (here, in one thread, too long:
+    busy). Redis: the inner one keeps its event first; the outer's append finds the list's
+    newest changed, and goes to the lock."""
+    assert two_searches_interleaved(app, session_id) == \
+        (("NeedsLock", "kept") if on_redis(app) else ("kept", "SessionBusy"))
+    assert numbers_kept(app, session_id) == [1]
+
+
+def test_the_same_searches_with_no_guard_give_a_number_twice(app, session_id, monkeypatch):
+    """The guard the test above shows can fail: with a hold that locks nothing (files), or an
+    append that checks nothing (Redis), both searches keep number 1."""
     monkeypatch.setattr(store_file_lists, "flock_by", lambda fd, deadline: True)
-    monkeypatch.setattr(RedisBackend, "append_unlocked", lambda self, name, newest, appends:
+    monkeypatch.setattr(RedisBackend, "append_unlocked",
+                        lambda self, name, live, newest, appends:
                         self.write([], appends=appends) or True)
-    app.extensions["widget_sessions"].backend.lock_wait_seconds = 10
-    if on_redis(app):
-        app.extensions["widget_sessions"].backend.locks.wait_seconds = 10
-    hammer(app, session_id, 25)
-    numbers = numbers_kept(app, session_id)
-    assert len(set(numbers)) < len(numbers)
+    assert two_searches_interleaved(app, session_id) == ("kept", "kept")
+    assert numbers_kept(app, session_id) == [1, 1]
+
+
+@pytest.mark.parametrize("ended", ["before its number", "after its number"])
+def test_a_search_that_meets_the_session_s_end_keeps_nothing(app, session_id, ended):
+    """The session ends (its record and list removed) between the search's read and its
+    append: the search goes to the lock, which finds it ended; no list is numbered anew."""
+    with app.app_context():
+        store = widget_sessions()
+        with store.transaction(session_id) as data:
+            tracked(data, session_id, "OPEN")
+        with pytest.raises(NeedsLock):
+            with store.unlocked(session_id, with_events=True) as data:
+                if ended == "before its number":
+                    store.end(session_id)
+                tracked(data, session_id, "SEARCH_PROVIDER")
+                if ended == "after its number":
+                    store.end(session_id)
+        assert store.load(session_id) is None
+        assert store.event_lists.backend.read_list(events_key(session_id), 10) == []
+
+
+class StoreClock:
+    """What widget/store.py reads as `time`: its `time()` moved by the test."""
+
+    def __init__(self):
+        self.now = time.time()
+
+    def time(self):
+        return self.now
+
+
+def test_a_search_that_outlives_its_session_keeps_nothing(app, monkeypatch):
+    clock = StoreClock()
+    monkeypatch.setattr(widget_store, "time", clock)
+    with app.app_context():
+        store = widget_sessions()
+        session_id = store.create({"expires_at_ts": clock.now + 60})
+        with pytest.raises(NeedsLock):
+            with store.unlocked(session_id, with_events=True) as data:
+                tracked(data, session_id, "SEARCH_PROVIDER")
+                clock.now += 61  # its last second went by while it answered
+    assert numbers_kept(app, session_id) == []
 
 
 def test_on_files_an_event_kept_without_the_lock_goes_to_the_webhook_and_one_not_kept_not(

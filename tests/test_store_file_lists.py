@@ -37,14 +37,17 @@ def test_a_value_cut_by_a_crash_is_read_as_it_is(lists):
     assert lists.read("events", 3) == [b"one", b"two", b"thr"]
 
 
-# Held lists: what a request holds from its first event number to the append of its events.
+# Held lists: what a request holds from its first event number until it let go, after the append.
 
-def test_a_held_list_reads_its_newest_values_then_appends_once_and_lets_go(lists):
+def test_a_held_list_reads_its_newest_values_appends_and_lets_go(lists):
     lists.append("events", [b"1:a", b"2:b"], 10)
     held = lists.hold("events", wait=1)
     assert held.read(1) == [b"2:b"] and held.read(5) == [b"1:a", b"2:b"]
     held.append([b"3:c"], 10)
     assert lists.read("events", 5) == [b"1:a", b"2:b", b"3:c"]
+    with pytest.raises(SessionBusy):  # held until let go, after the append
+        lists.hold("events", wait=0)
+    held.close()
     lists.hold("events", wait=0).close()  # let go: another may hold it at once
     held.close()  # again: nothing
 
@@ -53,27 +56,38 @@ def test_a_list_held_is_made_when_missing(lists):
     held = lists.hold("new", wait=1)
     assert held.read(1) == []
     held.append([b"1:a"], 10)
+    held.close()
     assert lists.read("new", 1) == [b"1:a"]
 
 
-def test_a_second_holder_waits_for_the_first_to_append(lists):
-    first = lists.hold("events", wait=1)
-    appended = threading.Event()
-    seen = []
+def second_holder(lists, append=None, most=10):
+    """A thread that holds the list once it can, reads its newest value, appends `append` and
+    lets go; (the thread, an Event set as it starts to wait, what it read)."""
+    started, seen = threading.Event(), []
 
-    def second():
+    def hold():
+        started.set()
         held = lists.hold("events", wait=5)
-        seen.append((appended.is_set(), held.read(1)))
+        seen.append(held.read(1))
+        if append:
+            held.append(append, most)
         held.close()
 
-    thread = threading.Thread(target=second)
+    thread = threading.Thread(target=hold)
     thread.start()
-    time.sleep(0.05)  # the second is waiting
+    assert started.wait(5)
+    return thread, seen
+
+
+def test_a_second_holder_waits_for_the_first_to_let_go(lists):
+    first = lists.hold("events", wait=1)
+    thread, seen = second_holder(lists)
+    time.sleep(0.05)  # the second waits on the flock meanwhile
     assert not seen
-    appended.set()
     first.append([b"1:a"], 10)
+    first.close()
     thread.join(5)
-    assert seen == [(True, [b"1:a"])]
+    assert seen == [[b"1:a"]]
 
 
 def test_a_holder_kept_too_long_makes_the_other_busy(lists):
@@ -90,19 +104,13 @@ def test_the_append_that_trims_lets_the_waiting_holder_find_the_new_file(lists):
     most = 3
     lists.append("events", [b"x" * LINE_BYTES] * (2 * most), 10_000)  # one append from a trim
     first = lists.hold("events", wait=1)
-    done = []
-
-    def second():
-        held = lists.hold("events", wait=5)
-        held.append([b"after"], most)
-        done.append(True)
-
-    thread = threading.Thread(target=second)
-    thread.start()
-    time.sleep(0.05)
+    thread, seen = second_holder(lists, append=[b"after"], most=most)
+    time.sleep(0.05)  # the second waits on the old file's flock meanwhile
     first.append([b"trims"], most)
+    first.close()
     thread.join(5)
-    assert done and lists.read("events", 2) == [b"trims", b"after"]
+    assert seen == [[b"trims"]]  # read from the new file
+    assert lists.read("events", 2) == [b"trims", b"after"]
     assert len(lists.read("events", 100)) == most + 1
 
 
@@ -119,7 +127,18 @@ def test_a_folder_that_refuses_the_list_is_unavailable(lists, monkeypatch):
         lists.hold("events", wait=0)
 
 
-def test_a_full_disk_during_the_append_is_unavailable_and_lets_go(lists, monkeypatch):
+def test_a_list_that_cannot_be_looked_at_is_unavailable_and_let_go(lists, monkeypatch):
+    def refused(fd):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(os, "fstat", refused)
+    with pytest.raises(StoreUnavailable):
+        lists.hold("events", wait=0)
+    monkeypatch.undo()
+    lists.hold("events", wait=0).close()  # not left held
+
+
+def test_a_full_disk_during_the_append_is_unavailable(lists, monkeypatch):
     held = lists.hold("events", wait=1)
 
     def full(fd, data):
@@ -129,4 +148,5 @@ def test_a_full_disk_during_the_append_is_unavailable_and_lets_go(lists, monkeyp
     with pytest.raises(StoreUnavailable):
         held.append([b"1:a"], 10)
     monkeypatch.undo()
-    lists.hold("events", wait=0).close()  # let go of
+    held.close()
+    assert lists.read("events", 1) == []

@@ -24,8 +24,8 @@ UNDELIVERED = "events_undelivered"
 # Where a record of the release before 2026-12-05 kept its last event number (now the newest
 # event of the list says it): dropped from the record the next time it is written.
 SEQUENCE = "events_sequence"
-# The store's EventNumbers for the request: in the session's data while the store's transaction
-# runs, never saved.
+# The store's EventNumbers for the request: in the session's data while the store numbers its
+# events (its transaction, or `unlocked` with events), never saved.
 NUMBERS = "_event_numbers"
 # Events kept before event ids existed (at most MAX_EVENTS) are numbered up to this when read,
 # and the session's new events come after it.
@@ -42,8 +42,9 @@ def utc_now_iso():
 
 
 class EventNumbers:
-    """A session's next event numbers, under its lock: after the last one given, which `last`
-    reads (from the newest event kept) when the request's first event needs it. The number
+    """A session's next event numbers: after the last one given, which `last` reads (from the
+    newest event kept, the events list held or, on Redis, under the session's lock or checked
+    again as the events are appended) when the request's first event needs it. The number
     lives in the events list, not in the record, so that a request whose only news is an event
     (every search is one) appends it without rewriting the record."""
 

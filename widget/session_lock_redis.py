@@ -68,18 +68,19 @@ return 1
 
 
 # A request without the lock appends its events (and their webhook deliveries) only if no request
-# holds the lock and the list's newest value is still the one it numbered them after.
-# KEYS: the lock, the events list, then the other lists. ARGV: the newest value read ("" for
-# none), then each list's milliseconds to live, bound, count and values.
+# holds the lock, the session's record is there (not ended, not expired), and the list's newest
+# value is still the one it numbered them after.
+# KEYS: the lock, the record, the events list, then the other lists. ARGV: the newest value read
+# ("" for none), then each list's milliseconds to live, bound, count and values.
 _UNLOCKED_APPEND = """
-if redis.call('exists', KEYS[1]) == 1 then
+if redis.call('exists', KEYS[1]) == 1 or redis.call('exists', KEYS[2]) == 0 then
   return 0
 end
-if (redis.call('lindex', KEYS[2], -1) or '') ~= ARGV[1] then
+if (redis.call('lindex', KEYS[3], -1) or '') ~= ARGV[1] then
   return 0
 end
 local arg = 2
-for i = 2, #KEYS do
+for i = 3, #KEYS do
   local px, most, count = ARGV[arg], ARGV[arg + 1], tonumber(ARGV[arg + 2])
   arg = arg + 3
   for _ = 1, count do
@@ -156,14 +157,15 @@ class RedisSessionLocks:
             raise LockLost()
 
 
-    def append_unlocked(self, session_id: str, newest: bytes, appends: Sequence[Append]) -> bool:
+    def append_unlocked(self, session_id: str, live: str, newest: bytes,
+                        appends: Sequence[Append]) -> bool:
         """Add to lists (the events list first) for a request without the session's lock,
-        only if no request holds it and the events list's newest value is `newest` (b"" for
-        an empty list): False, having changed nothing, otherwise."""
+        only if no request holds it, the record `live` is there, and the events list's newest
+        value is `newest` (b"" for an empty list): False, having changed nothing, otherwise."""
         args: list[str | bytes | int] = [newest]
         for _key, values, ttl, most in appends:
             args += [_ms(ttl), most, len(values), *values]
-        keys = [LOCK_PREFIX + session_id] + [key for key, *_rest in appends]
+        keys = [LOCK_PREFIX + session_id, live] + [key for key, *_rest in appends]
         return bool(self._unlocked_append(keys=keys, args=args))
 
 

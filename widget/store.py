@@ -34,6 +34,7 @@ SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{43}$")
 # An expired session's stale record is kept this long so its link still sends the user back
 # with result=expired instead of a dead end.
 EXPIRED_GRACE_SECONDS = 24 * 3600
+LIST_WAIT_WITH_LOCK_SECONDS = 30
 STALE_RUN_KEYS = ("widget", "options", "locale", "connection_id")
 UNREAD = object()  # a record not read yet, where None is one read and found missing
 
@@ -133,8 +134,8 @@ class WidgetSessionStore:
     @contextlib.contextmanager
     def unlocked(self, session_id: object, sealed: Any = UNREAD,
                  with_events: bool = False) -> Iterator[SessionData | None]:
-        """The session's data read without its lock (no lock, no write), for a request that most
-        often changes nothing, such as a poll within its interval. NeedsLock if it changed the
+        """The session's data read without its lock (no lock; no write but its events), for a
+        request that most often changes nothing, such as a poll within its interval. NeedsLock if it changed the
         data: the caller, who must not have acted outside it yet, goes again in `transaction`.
         A record is replaced whole, so this reads a version some request saved. None if unknown.
         `sealed` is the record if the caller just read it (`sealed()`).
@@ -168,9 +169,9 @@ class WidgetSessionStore:
                 outbox = self.outbox.appends(session_id, deliveries, self.cipher) \
                     if deliveries else []
                 remaining = data["expires_at_ts"] - time.time()
-                if not events.keep_unlocked(pending, remaining, outbox):
+                if not events.keep_unlocked(pending, remaining, live_key(session_id), outbox):
                     raise NeedsLock()
-                if deliveries:
+                if deliveries:  # before the list is let go: one process hands them in order
                     self.outbox.saved(session_id, deliveries)
         finally:
             if events is not None:
@@ -209,7 +210,10 @@ class WidgetSessionStore:
             # counter is rewritten without it.
             data.pop(SEQUENCE, None)
             stale_before = repr(stale_part(data))
-            events = SessionEvents(self.event_lists, session_id, bool(data.get("events")))
+            # A list is held by a request without the lock only while it answers (a search):
+            # waiting long for it here never fails a request whose upstream call went through.
+            events = SessionEvents(self.event_lists, session_id, bool(data.get("events")),
+                                   wait=LIST_WAIT_WITH_LOCK_SECONDS)
             data[NUMBERS] = EventNumbers(events.last_number)
             try:
                 yield data
@@ -232,12 +236,14 @@ class WidgetSessionStore:
                         outbox=self.outbox.appends(session_id, deliveries, self.cipher)
                         if deliveries else [])
                     sealed = written if changed else sealed
+                # Saved: a request that failed delivers nothing. Handed over before the list is
+                # let go, so that one process hands over a session's deliveries in their order.
+                if deliveries:
+                    self.outbox.saved(session_id, deliveries)
             finally:
                 events.close()
             if saved is not None:
                 saved.sealed = sealed
-            if deliveries:  # saved: a request that failed delivers nothing
-                self.outbox.saved(session_id, deliveries)
 
     def _deliveries(self, session_id: str, data: SessionData,
                     pending: list[SessionData]) -> list[Any]:

@@ -27,16 +27,18 @@ class Backend(Protocol):
 
     def read_list(self, key: str, most: int) -> list[bytes]: ...
 
-    def hold_list(self, key: str) -> "HeldList | None":
-        """The list held by this request until it appends to it (once) or lets it go: every
-        request that numbers a session's events holds it, with the session's lock or not. None
-        when the backend holds no list: then a request without the lock appends its events with
-        `append_unlocked`."""
+    def hold_list(self, key: str, wait: float | None = None) -> "HeldList | None":
+        """The list held by this request until it lets it go: every request that numbers a
+        session's events holds it, with the session's lock or not (SessionBusy past `wait`).
+        None when the backend holds no list: then a request without the lock appends its events
+        with `append_unlocked`."""
         ...
 
-    def append_unlocked(self, session_id: str, newest: bytes, appends: Sequence[Append]) -> bool:
-        """Add to lists (the events list first) only while no request holds the session's lock
-        and the events list's newest value is `newest` (b"" for none); False otherwise."""
+    def append_unlocked(self, session_id: str, live: str, newest: bytes,
+                        appends: Sequence[Append]) -> bool:
+        """Add to lists (the events list first) only while no request holds the session's lock,
+        the record `live` is there and the events list's newest value is `newest` (b"" for
+        none); False otherwise."""
         ...
 
     def delete(self, *keys: str) -> None: ...

@@ -66,8 +66,10 @@ class SessionEvents:
     (`unlocked`) appends only if no request holds the lock and the list's newest value is still
     the one it numbered after (`keep_unlocked`)."""
 
-    def __init__(self, lists: EventLists, session_id: str, legacy_events: bool) -> None:
+    def __init__(self, lists: EventLists, session_id: str, legacy_events: bool,
+                 wait: float | None = None) -> None:
         self.lists, self.session_id, self.legacy_events = lists, session_id, legacy_events
+        self.wait = wait  # for the held list (the backend's own wait when None)
         self.key = events_key(session_id)
         self.held: HeldList | None = None
         self.asked = False
@@ -75,7 +77,7 @@ class SessionEvents:
 
     def last_number(self) -> int:
         if not self.asked:
-            self.held, self.asked = self.lists.backend.hold_list(self.key), True
+            self.held, self.asked = self.lists.backend.hold_list(self.key, self.wait), True
         return self.lists.last_number(self._read, self.legacy_events)
 
     def _read(self, most: int) -> list[bytes]:
@@ -92,27 +94,33 @@ class SessionEvents:
         return self.lists.appends(self.session_id, pending, remaining)
 
     def keep_held(self, pending: list[SessionData] | None) -> None:
-        """Append this request's events to the held list (which lets go of it)."""
+        """Append this request's events to the held list (held until `close`)."""
         if self.held is not None and pending:
             self.held.append(self.lists.entries(pending), MAX_EVENTS)
 
-    def keep_unlocked(self, pending: list[SessionData], remaining: float,
+    def keep_unlocked(self, pending: list[SessionData], remaining: float, live: str,
                       others: list[Append]) -> bool:
         """Keep the events of a request without the session's lock, and `others` (their webhook
-        deliveries) with them; False, nothing kept, when they must go again with the lock."""
+        deliveries) with them, while the session's record `live` is there; False, nothing
+        kept, when they must go again with the lock (which finds an ended session ended)."""
+        if remaining <= 0 or self.newest is None:  # expired meanwhile, or numbered nothing
+            return False
+        backend = self.lists.backend
         if self.held is not None:
+            # An ending removes the record, then the list: a list made again by this hold (or
+            # one about to go) belongs to a session whose record is gone.
+            if not backend.exists(live):
+                return False
             self.keep_held(pending)
             if others:
-                self.lists.backend.write([], appends=others)
+                backend.write([], appends=others)
             return True
-        if self.newest is None:  # numbered nothing
-            return not pending
-        return self.lists.backend.append_unlocked(
-            stored_name(self.session_id), self.newest,
-            self.lists.appends(self.session_id, pending, remaining) + others)
+        return backend.append_unlocked(stored_name(self.session_id), live, self.newest,
+                                       self.lists.appends(self.session_id, pending, remaining)
+                                       + others)
 
     def close(self) -> None:
-        """Let go of the list, if held and not appended to."""
+        """Let go of the list, if held."""
         if self.held is not None:
             self.held.close()
 

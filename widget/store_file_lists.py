@@ -1,8 +1,8 @@
 """The filesystem store's lists (a session's events): one file per list, a sealed value a line.
 
 A session's events are numbered and appended by a request that holds its list (`hold`: the
-file open under its flock, from the first number read to the append), whether it holds the
-session's lock or not (a search, widget/store.py `unlocked`), so two writers never give one
+file open under its flock, from the first number read until after the append), whether it holds
+the session's lock or not (a search, widget/store.py `unlocked`), so two writers never give one
 number or append to one file at once. A file keeps at most twice its bound of lines: past that,
 it is rewritten with the newest `most` lines, atomically (renamed over the old one, which the
 next holder sees and opens afresh).
@@ -60,7 +60,7 @@ class FileLists:
             os.close(fd)
 
     def hold(self, key: str, wait: float) -> "HeldList":
-        """The list's file, open and locked until the holder appends or lets go; SessionBusy
+        """The list's file, open and locked until the holder lets go (`close`); SessionBusy
         when another holder keeps it longer than `wait` seconds, StoreUnavailable when the
         folder refuses it."""
         path = self._path(key)
@@ -77,6 +77,9 @@ class FileLists:
                 with contextlib.suppress(FileNotFoundError):  # else removed: open it again
                     if os.path.samestat(opened, os.stat(path)):  # not trimmed meanwhile
                         return HeldList(self, key, fd, opened.st_size)
+            except OSError as exc:
+                os.close(fd)
+                raise StoreUnavailable("the session folder refused a list: %s" % exc) from None
             except BaseException:
                 os.close(fd)
                 raise
@@ -101,8 +104,9 @@ class FileLists:
 
 
 class HeldList:
-    """A list's file held open under its flock: read its newest values, then append once (which
-    lets go of it), or let go without appending (`close`)."""
+    """A list's file held open under its flock: read its newest values, append, then let go
+    (`close`): the store lets go once the events' webhook deliveries are handed over, so that
+    one process hands them over in their order."""
 
     def __init__(self, lists: FileLists, key: str, fd: int, size: int) -> None:
         self.lists, self.key, self.fd, self.size = lists, key, fd, size
@@ -119,8 +123,6 @@ class HeldList:
                     self.lists._trim(self.key, most, self.read(most))
         except OSError as exc:
             raise StoreUnavailable("the session folder refused a write: %s" % exc) from None
-        finally:
-            self.close()
 
     def close(self) -> None:
         """Let go of the list (once; again does nothing)."""

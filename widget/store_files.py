@@ -77,7 +77,8 @@ class FileBackend:
     def write(self, records: Sequence[Record], deletes: Iterable[str] = (),
               fence: object = None, appends: Sequence[Append] = ()) -> None:
         # No fence to check: a flock is held until its holder closes it or dies, never lost.
-        # The lists before the records: the newest event numbers the next (widget/events.py),
+        # The lists before the records (the store appends a session's events to its held list
+        # before calling this, likewise): the newest event numbers the next (widget/events.py),
         # so a crash between the two keeps events of a request whose record was not saved, but
         # never gives a number twice (to the Client's window, say, from the record).
         for key, values, _ttl, most in appends:  # the sweep removes them with their session
@@ -92,14 +93,16 @@ class FileBackend:
     def read_list(self, key: str, most: int) -> list[bytes]:
         return self.lists.read(key, most)
 
-    def append_unlocked(self, session_id: str, newest: bytes, appends: Sequence[Append]) -> bool:
+    def append_unlocked(self, session_id: str, live: str, newest: bytes,
+                        appends: Sequence[Append]) -> bool:
         """Never called: a request without the session's lock holds its events list here."""
         raise NotImplementedError
 
-    def hold_list(self, key: str) -> HeldList:
-        """The list held (flock) by this request until it appends to it or lets it go: every
-        request that numbers a session's events holds its list, with the session's lock or not."""
-        return self.lists.hold(key, self.lock_wait_seconds)
+    def hold_list(self, key: str, wait: float | None = None) -> HeldList:
+        """The list held (flock) by this request until it lets it go: every request that
+        numbers a session's events holds its list, with the session's lock or not. `wait`: the
+        lock's by default."""
+        return self.lists.hold(key, self.lock_wait_seconds if wait is None else wait)
 
     def delete(self, *keys: str) -> None:
         for key in keys:

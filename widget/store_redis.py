@@ -74,16 +74,18 @@ class RedisBackend:
         with reachable():
             return self.client.lrange(key, -most, -1)  # type: ignore[return-value]
 
-    def hold_list(self, key: str) -> None:
+    def hold_list(self, key: str, wait: float | None = None) -> None:
         """None: Redis holds no list (see `append_unlocked`)."""
         return None
 
-    def append_unlocked(self, session_id: str, newest: bytes, appends: Sequence[Append]) -> bool:
+    def append_unlocked(self, session_id: str, live: str, newest: bytes,
+                        appends: Sequence[Append]) -> bool:
         """Add a request's events (the first of `appends`) and their deliveries without the
-        session's lock, only while no request holds it and the events list's newest value is
-        `newest`, which the request numbered them after: False, nothing written, otherwise."""
+        session's lock, only while no request holds it, the record `live` is there, and the
+        events list's newest value is `newest`, which the request numbered them after: False,
+        nothing written, otherwise."""
         with reachable():
-            return self.locks.append_unlocked(session_id, newest, appends)
+            return self.locks.append_unlocked(session_id, live, newest, appends)
 
     def delete(self, *keys: str) -> None:
         with reachable():

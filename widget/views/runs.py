@@ -1,7 +1,8 @@
 """Turns an HTTP request on a widget session into a flow call (outcomes.py makes the response).
 
-Every widget request goes through `widget_request`: it takes the session's lock, checks CSRF on
-POST, picks the language, maps upstream failures to screens or endings, and saves the session.
+Every widget request goes through `widget_request`: it takes the session's lock (or reads the
+session without it, for a request that most often changes nothing), checks CSRF on POST, picks
+the language, maps upstream failures to screens or endings, and saves the session.
 """
 import functools
 import time
