@@ -2,6 +2,7 @@
 and the Fernet tokens of records sealed before still open."""
 import base64
 import json
+import time
 
 import pytest
 from cryptography.exceptions import InvalidTag
@@ -85,3 +86,26 @@ def test_an_events_list_entry_still_splits_into_its_number_and_sealed_event():
     sealed = RecordCipher([KEY_A]).seal(TEXT)
     assert _split("12:" + sealed) == (12, sealed)
     assert _split(sealed) == (None, sealed)  # an entry written without its number
+
+
+def test_sealed_as_fernet_when_asked_opened_by_a_fernet_only_reader_and_by_either():
+    """SESSION_SEALING=fernet: what a process of the earlier release, still running beside this
+    one during a rolling upgrade (or again after a rollback), opens."""
+    sealed = RecordCipher([KEY_A], "fernet").seal(TEXT)
+    assert Fernet(KEY_A).decrypt(sealed.encode()).decode() == TEXT
+    assert RecordCipher([KEY_A]).open(sealed) == TEXT
+    assert RecordCipher([KEY_A], "fernet").open(RecordCipher([KEY_A]).seal(TEXT)) == TEXT
+
+
+def test_the_app_seals_as_its_setting_says(tmp_path):
+    from widget import create_app
+    from widget.store import widget_sessions
+    from widget.store_keys import live_key
+
+    for sealing, starts in (("fernet", "gAAAAA"), ("aes-gcm-siv", SEALED)):
+        app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / sealing),
+                          "SESSION_SEALING": sealing})
+        with app.app_context():
+            store = widget_sessions()
+            session_id = store.create({"expires_at_ts": time.time() + 60})
+            assert store.backend.get(live_key(session_id)).startswith(starts)

@@ -32,6 +32,7 @@ SAMPLES = {
     "REDIS_URL": ("redis://127.0.0.1:6379/3", "redis://127.0.0.1:6379/3"),
     "REDIS_TLS_VERIFY": ("0", False),
     "SESSION_ENCRYPTION_KEYS": (f" {NEW_KEY}, {OLD_KEY}", [NEW_KEY, OLD_KEY]),
+    "SESSION_SEALING": (" Fernet ", "fernet"),
     "INSTANCE_PATH": ("/srv/passerelle", "/srv/passerelle"),
     "WIDGET_CLIENTS": ('{"acme": {"redirect_urls": ["https://app.acme.example/r"]}}',
                        {"acme": {"redirect_urls": ["https://app.acme.example/r"]}}),
@@ -180,6 +181,7 @@ def test_the_sandbox_is_on_without_an_upstream_and_off_with_one():
     ({"SESSION_ENCRYPTION_KEYS": NEW_KEY + "," + NEW_KEY[:-2]}, "SESSION_ENCRYPTION_KEYS",
      "key 2 of 2 is not a Fernet key"),
     ({"SESSION_ENCRYPTION_KEYS": " , "}, "SESSION_ENCRYPTION_KEYS", "expected comma-separated"),
+    ({"SESSION_SEALING": "aes"}, "SESSION_SEALING", "expected aes-gcm-siv or fernet"),
     ({**UPSTREAM, "SESSION_ENCRYPTION_KEYS": ""}, "SESSION_ENCRYPTION_KEYS",
      "required when the sandbox is off"),
 ])

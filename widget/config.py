@@ -11,9 +11,10 @@ from typing import Any, Callable
 
 from widget.bank_list import origin_of
 from widget.redirect_urls import browser_url
+from widget.encryption import SEALINGS
 from widget.setting_values import (SettingError, base_url, fernet_keys, flag, http_url_problem,
-                                   json_object, number, origins, provider_statuses, rate,
-                                   redis_url, text)
+                                   json_object, number, one_of, origins, provider_statuses,
+                                   rate, redis_url, text)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LANGUAGES = ("fr", "en", "de", "es", "it", "nl", "pt")
@@ -47,6 +48,7 @@ SETTINGS = (
     Setting("REDIS_URL", redis_url),
     Setting("REDIS_TLS_VERIFY", flag, True),
     Setting("SESSION_ENCRYPTION_KEYS", fernet_keys),  # default: derived, sandbox only
+    Setting("SESSION_SEALING", one_of(*SEALINGS), SEALINGS[0]),
     Setting("INSTANCE_PATH", text),
     Setting("WIDGET_CLIENTS", json_object, {}),
     Setting("WIDGET_SESSION_LIFETIME", number(int, 60), 3600),
@@ -116,6 +118,8 @@ def settle_settings(config):
     keys = config.get("SESSION_ENCRYPTION_KEYS")
     if isinstance(keys, str):  # a test's own config, written as the variable would be
         config["SESSION_ENCRYPTION_KEYS"] = keys = fernet_keys("SESSION_ENCRYPTION_KEYS", keys)
+    if config.get("SESSION_SEALING", SEALINGS[0]) not in SEALINGS:  # a test's own config
+        raise SettingError("SESSION_SEALING", "expected " + " or ".join(SEALINGS))
     if not config["SANDBOX"] and not keys:
         # A key derived from SECRET_KEY would leave one secret guarding both cookies and records.
         raise SettingError("SESSION_ENCRYPTION_KEYS", "required when the sandbox is off "

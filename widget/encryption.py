@@ -9,7 +9,9 @@ Records and events are sealed with AES-256-GCM-SIV under a key derived from each
 and HMAC, new objects at each call) took 12 µs to seal an event and 38 to open a 2.5 kB record
 on the machine where GCM-SIV takes 5 and 30 (most of it base64). Its random 96-bit nonces never
 need counting: a nonce that comes twice under one key only shows whether the two texts were
-equal. Fernet tokens, written before 2026-12-05, still open.
+equal. Fernet tokens, written before 2026-12-05, still open; `SESSION_SEALING=fernet` seals
+Fernet tokens again, for a rolling upgrade from an earlier release (whose processes, still
+running beside this one's, open nothing else) and a way back to it.
 """
 import base64
 import os
@@ -24,6 +26,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 SETTING = "SESSION_ENCRYPTION_KEYS"
 SEALED = "2."  # never in a Fernet token (URL-safe base64), nor a list entry's "<number>:"
+SEALINGS = ("aes-gcm-siv", "fernet")  # SESSION_SEALING's values, its default first
 NONCE_BYTES = 12
 
 
@@ -55,12 +58,15 @@ def sealing_key(key: str | bytes) -> AESGCMSIV:
 class RecordCipher:
     """Seal a record's text with the first key; open it with any of them."""
 
-    def __init__(self, keys: Iterable[str | bytes]) -> None:
+    def __init__(self, keys: Iterable[str | bytes], sealing: str = SEALINGS[0]) -> None:
         keys = list(keys)
         self.aeads = [sealing_key(key) for key in keys]
         self.fernet = MultiFernet([Fernet(key) for key in keys])  # for records sealed before
+        self.sealing = sealing
 
     def seal(self, text: str) -> str:
+        if self.sealing == "fernet":
+            return self.fernet.encrypt(text.encode("utf-8")).decode("ascii")
         nonce = os.urandom(NONCE_BYTES)
         sealed = nonce + self.aeads[0].encrypt(nonce, text.encode("utf-8"), None)
         return SEALED + base64.urlsafe_b64encode(sealed).decode("ascii")
@@ -86,4 +92,4 @@ class RecordCipher:
 def cipher_for(config: Mapping[str, Any]) -> RecordCipher:
     """The configured keys' cipher; with the sandbox on and none set, a key from SECRET_KEY."""
     keys = config.get(SETTING) or [derived_key(config["SECRET_KEY"])]
-    return RecordCipher(keys)
+    return RecordCipher(keys, config.get("SESSION_SEALING") or SEALINGS[0])

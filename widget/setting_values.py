@@ -36,6 +36,15 @@ def text(name, raw):
     return raw
 
 
+def one_of(*choices):
+    def parse(name, raw):
+        value = raw.strip().lower()
+        if value not in choices:
+            raise SettingError(name, f"expected {' or '.join(choices)}, got {raw!r}")
+        return value
+    return parse
+
+
 def json_object(name, raw):
     try:
         return json.loads(raw)
