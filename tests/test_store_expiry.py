@@ -43,7 +43,8 @@ def raw_files(folder):
 
 def opened(app, value):
     """A raw record as the store reads it: its sealed text opened with the app's keys."""
-    if not value.startswith((SEALED.encode(), b"gAAAAA")):  # a file: cachelib's 4-byte expiry, then the pickle
+    # A file: cachelib's 4-byte expiry, then the pickle.
+    if not value.startswith((SEALED.encode(), b"gAAAAA")):
         try:
             value = pickle.loads(value[4:]).encode()
         except Exception:  # a lock file, the sweep's marker

@@ -17,7 +17,8 @@ def test_an_include_sees_the_globals_and_the_includers_variables(app):
     with app.test_request_context():
         page = app.jinja_env.from_string(
             "{% set total = 3 %}{% include 'widget/screens/_provider_count.html' %}")
-        assert page.render(capped=False).strip() == "3 banques"  # ngettext is a global; French by default
+        # ngettext is a global; French by default
+        assert page.render(capped=False).strip() == "3 banques"
 
 
 @pytest.mark.parametrize("load", [

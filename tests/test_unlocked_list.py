@@ -1,8 +1,9 @@
 """A page of the provider list without a search reads the session without its lock and writes
 nothing (issue 11): it asks no API (the page is the one the process keeps for the Client) and
 records no event. A search whose results the process keeps does the same, its event kept as the
-store keeps events without the lock (widget/store.py `unlocked`). A search not kept, a session's first list (asked of the upstream), a page no longer kept, or a
-page that would change the session goes with the lock, on either store."""
+store keeps events without the lock (widget/store.py `unlocked`). A search not kept, a
+session's first list (asked of the upstream), a page no longer kept, or a page that would change
+the session goes with the lock, on either store."""
 import pytest
 
 from tests.syncing_sessions import api_calls, app, user  # noqa: F401 (fixtures)

@@ -135,8 +135,9 @@ class WidgetSessionStore:
     def unlocked(self, session_id: object, sealed: Any = UNREAD,
                  with_events: bool = False) -> Iterator[SessionData | None]:
         """The session's data read without its lock (no lock; no write but its events), for a
-        request that most often changes nothing, such as a poll within its interval. NeedsLock if it changed the
-        data: the caller, who must not have acted outside it yet, goes again in `transaction`.
+        request that most often changes nothing, such as a poll within its interval. NeedsLock
+        if it changed the data: the caller, who must not have acted outside it yet, goes again
+        in `transaction`.
         A record is replaced whole, so this reads a version some request saved. None if unknown.
         `sealed` is the record if the caller just read it (`sealed()`).
 
@@ -144,7 +145,8 @@ class WidgetSessionStore:
         request with the lock keeps them (the record left as it is): on the file store under the
         events list's own hold, which every request numbering the session's events takes; on
         Redis, only if no request holds the lock and the list's newest event is still the one
-        they were numbered after (else NeedsLock). Without, an event needs the lock: NeedsLock.
+        they were numbered after. Either way only while the session's record is there and
+        lives; else NeedsLock. Without, an event needs the lock: NeedsLock.
         """
         data, text = self._live(session_id, sealed)
         if data is None or not is_session_id(session_id):  # (`_live` said so: for mypy)

@@ -60,11 +60,12 @@ class EventLists:
 
 class SessionEvents:
     """One request's numbering and keeping of its session's events. Where the backend holds
-    lists (the file store), the list is held from the first number read to the append: any
-    request, holding the session's lock or not, then numbers after every event kept, and no two
-    give one number. Elsewhere (Redis) the session's lock does that, and a request without it
-    (`unlocked`) appends only if no request holds the lock and the list's newest value is still
-    the one it numbered after (`keep_unlocked`)."""
+    lists (the file store), the list is held from the first number read until the events are
+    kept and their deliveries handed over (`close`): any request, holding the session's lock or
+    not, then numbers after every event kept, and no two give one number. Elsewhere (Redis) the
+    session's lock does that, and a request without it (`unlocked`) appends only if no request
+    holds the lock and the list's newest value is still the one it numbered after
+    (`keep_unlocked`)."""
 
     def __init__(self, lists: EventLists, session_id: str, legacy_events: bool,
                  wait: float | None = None) -> None:
