@@ -156,7 +156,6 @@ class RedisSessionLocks:
         if not self._fenced_write(keys=keys, args=args):
             raise LockLost()
 
-
     def append_unlocked(self, session_id: str, live: str, newest: bytes,
                         appends: Sequence[Append]) -> bool:
         """Add to lists (the events list first) for a request without the session's lock,
