@@ -16,7 +16,7 @@ import redis
 from tests.session_stores import REDIS_URL, make_app, redis_available
 from tests.webhook_receiver import Receiver
 from widget import store as widget_store
-from widget import store_file_lists
+from widget import file_locks
 from widget.events import UNDELIVERED, sequence_of, track
 from widget.store import NeedsLock, SessionBusy, widget_sessions
 from widget.store_keys import events_key, stored_name
@@ -255,7 +255,7 @@ def test_a_search_numbered_while_another_numbers_goes_elsewhere(app, session_id)
 def test_the_same_searches_with_no_guard_give_a_number_twice(app, session_id, monkeypatch):
     """The guard the test above shows can fail: with a hold that locks nothing (files), or an
     append that checks nothing (Redis), both searches keep number 1."""
-    monkeypatch.setattr(store_file_lists, "flock_by", lambda fd, deadline: True)
+    monkeypatch.setattr(file_locks, "flock_by", lambda fd, deadline: True)
     monkeypatch.setattr(RedisBackend, "append_unlocked",
                         lambda self, name, live, newest, appends:
                         self.write([], appends=appends) or True)

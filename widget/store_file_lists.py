@@ -13,7 +13,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 
-from widget.file_locks import flock_by
+from widget.file_locks import open_locked
 from widget.store import SessionBusy, StoreUnavailable
 
 # A sealed event is a few hundred bytes: a file this many times its bound holds more lines than
@@ -63,27 +63,15 @@ class FileLists:
         """The list's file, open and locked until the holder lets go (`close`); SessionBusy
         when another holder keeps it longer than `wait` seconds, StoreUnavailable when the
         folder refuses it."""
-        path = self._path(key)
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o600)
-            except OSError as exc:
-                raise StoreUnavailable("the session folder refused a list: %s" % exc) from None
-            try:
-                if not flock_by(fd, deadline):
-                    raise SessionBusy()
-                opened = os.fstat(fd)
-                with contextlib.suppress(FileNotFoundError):  # else removed: open it again
-                    if os.path.samestat(opened, os.stat(path)):  # not trimmed meanwhile
-                        return HeldList(self, key, fd, opened.st_size)
-            except OSError as exc:
-                os.close(fd)
-                raise StoreUnavailable("the session folder refused a list: %s" % exc) from None
-            except BaseException:
-                os.close(fd)
-                raise
-            os.close(fd)
+        try:
+            held = open_locked(self._path(key), os.O_RDWR | os.O_APPEND | os.O_CREAT
+                               | os.O_CLOEXEC, time.monotonic() + wait)
+        except OSError as exc:
+            raise StoreUnavailable("the session folder refused a list: %s" % exc) from None
+        if held is None:
+            raise SessionBusy()
+        fd, opened = held
+        return HeldList(self, key, fd, opened.st_size)
 
     def remove(self, key: str) -> None:
         with contextlib.suppress(FileNotFoundError):

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from widget.file_locks import flock_by
+from widget.file_locks import open_locked
 from widget.file_locks import is_current as _is_current
 from widget.file_locks import try_flock as _try_flock
 from widget.store import SessionBusy, StoreUnavailable
@@ -125,22 +125,14 @@ class FileBackend:
         SessionBusy when another request keeps it longer than `wait` seconds."""
         path = os.path.join(self.locks, session_id + ".lock")
         deadline = time.monotonic() + (self.lock_wait_seconds if wait is None else wait)
-        while True:
-            # A descriptor, not a Python file: nothing is read or written through it.
-            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-            try:
-                if not flock_by(fd, deadline):
-                    raise SessionBusy()
-            except BaseException:
-                os.close(fd)
-                raise
-            if _is_current(fd, path):
-                break
-            os.close(fd)  # the sweep removed the file we opened: lock the one now at `path`
+        # A descriptor, not a Python file: nothing is read or written through it.
+        held = open_locked(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, deadline)
+        if held is None:
+            raise SessionBusy()
         try:
             yield None
         finally:
-            os.close(fd)  # releases the flock
+            os.close(held[0])  # releases the flock
 
     def sweep_if_due(self) -> bool:
         """Sweep when the last sweep is SWEEP_EVERY_SECONDS old, unless another process does."""
