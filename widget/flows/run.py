@@ -121,15 +121,15 @@ class Run:
     def to_record(self) -> dict[str, Any]:
         """The run as the session stores it (JSON), with its version."""
         record: dict[str, Any] = {"v": VERSION}
-        for spec in _fields(type(self)):
-            value = getattr(self, spec.name)
-            if spec.name != "widget" and value == _default(spec):
+        for name, default in _defaults(type(self)):
+            value = getattr(self, name)
+            if value == default and name != "widget":
                 continue
             if isinstance(value, Finish):
                 value = vars(value).copy()
             elif isinstance(value, Step):
                 value = value.value
-            record[spec.name] = value
+            record[name] = value
         return record
 
     @classmethod
@@ -140,13 +140,15 @@ class Run:
             return None
         kinds = _kinds(cls)
         values: dict[str, Any] = {}
-        for spec in _fields(cls):
-            if spec.name not in record or record[spec.name] is None:
+        # The record's keys, not the class's fields: a record holds only those not at their
+        # default, a few of the three dozen (anything else in it, "v" included, is ignored).
+        for name, stored in record.items():
+            if stored is None or name not in kinds:
                 continue
-            value = _parsed(record[spec.name], kinds[spec.name])
+            value = _parsed(stored, kinds[name])
             if value is _INVALID:
                 return None
-            values[spec.name] = value
+            values[name] = value
         if "widget" not in values:
             return None
         return cls(**values)
@@ -155,11 +157,15 @@ class Run:
 _INVALID = object()
 
 
-# Every request reads its run: resolving the annotations each time was a tenth of a poll's cost.
-_FIELDS: dict[type, tuple[Any, dict[str, Any]]] = {}
+# Every request reads its run, and one that may have changed it writes it back: resolving the
+# annotations each time was a tenth of a poll's cost, making each default again a fiftieth of a
+# search's.
+_FIELDS: dict[type, tuple[tuple[tuple[str, Any], ...], dict[str, Any]]] = {}
 
 
-def _fields(cls: type) -> Any:
+def _defaults(cls: type) -> tuple[tuple[str, Any], ...]:
+    """(name, default) of each field, in their order (a record's keys keep it). A default made
+    by a factory is made once: it is only compared with, never handed out."""
     return _described(cls)[0]
 
 
@@ -167,38 +173,36 @@ def _kinds(cls: type) -> dict[str, Any]:
     return _described(cls)[1]
 
 
-def _described(cls: type) -> tuple[Any, dict[str, Any]]:
+def _described(cls: type) -> tuple[tuple[tuple[str, Any], ...], dict[str, Any]]:
     described = _FIELDS.get(cls)
     if described is None:
-        # Each field's hint as the types it may hold (a union's members), for `_parsed`.
-        kinds = {name: typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+        # Each field's hint as the classes it may hold (a union's members, `dict` for
+        # `dict[str, Any]`), for `_parsed`.
+        kinds = {name: tuple(typing.get_origin(kind) or kind for kind in (
+                     typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)))
                  for name, hint in typing.get_type_hints(cls).items()}
-        described = _FIELDS[cls] = (fields(cls), kinds)
+        defaults = tuple((spec.name, spec.default_factory() if callable(spec.default_factory)
+                          else spec.default) for spec in fields(cls))
+        described = _FIELDS[cls] = (defaults, kinds)
     return described
 
 
-def _default(spec: Any) -> Any:
-    return spec.default_factory() if callable(spec.default_factory) else spec.default
-
-
 def _parsed(value: object, kinds: tuple[Any, ...]) -> object:
-    """`value` as a field of one of the types `kinds` holds it; _INVALID if it cannot be one.
+    """`value` as a field of one of the classes `kinds` holds it; _INVALID if it cannot be one.
 
     A step this code does not know (an older or a tampered record) reads as no step.
     """
     for kind in kinds:
         if kind is Step:
-            return Step(value) if isinstance(value, str) and value in Step._value2member_map_ \
-                else None
+            return Step._value2member_map_.get(value) if isinstance(value, str) else None
         if kind is Finish:
             if isinstance(value, dict) and isinstance(value.get("result"), str):
                 return Finish(value["result"], value.get("error"), value.get("connection_id"))
             return _INVALID
-        origin = typing.get_origin(kind) or kind
-        if origin is float and isinstance(value, (int, float)) and not isinstance(value, bool):
+        if kind is float and isinstance(value, (int, float)) and not isinstance(value, bool):
             return float(value)
-        if origin is int and isinstance(value, bool):
+        if kind is int and isinstance(value, bool):
             continue
-        if isinstance(value, origin):
+        if isinstance(value, kind):
             return value
     return _INVALID
