@@ -99,8 +99,19 @@ def template_translations():
     locale = request_locale(context)
     found = context.get("_template_translations")
     if found is None or found[0] is not locale:  # force_locale changes the locale mid-request
-        found = context._template_translations = (locale, get_translations())
+        found = context._template_translations = (locale, catalogue(locale))
     return found[1]
+
+
+def catalogue(locale):
+    """get_translations() for `locale`, the request's: Flask-Babel keeps one per language and
+    app, and finds it again on each request through `g` six times and the locale's name (a
+    fiftieth of a search); here in one look at the app's."""
+    catalogues = current_app.extensions.setdefault("widget_catalogues", {})
+    found = catalogues.get(locale)
+    if found is None:
+        found = catalogues[locale] = get_translations()
+    return found
 
 
 def current_locale():
