@@ -33,8 +33,8 @@ def create_app(test_config=None):
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(app.instance_path)
 
-    from widget import (bank_list, compression, fixed_urls, i18n, json_bodies, logs, security,
-                        store_setup)
+    from widget import (bank_list, compression, fixed_urls, i18n, json_bodies, logs,
+                        provider_results, security, store_setup)
 
     compression.init_app(app)
     json_bodies.init_app(app)
@@ -42,6 +42,7 @@ def create_app(test_config=None):
     store_setup.init_app(app)
     i18n.init_app(app)
     bank_list.init_app(app)
+    provider_results.init_app(app)
     fixed_urls.init_app(app)
     security.init_app(app)
 

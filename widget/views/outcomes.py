@@ -38,8 +38,9 @@ def show(ctx, screen):
         return with_messages(response, messages)
     template = "widget/screens/%s.html" % screen.name
     if screen.name in PARTS:  # refreshed alone, in the element that asked
-        response = make_response(render_fragment(template, ctx, refreshed_alone=True,
-                                                 **screen.context), screen.status)
+        response = make_response(PARTS[screen.name](ctx, {**screen.context,
+                                                          "refreshed_alone": True}),
+                                 screen.status)
         vary_on(response, "HX-Target")
     else:  # a whole screen, even when a poll asked: its wait is over
         response = render_screen(template, status=screen.status, ctx=ctx,

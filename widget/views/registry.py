@@ -2,6 +2,7 @@
 waiting screens' pollers all come, so adding or renaming a widget is one line here."""
 from dataclasses import dataclass
 
+from widget import provider_results
 from widget.flows.add_connection import AddConnectionFlow
 from widget.flows.edit_credentials import EditCredentialsFlow
 from widget.flows.manage_accounts import ManageAccountsFlow
@@ -73,8 +74,9 @@ POLLERS[IN_PROGRESS.id] = IN_PROGRESS
 CONNECTING = tuple(spec.name for spec in SPECS if spec.endpoints is CONNECTING_STEPS)
 # The element the provider search refreshes alone (providers.html targets it).
 PROVIDER_RESULTS = "provider-results"
-# Screens' parts that a request refreshes alone, in place (the search's results).
-PARTS = frozenset({"provider_results"})
+# Screens' parts that a request refreshes alone, in place (the search's results), each rendered by
+# its function from the screen's context.
+PARTS = {"provider_results": provider_results.results}
 
 
 def init_app(app):
