@@ -195,3 +195,26 @@ def test_a_template_follows_the_locale_forced_in_the_middle_of_a_request(app):
         with force_locale("pt"):
             assert template.render() == CHOOSE_YOUR_BANK["pt"]
         assert template.render() == CHOOSE_YOUR_BANK["de"]
+
+
+@pytest.mark.parametrize("query, run_locale, accepted, expected", [
+    ("locale=de&lng=it", "es", "nl", "de"),  # the link's locale first
+    ("lng=it", "es", "nl", "it"),
+    ("lng=IT-ch", None, None, "it"),
+    ("locale=ja&lng=pt-BR", None, None, "pt"),  # one not supported: the next
+    ("locale=", "es", "nl", "es"),  # empty: the run's
+    ("", "es-ES", "nl", "es"),
+    ("", None, "ja, nl-BE;q=0.9, fr;q=0.5", "nl"),  # the browser's first supported
+    ("", "ja", None, "fr"),  # nothing supported: the default
+    ("q=caisse&page=2", None, None, "fr"),
+])
+def test_the_language_is_the_links_then_the_runs_then_the_browsers(app, query, run_locale,
+                                                                  accepted, expected):
+    from flask import g
+
+    from widget.i18n import select_locale
+    headers = {"Accept-Language": accepted} if accepted else {}
+    with app.test_request_context("/widget/add_connection/providers?" + query, headers=headers):
+        if run_locale:
+            g.run_locale = run_locale
+        assert select_locale() == expected

@@ -19,9 +19,9 @@ LANGUAGE_NAMES = {"fr": "Français", "en": "English", "de": "Deutsch", "es": "Es
                   "it": "Italiano", "nl": "Nederlands", "pt": "Português"}
 
 
-def pick_locale(*candidates):
-    """The first supported language among the candidates (`fr-FR` counts as `fr`), or None."""
-    supported = current_app.config["LANGUAGES"]
+def pick_locale(supported, *candidates):
+    """The first of `supported` languages among the candidates (`fr-FR` counts as `fr`), or
+    None."""
     for value in candidates:
         if isinstance(value, str):
             code = value.strip().lower().replace("_", "-").split("-")[0]
@@ -32,13 +32,17 @@ def pick_locale(*candidates):
 
 def select_locale():
     """`locale`/`lng` in the request, then the widget run's language, then the browser's."""
+    # Each of Flask's proxies looked up once, and no `args.get` of a name the query lacks
+    # (werkzeug raises and catches an HTTP exception for it): every request selects its language.
+    config, args = current_app.config, request.args
+    supported = config["LANGUAGES"]
     return (
-        pick_locale(request.args.get("locale"), request.args.get("lng"))
-        or pick_locale(getattr(g, "run_locale", None))
+        pick_locale(supported, *(args[name] for name in ("locale", "lng") if name in args))
+        or pick_locale(supported, g.get("run_locale"))
         # The browser's languages by preference, `nl-BE` counting as `nl`: werkzeug's
         # best_match would take an exact `fr;q=0.5` over a first choice of `nl-BE`.
-        or pick_locale(*request.accept_languages.values())
-        or current_app.config["BABEL_DEFAULT_LOCALE"]
+        or pick_locale(supported, *request.accept_languages.values())
+        or config["BABEL_DEFAULT_LOCALE"]
     )
 
 
