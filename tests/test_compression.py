@@ -67,3 +67,17 @@ def test_any_cookie_header_turns_compression_off(client, page_path, cookie):
     response = sending.get(page_path, headers={"Accept-Encoding": "br", "Cookie": cookie})
     assert "Content-Encoding" not in response.headers
     assert b"<html" in response.get_data()
+
+
+@pytest.mark.parametrize("preset", [{"Content-Encoding": "gzip"}, {"content-encoding": "br"}])
+def test_an_answer_already_encoded_is_left_as_it_is(app, preset):
+    from flask import make_response
+
+    from widget.compression import compress_response
+    body = b"<p>" + b"x" * 4000 + b"</p>"
+    with app.test_request_context("/widget/add_connection", headers={"Accept-Encoding": "br"}):
+        response = make_response(body)
+        response.headers.update(preset)
+        compress_response(response)
+    assert response.get_data() == body and response.headers.getlist("Content-Encoding") == [
+        *preset.values()]

@@ -23,3 +23,9 @@ def test_vary_on(before, names, after):
         werkzeug.vary.add(name)
     assert set(werkzeug.vary) == {part.strip() for part in after.split(",")} | (
         set(names) if before == "*" else set())
+
+
+def test_vary_given_twice_becomes_one_header_with_both():
+    response = Response("x", headers=[("Vary", "Cookie"), ("Vary", "HX-Request")])
+    vary_on(response, "Accept-Encoding", "cookie")
+    assert response.headers.getlist("Vary") == ["Cookie, HX-Request, Accept-Encoding"]

@@ -27,8 +27,10 @@ ENCODERS = {
 def compress_response(response):
     if request.environ.get(IN_PROCESS_KEY):  # read by our own code: no byte travels
         return response
+    # getlist, not `in`: werkzeug's `in` raises and catches an HTTP exception for an absent
+    # header, which it is on nearly every response.
     if (response.mimetype not in COMPRESSIBLE or response.direct_passthrough
-            or response.is_streamed or "Content-Encoding" in response.headers
+            or response.is_streamed or response.headers.getlist("Content-Encoding")
             or response.status_code in (204, 304)):
         return response
     vary_on(response, "Accept-Encoding")

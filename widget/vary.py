@@ -10,7 +10,9 @@ from typing import Any
 def vary_on(response: Any, *names: str) -> None:
     """Add `names` to the response's Vary header, each once whatever its case (as
     `response.vary.add` does); none to a `Vary: *`."""
-    current = response.headers.get("Vary", "")
+    # getlist, not get: werkzeug's get raises and catches an HTTP exception for an absent
+    # header (a tenth of this function's time), and a response may carry Vary twice.
+    current = ", ".join(response.headers.getlist("Vary"))
     present = {part.strip().lower() for part in current.split(",")} if current else set()
     if "*" in present:
         return
