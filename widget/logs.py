@@ -4,6 +4,9 @@ import logging
 import sys
 
 EVENT_LOGGER = "passerelle.events"
+# The logger itself, not looked up by name at each line (getLogger takes logging's lock): a
+# logger lives as long as the process.
+EVENTS = logging.getLogger(EVENT_LOGGER)
 # One encoder for every line: json.dumps makes a new one at each call given any option.
 LINE_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
@@ -15,7 +18,7 @@ class JsonLineFormatter(logging.Formatter):
 
 
 def init_app(app):
-    logger = logging.getLogger(EVENT_LOGGER)
+    logger = EVENTS
     if not any(isinstance(h.formatter, JsonLineFormatter) for h in logger.handlers):
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(JsonLineFormatter())
@@ -25,7 +28,7 @@ def init_app(app):
 
 
 def log_event(payload):
-    logger = logging.getLogger(EVENT_LOGGER)
+    logger = EVENTS
     if logger.isEnabledFor(logging.INFO):
         # Handed to the handlers as `info` would, without looking up the caller's file and line
         # in the stack, which no event line shows (a search logs one line: a fifth of it).
