@@ -150,3 +150,34 @@ def test_the_marked_session_refuses_anything_but_its_id_and_token(read):
     with pytest.raises(SessionDependent):
         read()
     assert (MARKED.session_id, MARKED.data.csrf_token) == (SESSION_MARK, CSRF_MARK)
+
+
+def test_every_language_keeps_its_renderings_on_one_page(app, monkeypatch):
+    """The items and the results as the page and a search show them, for each of the seven
+    languages: all kept with the page (answer_cache.MAX_DERIVED)."""
+    calls = counted_renderings(monkeypatch)
+    page = SharedList(BANKS)
+    for _ in range(2):
+        for locale in ("fr", "en", "de", "es", "it", "nl", "pt"):
+            with app.test_request_context("https://widget.example.com/?locale=" + locale):
+                for refreshed_alone in (True, None):
+                    results(session(), inputs(page, refreshed_alone=refreshed_alone))
+    assert len(calls) == 14 and len(page._derived) == 21
+
+
+@pytest.mark.parametrize("changed", [
+    lambda mark: mark.upper(), lambda mark: mark[:20] + "...", lambda mark: mark[::-1][::-1] * 2,
+], ids=["upper", "truncated", "twice"])
+def test_a_template_that_changes_a_mark_is_refused(app, monkeypatch, changed):
+    """A filter on the session's id or token in the template would leave a mark no request's
+    value replaces: refused loudly (a doubled mark is fine: each copy is replaced)."""
+    monkeypatch.setattr(provider_results, "render_template",
+                        lambda template, **context: "<p>%s %s</p>" % (
+                            changed(SESSION_MARK), CSRF_MARK))
+    with app.test_request_context("https://widget.example.com/"):
+        if changed(SESSION_MARK) == SESSION_MARK * 2:
+            assert results(session(), inputs(SharedList(BANKS))) == "<p>%s %s</p>" % (
+                SESSION_ID * 2, CSRF_TOKEN)
+        else:
+            with pytest.raises(SessionDependent):
+                results(session(), inputs(SharedList(BANKS)))

@@ -31,6 +31,7 @@ def log_event(payload):
     logger = EVENTS
     if logger.isEnabledFor(logging.INFO):
         # Handed to the handlers as `info` would, without looking up the caller's file and line
-        # in the stack, which no event line shows (a search logs one line: a fifth of it).
+        # in the stack, which no event line shows (a search logs one line: a fifth of it): the
+        # record's pathname is "(events)", its lineno 0 and its funcName None.
         logger.handle(logger.makeRecord(EVENT_LOGGER, logging.INFO, "(events)", 0,
                                         payload["name"], (), None, extra={"payload": payload}))

@@ -12,7 +12,8 @@ Both values are made of the characters [A-Za-z0-9_-] (a session id and a token a
 makes them), which HTML and a URL's query carry as they are: the marked rendering with a
 session's values put in is what rendering it with them gives. A value of any other form (a
 tampered record, say) is rendered in full. The marks are random for each process, so no bank's
-name or search can spell one. tests/test_provider_results.py holds the template to the inputs
+name or search can spell one, and a rendering that changed one (a filter on the session's id)
+is refused. tests/test_provider_results.py holds the template to the inputs
 named here: a name it reads that is neither an input nor a global known to depend only on the
 language and the host fails there, before it could show one session another's results.
 """
@@ -35,8 +36,8 @@ INPUTS = ("providers", "total", "capped", "page", "page_size", "search", "refres
 GLOBALS = frozenset({"_", "ngettext", "fixed_url", "query_url", "provider_items",
                      "provider_results_id"})
 PLAIN = re.compile(r"[A-Za-z0-9_-]+")
-SESSION_MARK = "session" + secrets.token_hex(16)
-CSRF_MARK = "csrf" + secrets.token_hex(16)
+_SESSION_HEX, _CSRF_HEX = secrets.token_hex(16), secrets.token_hex(16)
+SESSION_MARK, CSRF_MARK = "session" + _SESSION_HEX, "csrf" + _CSRF_HEX
 
 
 class SessionDependent(Exception):
@@ -69,14 +70,27 @@ def results(ctx: Any, inputs: dict[str, Any]) -> Markup:
     """provider_results.html for the session of `ctx`, given `inputs` (INPUTS, by name)."""
     providers, csrf_token = inputs.get("providers"), ctx.data.get("csrf_token")
     values = {name: inputs.get(name) for name in INPUTS}
+    values["refreshed_alone"] = bool(values["refreshed_alone"])  # one key for None and False
     if not (isinstance(providers, SharedList) and isinstance(ctx.session_id, str)
             and isinstance(csrf_token, str) and PLAIN.fullmatch(ctx.session_id)
             and PLAIN.fullmatch(csrf_token)):
         return Markup(render_template(TEMPLATE, ctx=ctx, **values))
     key = ("results", current_locale(), request.scheme, request.host, request.root_path,
            *(values[name] for name in INPUTS[1:]))
-    marked: str = providers.derived(key, lambda: render_template(TEMPLATE, ctx=MARKED, **values))
+    marked: str = providers.derived(key, lambda: _marked(values))
     return Markup(marked.replace(SESSION_MARK, ctx.session_id).replace(CSRF_MARK, csrf_token))
+
+
+def _marked(values: dict[str, Any]) -> str:
+    """The results with the marks in place of the session's values, each mark as it is: a
+    template that changed one (a filter on the session's id, say) would leave it where no
+    request's value can replace it."""
+    marked = render_template(TEMPLATE, ctx=MARKED, **values)
+    lowered = marked.lower()
+    for mark, random in ((SESSION_MARK, _SESSION_HEX), (CSRF_MARK, _CSRF_HEX)):
+        if lowered.count(random[:12]) != marked.count(mark):
+            raise SessionDependent("provider_results.html changes the session's values")
+    return marked
 
 
 @pass_context

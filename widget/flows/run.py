@@ -178,11 +178,14 @@ def _described(cls: type) -> tuple[tuple[tuple[str, Any], ...], dict[str, Any]]:
     if described is None:
         # Each field's hint as the classes it may hold (a union's members, `dict` for
         # `dict[str, Any]`), for `_parsed`.
-        kinds = {name: tuple(typing.get_origin(kind) or kind for kind in (
-                     typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)))
-                 for name, hint in typing.get_type_hints(cls).items()}
+        hints, specs = typing.get_type_hints(cls), fields(cls)
+        kinds: dict[str, tuple[Any, ...]] = {}
+        for spec in specs:  # the fields only: a ClassVar's hint is no field of a record
+            hint = hints[spec.name]
+            members = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+            kinds[spec.name] = tuple(typing.get_origin(kind) or kind for kind in members)
         defaults = tuple((spec.name, spec.default_factory() if callable(spec.default_factory)
-                          else spec.default) for spec in fields(cls))
+                          else spec.default) for spec in specs)
         described = _FIELDS[cls] = (defaults, kinds)
     return described
 
