@@ -37,6 +37,26 @@ def test_a_value_cut_by_a_crash_is_read_as_it_is(lists):
     assert lists.read("events", 3) == [b"one", b"two", b"thr"]
 
 
+@pytest.mark.parametrize("held", [False, True])
+def test_an_append_after_a_cut_line_starts_a_line_of_its_own(lists, held):
+    """A write the disk took part of leaves a line without its end: the next value must not run
+    into it (it would be read with the cut line's number prefix, and numbered after it again)."""
+    lists.append("events", [b"1:one"], 10)
+    with open(lists._path("events"), "ab") as fh:
+        fh.write(b"2:tw")  # the disk was full
+    if held:
+        holder = lists.hold("events", 1)
+        assert holder.read(1) == [b"2:tw"]
+        holder.append([b"2:two", b"3:three"], 10)
+        holder.close()
+    else:
+        lists.append("events", [b"2:two", b"3:three"], 10)
+    assert lists.read("events", 10) == [b"1:one", b"2:tw", b"2:two", b"3:three"]
+    lists.append("events", [b"4:four"], 10)  # whole lines: appended as they are
+    with open(lists._path("events"), "rb") as fh:
+        assert fh.read().count(b"\n") == 5
+
+
 # Held lists: what a request holds from its first event number until it let go, after the append.
 
 def test_a_held_list_reads_its_newest_values_appends_and_lets_go(lists):

@@ -34,10 +34,10 @@ class FileLists:
         try:
             # The OS's calls, not a Python file: a file object costs three calls more (fstat,
             # isatty, lseek) on every search, which is an event.
-            fd = os.open(self._path(key), os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC,
+            fd = os.open(self._path(key), os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC,
                          0o600)
             try:
-                _write_all(fd, lines)
+                _write_all(fd, _after_whole_lines(fd, os.lseek(fd, 0, os.SEEK_END), lines))
                 size = os.lseek(fd, 0, os.SEEK_CUR)
             finally:
                 os.close(fd)
@@ -105,7 +105,7 @@ class HeldList:
     def append(self, values: Sequence[bytes | str], most: int) -> None:
         lines = b"".join(_line(value) for value in values)
         try:
-            self.size += _write_all(self.fd, lines)
+            self.size += _write_all(self.fd, _after_whole_lines(self.fd, self.size, lines))
             if self.size > 2 * most * LINE_BYTES:
                 with contextlib.suppress(OSError):  # kept whole until the next append trims it
                     self.lists._trim(self.key, most, self.read(most))
@@ -117,6 +117,16 @@ class HeldList:
         if self.fd >= 0:
             fd, self.fd = self.fd, -1
             os.close(fd)
+
+
+def _after_whole_lines(fd: int, size: int, lines: bytes) -> bytes:
+    """`lines` as they are appended to a file of `size` bytes: after a newline when its last
+    line was cut (a write the disk took part of), which the first of them would otherwise run
+    into: that line would then read with the cut line's number prefix, and the next event be
+    given the number of the event it swallowed again."""
+    if size and os.pread(fd, 1, size - 1) != b"\n":
+        return b"\n" + lines
+    return lines
 
 
 def _write_all(fd: int, data: bytes) -> int:
