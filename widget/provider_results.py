@@ -77,7 +77,10 @@ def results(ctx: Any, inputs: dict[str, Any]) -> Markup:
         return Markup(render_template(TEMPLATE, ctx=ctx, **values))
     key = ("results", current_locale(), request.scheme, request.host, request.root_path,
            *(values[name] for name in INPUTS[1:]))
-    marked: str = providers.derived(key, lambda: _marked(values))
+    # The items rendered within from a plain list, not kept apart (bank_list.provider_items):
+    # this rendering holds them, and each page keeps two per language, not three.
+    marked: str = providers.derived(
+        key, lambda: _marked({**values, "providers": list(providers)}))
     return Markup(marked.replace(SESSION_MARK, ctx.session_id).replace(CSRF_MARK, csrf_token))
 
 

@@ -15,12 +15,12 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 MAX_ENTRIES = 512  # a few hundred searches; each entry is one page of providers (about 10 kB)
-# Renderings kept per answer: three per language (the items, and the results as the page shows
-# them and as a search refreshes them), room for the seven on one host, and no more (a key holds
-# the request's Host header: past that, each request renders its own). At most about 12 kB each:
-# MAX_ENTRIES answers with every place taken would hold some 150 MB, a bound never reached by
-# users (an answer lives PROVIDER_CACHE_SECONDS, and a Client's users share a language or two).
-MAX_DERIVED = 24
+# Renderings kept per answer: two per language (the results as the page shows them and as a
+# search refreshes them, each holding its items), room for the seven on one host, and no more (a
+# key holds the request's Host header: past that, each request renders its own). About 12 kB
+# each: MAX_ENTRIES answers with every place taken would hold some 100 MB, a bound users never
+# reach (an answer lives PROVIDER_CACHE_SECONDS, and a Client's users share a language or two).
+MAX_DERIVED = 16
 
 
 class SharedList(list[Any]):
