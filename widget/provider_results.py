@@ -13,9 +13,9 @@ makes them), which HTML and a URL's query carry as they are: the marked renderin
 session's values put in is what rendering it with them gives. A value of any other form (a
 tampered record, say) is rendered in full. The marks are random for each process, so no bank's
 name or search can spell one, and a rendering that changed one (a filter on the session's id)
-is refused. tests/test_provider_results.py holds the template to the inputs
-named here: a name it reads that is neither an input nor a global known to depend only on the
-language and the host fails there, before it could show one session another's results.
+is refused. tests/test_provider_results.py holds the template to the inputs named here: a name
+it reads that is neither an input nor a global known to depend only on the language and the
+host fails there, before it could show one session another's results.
 """
 import re
 import secrets
@@ -41,7 +41,8 @@ SESSION_MARK, CSRF_MARK = "session" + _SESSION_HEX, "csrf" + _CSRF_HEX
 
 
 class SessionDependent(Exception):
-    """The template read something of the session beyond its id and CSRF token."""
+    """The template read something of the session beyond its id and CSRF token, or changed
+    one of them."""
 
 
 class _MarkedData:
