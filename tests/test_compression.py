@@ -3,8 +3,10 @@ import gzip
 
 import brotli
 import pytest
+from flask import make_response
 
 from tests.widget_driver import open_widget
+from widget.compression import compress_response
 
 
 @pytest.fixture
@@ -71,9 +73,6 @@ def test_any_cookie_header_turns_compression_off(client, page_path, cookie):
 
 @pytest.mark.parametrize("preset", [{"Content-Encoding": "gzip"}, {"content-encoding": "br"}])
 def test_an_answer_already_encoded_is_left_as_it_is(app, preset):
-    from flask import make_response
-
-    from widget.compression import compress_response
     body = b"<p>" + b"x" * 4000 + b"</p>"
     with app.test_request_context("/widget/add_connection", headers={"Accept-Encoding": "br"}):
         response = make_response(body)

@@ -4,12 +4,13 @@ import json
 import os
 
 import pytest
+from flask import g
 from flask_babel import force_locale, ngettext
 
 from tests.widget_driver import (RETURN, Widget, at_bank, create_session, open_widget, page_text,
                                  returned, screen, text, to_bank)
 from widget.config import LANGUAGES, SettingError, settings_from_env
-from widget.i18n import LANGUAGE_NAMES
+from widget.i18n import LANGUAGE_NAMES, select_locale
 from widget.returns import ERROR_DESCRIPTIONS, error_description
 from widget.sandbox import texts as sandbox_texts
 
@@ -210,9 +211,6 @@ def test_a_template_follows_the_locale_forced_in_the_middle_of_a_request(app):
 ])
 def test_the_language_is_the_links_then_the_runs_then_the_browsers(app, query, run_locale,
                                                                   accepted, expected):
-    from flask import g
-
-    from widget.i18n import select_locale
     headers = {"Accept-Language": accepted} if accepted else {}
     with app.test_request_context("/widget/add_connection/providers?" + query, headers=headers):
         if run_locale:
