@@ -1,6 +1,7 @@
-"""The bank list's items are rendered once per page of the catalogue that the process keeps
-(upstream/answer_cache.py, bank_list.provider_items), then reused by every session it serves:
-the same markup as rendering them afresh, never anything of one session in another's page."""
+"""The bank list's items are rendered once per page of the catalogue that the process keeps, with
+the results that hold them (upstream/answer_cache.py, widget/provider_results.py), then reused
+by every session it serves: the same markup as rendering them afresh, never anything of one
+session in another's page."""
 import re
 
 from tests.test_provider_list import PROVIDERS, listed

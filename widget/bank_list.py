@@ -11,11 +11,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, request
-from flask_babel import get_locale  # type: ignore[import-untyped]  # no type hints
 from markupsafe import Markup
 
 from widget.countries import country_name
-from widget.upstream.answer_cache import SharedList
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 AVATAR_COLOURS = 6  # .avatar-0 to .avatar-5 in static/style.css
@@ -83,21 +81,12 @@ def avatar_colour(name: object) -> int:
 
 
 def provider_items(providers: list[Any]) -> Markup:
-    """The list's items (their buttons, logos or letters) as HTML. A page of the catalogue that
-    this process keeps (a SharedList) is rendered once per language and host, then reused by
-    every request it serves: the logos' checks alone were a third of a list page's time."""
-    def render() -> Markup:
-        template = current_app.jinja_env.get_template(ITEMS_TEMPLATE)
-        return Markup(template.render(providers=providers))
-
-    if not isinstance(providers, SharedList):
-        return render()
-    # The host decides which logos may show (bank_logo); the language, any text an item holds.
-    # The host as the request spells it: another spelling of one origin only renders again. What
-    # request.host_url is made of, not host_url itself, which is built anew on each request.
-    items: Markup = providers.derived(
-        (str(get_locale()), request.scheme, request.host, request.root_path), render)
-    return items
+    """The list's items (their buttons, logos or letters) as HTML. A page of the catalogue this
+    process keeps is rendered once per language and host with the rest of the results, which
+    hold them (widget/provider_results.py): the logos' checks alone were a third of a list
+    page's time."""
+    template = current_app.jinja_env.get_template(ITEMS_TEMPLATE)
+    return Markup(template.render(providers=providers))
 
 
 def init_app(app: Any) -> None:

@@ -78,10 +78,7 @@ def results(ctx: Any, inputs: dict[str, Any]) -> Markup:
         return Markup(render_template(TEMPLATE, ctx=ctx, **values))
     key = ("results", current_locale(), request.scheme, request.host, request.root_path,
            *(values[name] for name in INPUTS[1:]))
-    # The items rendered within from a plain list, not kept apart (bank_list.provider_items):
-    # this rendering holds them, and each page keeps two per language, not three.
-    marked: str = providers.derived(
-        key, lambda: _marked({**values, "providers": list(providers)}))
+    marked: str = providers.derived(key, lambda: _marked(values))
     return Markup(marked.replace(SESSION_MARK, ctx.session_id).replace(CSRF_MARK, csrf_token))
 
 

@@ -158,7 +158,7 @@ class AccountsApi:
             # An upstream that stops counting says so: then the total is "at least".
             capped = headers.get("X-Total-Count-Capped", "").strip().lower() == "true"
             total = headers.get("X-Total-Count", "").strip()
-            # A SharedList: what the widget renders of this page is kept with it (bank_list.py).
+            # A SharedList: what the widget renders of this page is kept with it (provider_results.py).
             providers = SharedList(body) if isinstance(body, list) else body
             return ProviderPage(providers, int(total) if total.isdigit() else len(body), capped)
 
